@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+// The reproduction suite for biologically plausible credit assignment.
+import PackageDescription
+
+// Numeric targets are optimised in every configuration, so that the `swift run reproduce ...` that
+// researchers type (a debug build) trains at full speed. Measured in README.md ("Speed").
+let optimised: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
+// MARK: - System libraries (not API: module map + header)
+let systemLibraries: [Target] = [
+  .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+  .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+  .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+]
+
+// MARK: - Libraries
+let libraries: [Target] = [
+  .target(name: "Numerics", dependencies: ["CBLAS"], swiftSettings: optimised),
+  .target(name: "Datasets", dependencies: ["Numerics", "CZlib"], swiftSettings: optimised),
+  .target(name: "Learning", dependencies: ["Numerics"], swiftSettings: optimised),
+  .target(name: "Plotting", dependencies: ["CPNG"], swiftSettings: optimised),
+  .target(name: "Experiments", dependencies: ["Numerics", "Datasets", "Learning", "Plotting"],
+          swiftSettings: optimised),
+]
+
+// MARK: - One target per paper (hyperparameters, tables, figures; no numerics)
+let papers = ["LRAE", "Bioflax", "GAIT", "WideAlign", "DFC"]
+let reproductions: [Target] = papers.map {
+  .target(name: $0, dependencies: ["Experiments"], path: "Reproductions/\($0)", swiftSettings: optimised)
+}
+
+// MARK: - The command-line tool (parser and dispatch in a library, main.swift thin)
+let tool: [Target] = [
+  .target(name: "ReproduceCLI",
+          dependencies: ["Experiments"] + papers.map { .target(name: $0) }, swiftSettings: optimised),
+  .executableTarget(name: "reproduce", dependencies: ["ReproduceCLI"]),
+]
+
+// MARK: - Tests
+let tests: [Target] = [
+  .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
+  .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+  .testTarget(name: "LearningTests", dependencies: ["Learning"]),
+  .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+  .testTarget(name: "CLITests", dependencies: ["ReproduceCLI"]),
+]
+
+let package = Package(
+  name: "BioplausibleReproductions",
+  platforms: [.macOS(.v13)],
+  products: [.executable(name: "reproduce", targets: ["reproduce"])],
+  targets: systemLibraries + libraries + reproductions + tool + tests
+)

@@ -1,0 +1,24 @@
+import Experiments
+
+/// Wide-network alignment (Boopathy & Fiete, ICML 2022). Spec: shared/papers/align.md. Not yet implemented.
+/// Table names are the suite's (align.md §1.3); their mapping to the paper's numbering is unverified.
+public let align = Paper(
+  id: "align", aliases: ["wide-align", "widealign"],
+  title: "Align-prop/-ada/-zero and alignment scores (Boopathy & Fiete, ICML 2022)", spec: "shared/papers/align.md",
+  artefacts: [
+    Artefact(.table, "width", aliases: ["1"], title: "accuracy vs width: BP, Align-ada, Align-zero, FA, DFA, last layer"),
+    Artefact(.table, "lr", aliases: ["2"], title: "accuracy vs learning rate at widths 8 and 256"),
+    Artefact(.table, "sp-adam", aliases: ["3"], title: "standard parameterisation + Adam"),
+    Artefact(.table, "small-data", aliases: ["4"], title: "accuracy vs training-set size"),
+    Artefact(.table, "align-prop", aliases: ["5"], title: "Align-prop vs width"),
+    Artefact(.table, "seeds", aliases: ["6"], title: "mean ± std over seeds at width 256"),
+    Artefact(.table, "time", aliases: ["7"], title: "training time vs width"),
+    Artefact(.table, "add", aliases: ["8"], title: "Add task: best loss vs width"),
+    Artefact(.table, "imagenet", aliases: ["9"], title: "ImageNet (out of scope on this machine)"),
+    Artefact(.figure, "width", title: "alignment score per layer vs width"),
+    Artefact(.figure, "training", title: "alignment score during training"),
+    Artefact(.figure, "accuracy", title: "accuracy vs width per rule"),
+    Artefact(.figure, "lr", title: "accuracy vs learning rate"),
+    Artefact(.figure, "small-data", title: "accuracy vs training-set size"),
+    Artefact(.figure, "add", title: "Add task: best loss vs width"),
+  ])

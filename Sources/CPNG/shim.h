@@ -1,0 +1,2 @@
+// Not API: libpng, used to check rendered figures.
+#include <png.h>

@@ -1,0 +1,68 @@
+import Numerics
+
+/// One part of a learning problem: features (rows × d₀) and class labels or regression targets.
+public struct Examples<T: BLASScalar>: Sendable {
+  public var features: Matrix<T>
+  public var labels: [Int32]              // classification (empty for regression)
+  public var targets: Matrix<T>?          // regression
+
+  public init(features: Matrix<T>, labels: [Int32] = [], targets: Matrix<T>? = nil) {
+    self.features = features; self.labels = labels; self.targets = targets
+  }
+  public var count: Int { features.rows }
+
+  public func subset(_ indices: [Int]) -> Examples {
+    func rows(_ m: Matrix<T>) -> Matrix<T> {
+      var s: [T] = []; s.reserveCapacity(indices.count * m.cols)
+      for i in indices { s.append(contentsOf: m.storage[(i * m.cols)..<((i + 1) * m.cols)]) }
+      return Matrix(rows: indices.count, cols: m.cols, storage: s)
+    }
+    return Examples(features: rows(features), labels: labels.isEmpty ? [] : indices.map { labels[$0] },
+                    targets: targets.map(rows))
+  }
+}
+
+/// A learning problem as the runner sees it: train, validation and test parts, and their provenance.
+public struct Problem<T: BLASScalar>: Sendable {
+  public var name: String
+  public var train: Examples<T>
+  public var validation: Examples<T>
+  public var test: Examples<T>
+  public var inputWidth: Int { train.features.cols }
+  public var outputWidth: Int
+  public var checksum: String              // of the source data
+}
+
+/// Pixel preprocessing.
+public enum PixelScaling: Sendable, Codable, Equatable {
+  case unit                                // p/255 ∈ [0, 1]
+  case standardize(mean: Double, std: Double)  // (p/255 − mean)/std, e.g. MNIST's 0.1307, 0.3081
+}
+
+extension ImageDataset {
+  /// Scales pixels and splits the official training part into train/validation with a seeded permutation
+  /// (its first `trainCount − validationCount` indices train, the rest validate; 0 validation rows: none).
+  public func problem<T: BLASScalar>(as: T.Type = T.self, scaling: PixelScaling, validationCount: Int,
+                                    splitSeed: UInt64) -> Problem<T> {
+    precondition(validationCount >= 0 && validationCount < trainCount, "validation size must be in 0..<\(trainCount)")
+    var table = [T](repeating: 0, count: 256)
+    for p in 0..<256 {
+      let x = Double(p) / 255
+      switch scaling {
+      case .unit: table[p] = T(x)
+      case .standardize(let m, let s): table[p] = T((x - m) / s)
+      }
+    }
+    func examples(_ images: [UInt8], _ labels: [UInt8]) -> Examples<T> {
+      Examples(features: Matrix(rows: labels.count, cols: features, storage: images.map { table[Int($0)] }),
+               labels: labels.map { Int32($0) })
+    }
+    let all = examples(trainImages, trainLabels)
+    var rng = Random(seed: splitSeed, stream: "split")
+    let permutation = validationCount == 0 ? Array(0..<trainCount) : rng.permutation(trainCount)
+    let nTrain = trainCount - validationCount
+    return Problem(name: name, train: validationCount == 0 ? all : all.subset(Array(permutation[..<nTrain])),
+                   validation: all.subset(Array(permutation[nTrain...])),
+                   test: examples(testImages, testLabels), outputWidth: classes, checksum: contentChecksum)
+  }
+}

@@ -1,0 +1,98 @@
+import Numerics
+
+/// Synthetic regression tasks, generated in Double from the suite's RNG and converted.
+public enum SyntheticRegression {
+  /// bioflax's teacher–student task (bioflax.md §8): x ~ U[−1, 1)^{inputs}; a teacher
+  /// Dense(64)→φ→Dense(32)→φ→Dense(outputs) with LeCun truncated-normal kernels and zero biases, φ = sigmoid
+  /// by default; targets = teacher(x), no noise. 1 600 train-pool rows (first 90 % of a seeded permutation
+  /// train, the rest validate) and 320 test rows, from separate streams.
+  public static func teacher<T: BLASScalar>(as: T.Type = T.self, inputs: Int = 1, outputs: Int = 10,
+                                           hidden: [Int] = [64, 32], activation: TeacherActivation = .sigmoid,
+                                           trainPool: Int = 1600, testRows: Int = 320, validationFraction: Double = 0.1,
+                                           seed: UInt64) -> Problem<T> {
+    var initRNG = Random(seed: seed, stream: "teacher-init")
+    let sizes = [inputs] + hidden + [outputs]
+    let weights: [Matrix<Double>] = (1..<sizes.count).map {
+      Initializer.lecunTruncatedNormal.matrix(fanIn: sizes[$0 - 1], fanOut: sizes[$0], &initRNG)
+    }
+    func teacherOutput(_ x: Matrix<Double>) -> Matrix<Double> {
+      var h = x
+      for (l, w) in weights.enumerated() {
+        h = matmul(h, w)
+        if l < weights.count - 1 { h = h.map(activation.apply) }
+      }
+      return h
+    }
+    var trainRNG = Random(seed: seed, stream: "teacher-train-x"), testRNG = Random(seed: seed, stream: "teacher-test-x")
+    let xTrain: Matrix<Double> = trainRNG.uniformMatrix(rows: trainPool, cols: inputs, -1, 1)
+    let xTest: Matrix<Double> = testRNG.uniformMatrix(rows: testRows, cols: inputs, -1, 1)
+    return split(name: "teacher", xTrain, teacherOutput(xTrain), xTest, teacherOutput(xTest),
+                 validationFraction: validationFraction, seed: seed)
+  }
+
+  public enum TeacherActivation: String, Sendable, Codable {
+    case sigmoid, relu, tanh
+    func apply(_ x: Double) -> Double {
+      switch self {
+      case .sigmoid: return 1 / (1 + Double.exp(-x))
+      case .relu: return max(0, x)
+      case .tanh: return Double.tanh(x)
+      }
+    }
+  }
+
+  /// bioflax's sin regression (bioflax.md §8): x ~ U[−π, π), y = sin x; 1 440 / 160 / 320 rows.
+  public static func sine<T: BLASScalar>(as: T.Type = T.self, trainPool: Int = 1600, testRows: Int = 320,
+                                        validationFraction: Double = 0.1, seed: UInt64) -> Problem<T> {
+    var trainRNG = Random(seed: seed, stream: "sin-train-x"), testRNG = Random(seed: seed, stream: "sin-test-x")
+    let xTrain: Matrix<Double> = trainRNG.uniformMatrix(rows: trainPool, cols: 1, -Double.pi, Double.pi)
+    let xTest: Matrix<Double> = testRNG.uniformMatrix(rows: testRows, cols: 1, -Double.pi, Double.pi)
+    return split(name: "sinreg", xTrain, xTrain.map(Double.sin), xTest, xTest.map(Double.sin),
+                 validationFraction: validationFraction, seed: seed)
+  }
+
+  /// The DFC student–teacher data (dfc.md §8.4): x ~ U(−1, 1)^{n_in} drawn train (5000), test (1000),
+  /// validation (1000) in that order, then a teacher n_in → 1000 → 1000 → 1000 → 1000 → n_out, ReLU hidden,
+  /// linear output, Xavier-normal weights with gain 3, zero biases; y = teacher(x), no normalisation.
+  public static func dfcTeacher<T: BLASScalar>(as: T.Type = T.self, inputs: Int, outputs: Int, train: Int = 5000,
+                                              test: Int = 1000, validation: Int = 1000, seed: UInt64 = 42) -> Problem<T> {
+    var rng = Random(seed: seed, stream: "dfc-teacher")
+    let xTrain: Matrix<Double> = rng.uniformMatrix(rows: train, cols: inputs, -1, 1)
+    let xTest: Matrix<Double> = rng.uniformMatrix(rows: test, cols: inputs, -1, 1)
+    let xVal: Matrix<Double> = rng.uniformMatrix(rows: validation, cols: inputs, -1, 1)
+    let sizes = [inputs, 1000, 1000, 1000, 1000, outputs]
+    let weights: [Matrix<Double>] = (1..<sizes.count).map {
+      Initializer.xavierNormal(gain: 3).matrix(fanIn: sizes[$0 - 1], fanOut: sizes[$0], &rng)
+    }
+    func teacherOutput(_ x: Matrix<Double>) -> Matrix<Double> {
+      var h = x
+      for (l, w) in weights.enumerated() {
+        h = matmul(h, w)
+        if l < weights.count - 1 { h = h.map { max(0, $0) } }
+      }
+      return h
+    }
+    let part = { (x: Matrix<Double>) in Examples<T>(features: x.converted(), targets: teacherOutput(x).converted()) }
+    let checksum = checksumOf([xTrain, xTest, xVal])
+    return Problem(name: "dfc-teacher", train: part(xTrain), validation: part(xVal), test: part(xTest),
+                   outputWidth: outputs, checksum: checksum)
+  }
+
+  static func split<T: BLASScalar>(name: String, _ xTrain: Matrix<Double>, _ yTrain: Matrix<Double>,
+                                  _ xTest: Matrix<Double>, _ yTest: Matrix<Double>,
+                                  validationFraction: Double, seed: UInt64) -> Problem<T> {
+    var rng = Random(seed: seed, stream: "\(name)-split")
+    let p = rng.permutation(xTrain.rows)
+    let nTrain = Int(Double(xTrain.rows) * (1 - validationFraction))
+    let pool = Examples<T>(features: xTrain.converted(), targets: yTrain.converted())
+    return Problem(name: name, train: pool.subset(Array(p[..<nTrain])), validation: pool.subset(Array(p[nTrain...])),
+                   test: Examples(features: xTest.converted(), targets: yTest.converted()),
+                   outputWidth: yTrain.cols, checksum: checksumOf([xTrain, yTrain, xTest, yTest]))
+  }
+
+  static func checksumOf(_ ms: [Matrix<Double>]) -> String {
+    var h = SHA256()
+    for m in ms { m.storage.withUnsafeBytes { h.update($0) } }
+    return h.finalizeHex()
+  }
+}

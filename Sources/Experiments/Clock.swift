@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Wall and process-CPU clocks. CPU time is what benchmarks compare: a busy machine does not move it.
+public enum Clock {
+  public static var wall: Double {
+    var t = timespec(); clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+  }
+  public static var processCPU: Double {
+    var t = timespec(); clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+  }
+}
+
+/// Progress with ETA on stderr: one rewritten line on a terminal, plain lines otherwise (logs, CI).
+public struct Progress: Sendable {
+  public var enabled: Bool
+  public let label: String
+  let interactive: Bool
+  let start: Double
+  var lastPlain: Double
+
+  public init(label: String, enabled: Bool = true) {
+    self.label = label; self.enabled = enabled
+    interactive = isatty(2) != 0
+    start = Clock.wall; lastPlain = Clock.wall
+  }
+
+  public static func format(seconds s: Double) -> String {
+    if !s.isFinite || s < 0 { return "?" }
+    if s < 60 { return String(format: "%.0fs", s) }
+    if s < 3600 { return String(format: "%dm%02ds", Int(s) / 60, Int(s) % 60) }
+    return String(format: "%dh%02dm", Int(s) / 3600, (Int(s) % 3600) / 60)
+  }
+
+  /// `done` of `total` units of work; `detail` is appended (e.g. the last epoch's accuracy).
+  public mutating func update(done: Double, total: Double, detail: String = "", force: Bool = false) {
+    guard enabled else { return }
+    let now = Clock.wall, elapsed = now - start
+    let eta = done > 0 ? elapsed * (total - done) / done : .nan
+    let line = String(format: "%@ %5.1f%%  elapsed %@  ETA %@  %@", label, 100 * done / max(total, 1e-12),
+                      Progress.format(seconds: elapsed), Progress.format(seconds: eta), detail)
+    if interactive {
+      FileHandle.standardError.write(Data(("\r\u{1B}[K" + line + (done >= total ? "\n" : "")).utf8))
+    } else if force || now - lastPlain >= 30 || done >= total {
+      lastPlain = now
+      FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+  }
+
+  public static func note(_ s: String) {
+    FileHandle.standardError.write(Data((s + "\n").utf8))
+  }
+}

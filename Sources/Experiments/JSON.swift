@@ -1,0 +1,16 @@
+import Foundation
+
+/// Sorted-key, pretty JSON: stable files that diff well.
+public func canonicalJSON<V: Encodable>(_ value: V) throws -> String {
+  let e = JSONEncoder()
+  e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+  e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+  return String(decoding: try e.encode(value), as: UTF8.self)
+}
+
+/// Writes a file atomically (a temporary file renamed into place), creating its directory:
+/// an interrupted run never leaves a partial result behind.
+public func writeAtomically(_ text: String, to url: URL) throws {
+  try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+  try Data(text.utf8).write(to: url, options: .atomic)
+}

@@ -1,0 +1,215 @@
+import Datasets
+import Foundation
+import Learning
+import Numerics
+
+/// One epoch's numbers. Training loss and accuracy are means over the epoch's minibatches, measured
+/// before each update; validation and test are measured after the epoch.
+public struct EpochRecord: Sendable, Codable, Equatable {
+  public var epoch: Int
+  public var trainLoss: Double
+  public var trainAccuracy: Double?
+  public var validationLoss: Double?
+  public var validationAccuracy: Double?
+  public var testLoss: Double
+  public var testAccuracy: Double?
+  public var seconds: Double
+}
+
+/// What one (experiment, seed) run produced: small, committed, enough to redraw tables and figures.
+public struct RunRecord: Sendable, Codable, Equatable {
+  public var experiment: String
+  public var key: String
+  public var seed: UInt64
+  public var precision: Precision
+  public var rule: String
+  public var epochs: [EpochRecord]
+  public var dataChecksum: String
+  public var wallSeconds: Double
+  public var cpuSeconds: Double
+  public var resumed: Bool
+
+  public var final: EpochRecord? { epochs.last }
+  /// The epoch with the best validation accuracy (classification) or lowest validation loss (regression);
+  /// the test numbers are then read at that epoch. Without a validation set: the last epoch.
+  public var bestEpoch: EpochRecord? {
+    guard epochs.first?.validationLoss != nil else { return epochs.last }
+    if epochs.first?.validationAccuracy != nil {
+      return epochs.max { ($0.validationAccuracy ?? 0, -$0.epoch) < ($1.validationAccuracy ?? 0, -$1.epoch) }
+    }
+    return epochs.min { ($0.validationLoss ?? .infinity, $0.epoch) < ($1.validationLoss ?? .infinity, $1.epoch) }
+  }
+  public var bestTestAccuracy: Double? { epochs.compactMap(\.testAccuracy).max() }
+  public var secondsPerEpoch: Double { epochs.isEmpty ? 0 : epochs.map(\.seconds).reduce(0, +) / Double(epochs.count) }
+}
+
+public enum RunError: Error, CustomStringConvertible {
+  case diverged(epoch: Int, batch: Int, loss: Double)
+  case badCheckpoint(String)
+  public var description: String {
+    switch self {
+    case .diverged(let e, let b, let l):
+      return "training diverged: loss \(l) at epoch \(e + 1), batch \(b + 1).\nHINT: lower the learning rate or enable clipping."
+    case .badCheckpoint(let s): return "checkpoint unusable: \(s)"
+    }
+  }
+}
+
+public struct RunOptions: Sendable {
+  /// Where checkpoints go (nil: none). A run whose checkpoint exists resumes from it; it is deleted on success.
+  public var checkpointDirectory: URL?
+  public var checkpointEverySeconds: Double = 60
+  public var progress: Bool = true
+  /// Stop after this many optimiser steps in total (tests: simulate an interruption).
+  public var stopAfterSteps: Int? = nil
+  public init(checkpointDirectory: URL? = nil, progress: Bool = true) {
+    self.checkpointDirectory = checkpointDirectory; self.progress = progress
+  }
+}
+
+/// Thrown when `stopAfterSteps` interrupts a run (after its checkpoint is written).
+public struct Interrupted: Error {}
+
+public enum Runner {
+  /// Trains and evaluates `experiment` at one seed.
+  public static func run(_ experiment: Experiment, seed: UInt64, data: DataLocations, options: RunOptions = RunOptions()) throws -> RunRecord {
+    switch experiment.precision {
+    case .float: return try run(experiment, seed: seed, data: data, options: options, as: Float.self)
+    case .double: return try run(experiment, seed: seed, data: data, options: options, as: Double.self)
+    }
+  }
+
+  public static func run<T: BLASScalar>(_ e: Experiment, seed: UInt64, data: DataLocations, options: RunOptions,
+                                       as: T.Type) throws -> RunRecord {
+    let problem: Problem<T> = try ProblemLoader.load(e.data, data)
+    return try run(e, seed: seed, problem: problem, options: options)
+  }
+
+  /// The network an experiment starts from at `seed` (its own "init" stream).
+  public static func initialNetwork<T: BLASScalar>(_ e: Experiment, inputs: Int, outputs: Int, seed: UInt64) -> Network<T> {
+    var rng = Random(seed: seed, stream: "init")
+    return Network<T>(sizes: [inputs] + e.hidden + [outputs], hidden: e.activation, output: e.outputActivation,
+                      initializer: e.initializer, rng: &rng)
+  }
+
+  public static func run<T: BLASScalar>(_ e: Experiment, seed: UInt64, problem: Problem<T>, options: RunOptions) throws -> RunRecord {
+    let net: Network<T> = initialNetwork(e, inputs: problem.inputWidth, outputs: problem.outputWidth, seed: seed)
+    var ruleRNG = Random(seed: seed, stream: "rule")
+    var rule = e.rule.make(for: net, rng: &ruleRNG)
+    return try train(e, seed: seed, problem: problem, net: net, rule: &rule, options: options)
+  }
+
+  static func train<T: BLASScalar, R: LearningRule<T>>(_ e: Experiment, seed: UInt64, problem: Problem<T>,
+                                                      net initial: Network<T>, rule: inout R, options: RunOptions) throws -> RunRecord {
+    let wallStart = Clock.wall, cpuStart = Clock.processCPU
+    var s = TrainingState(net: initial, optimizer: OptimizerState<T>(e.optimizer, count: initial.layout.count),
+                          order: Random(seed: seed, stream: "data-order"))
+    let checkpointURL = options.checkpointDirectory?.appendingPathComponent("\(e.name)-\(e.key)-seed\(seed).ckpt")
+    var resumed = false
+    if let url = checkpointURL, FileManager.default.fileExists(atPath: url.path) {
+      try s.restore(from: url, rule: &rule)
+      resumed = true
+      Progress.note("\(e.name) seed \(seed): resuming from \(url.lastPathComponent) at epoch \(s.epoch + 1), batch \(s.batch + 1)")
+    }
+
+    let train = problem.train, n = train.count, d0 = problem.inputWidth, dL = problem.outputWidth
+    let batchesPerEpoch = (n + e.batchSize - 1) / e.batchSize
+    var tape = Tape<T>(sizes: s.net.sizes, capacity: e.batchSize)
+    var g = [T](repeating: 0, count: s.net.layout.count)
+    var bx = [T](repeating: 0, count: e.batchSize * d0)
+    var by = [Int32](repeating: 0, count: e.batchSize)
+    var bt = [T](repeating: 0, count: e.batchSize * dL)
+    let tensors = s.net.layout.tensors
+    var progress = Progress(label: "\(e.name) [\(e.rule)] seed \(seed)", enabled: options.progress)
+    var lastCheckpoint = Clock.wall
+    var steps = 0
+    let classification = e.loss.isClassification
+
+    while s.epoch < e.epochs {
+      let epochStart = Clock.wall
+      var order = s.orderAtEpochStart
+      let permutation = e.shuffle ? order.permutation(n) : Array(0..<n)
+      while s.batch < batchesPerEpoch {
+        let start = s.batch * e.batchSize, rows = min(e.batchSize, n - start)
+        // Gather the batch's rows into contiguous buffers.
+        train.features.storage.withUnsafeBufferPointer { src in
+          bx.withUnsafeMutableBufferPointer { dst in
+            for r in 0..<rows {
+              (dst.baseAddress! + r * d0).update(from: src.baseAddress! + permutation[start + r] * d0, count: d0)
+            }
+          }
+        }
+        if classification { for r in 0..<rows { by[r] = train.labels[permutation[start + r]] } }
+        if let t = train.targets {
+          for r in 0..<rows { for j in 0..<dL { bt[r * dL + j] = t.storage[permutation[start + r] * dL + j] } }
+        }
+        let loss: T = bx.withUnsafeBufferPointer { px in
+          by.withUnsafeBufferPointer { py in
+            bt.withUnsafeBufferPointer { pt in
+              let batch = Batch(rows: rows, inputs: px.baseAddress!, labels: classification ? py.baseAddress : nil,
+                                targets: classification ? nil : pt.baseAddress)
+              return rule.update(s.net, batch, loss: e.loss, tape: &tape, into: &g)
+            }
+          }
+        }
+        guard loss.isFinite else { throw RunError.diverged(epoch: s.epoch, batch: s.batch, loss: Double(loss)) }
+        if classification { s.correct += correctCount(tape, labels: by, rows: rows, width: dL) }
+        e.clipping.apply(&g, tensors: tensors)
+        s.optimizer.apply(to: &s.net.parameters, gradient: g)
+        rule.afterStep(s.net)
+        s.lossSum += Double(loss); s.seen += rows; s.batch += 1; steps += 1
+        progress.update(done: Double(s.epoch * batchesPerEpoch + s.batch), total: Double(e.epochs * batchesPerEpoch),
+                        detail: s.history.last.map { summary($0) } ?? "")
+        if let url = checkpointURL, Clock.wall - lastCheckpoint > options.checkpointEverySeconds {
+          try s.save(to: url, rule: rule); lastCheckpoint = Clock.wall
+        }
+        if let stop = options.stopAfterSteps, steps >= stop {
+          if let url = checkpointURL { try s.save(to: url, rule: rule) }
+          throw Interrupted()
+        }
+      }
+      // End of epoch: evaluate, record, move on.
+      let valid = problem.validation.count > 0 ? evaluate(s.net, problem.validation, e.loss, &tape) : nil
+      let test = evaluate(s.net, problem.test, e.loss, &tape)
+      s.history.append(EpochRecord(epoch: s.epoch + 1, trainLoss: s.lossSum / Double(batchesPerEpoch),
+                                   trainAccuracy: classification ? Double(s.correct) / Double(s.seen) : nil,
+                                   validationLoss: valid?.loss, validationAccuracy: valid?.accuracy,
+                                   testLoss: test.loss, testAccuracy: test.accuracy,
+                                   seconds: Clock.wall - epochStart))
+      s.epoch += 1; s.batch = 0; s.lossSum = 0; s.correct = 0; s.seen = 0
+      s.orderAtEpochStart = order
+      if let url = checkpointURL, s.epoch < e.epochs { try s.save(to: url, rule: rule); lastCheckpoint = Clock.wall }
+    }
+    if let url = checkpointURL { try? FileManager.default.removeItem(at: url) }
+    return RunRecord(experiment: e.name, key: e.key, seed: seed, precision: e.precision, rule: e.rule.description,
+                     epochs: s.history, dataChecksum: problem.checksum,
+                     wallSeconds: s.wallCarried + Clock.wall - wallStart, cpuSeconds: s.cpuCarried + Clock.processCPU - cpuStart,
+                     resumed: resumed)
+  }
+
+  static func summary(_ r: EpochRecord) -> String {
+    if let a = r.testAccuracy { return String(format: "epoch %d: test acc %.2f%%", r.epoch, 100 * a) }
+    return String(format: "epoch %d: test loss %.4g", r.epoch, r.testLoss)
+  }
+
+  static func correctCount<T: BLASScalar>(_ tape: Tape<T>, labels: [Int32], rows: Int, width: Int) -> Int {
+    let y = tape.output[tape.output.count - 1]
+    var correct = 0
+    for r in 0..<rows {
+      var best = 0
+      for j in 1..<width where y[r * width + j] > y[r * width + best] { best = j }
+      if best == Int(labels[r]) { correct += 1 }
+    }
+    return correct
+  }
+
+  /// Loss (mean over examples) and accuracy of the network on a whole set.
+  public static func evaluate<T: BLASScalar>(_ net: Network<T>, _ set: Examples<T>, _ loss: Loss,
+                                            _ tape: inout Tape<T>) -> (loss: Double, accuracy: Double?) {
+    let y = net.predict(set.features, tape: &tape)
+    if loss.isClassification {
+      return (Double(loss.value(y, labels: set.labels)), accuracy(y, labels: set.labels))
+    }
+    return (Double(loss.value(y, targets: set.targets)), nil)
+  }
+}

@@ -1,0 +1,91 @@
+import Numerics
+
+/// What every learning rule implements: turn a batch and the network's state into the update G that the
+/// optimiser subtracts (a gradient for BP, a pseudo-gradient for the others), plus optional diagnostics.
+/// A rule's own state (fixed or trained feedback weights, controller settings) lives in the rule value.
+public protocol LearningRule<Scalar>: Sendable {
+  associatedtype Scalar: BLASScalar
+  /// Writes G (laid out as `net.parameters`) for `batch` into `g`; returns the batch loss before the update.
+  mutating func update(_ net: Network<Scalar>, _ batch: Batch<Scalar>, loss: Loss,
+                       tape: inout Tape<Scalar>, into g: inout [Scalar]) -> Scalar
+  /// Called once the optimiser has moved the network (e.g. to train feedback weights). Default: nothing.
+  mutating func afterStep(_ net: Network<Scalar>)
+  /// Named diagnostics of the rule at the current parameters on `batch` (alignment angles, norms),
+  /// computed only when the runner samples them. Default: none.
+  func diagnostics(_ net: Network<Scalar>, _ batch: Batch<Scalar>, loss: Loss, tape: inout Tape<Scalar>) -> [String: Double]
+  /// Rule state to store in a checkpoint (flat); restored with `restore`. Default: none.
+  var state: [Scalar] { get }
+  mutating func restore(_ state: [Scalar])
+}
+
+extension LearningRule {
+  public mutating func afterStep(_ net: Network<Scalar>) {}
+  public func diagnostics(_ net: Network<Scalar>, _ batch: Batch<Scalar>, loss: Loss,
+                          tape: inout Tape<Scalar>) -> [String: Double] { [:] }
+  public var state: [Scalar] { [] }
+  public mutating func restore(_ state: [Scalar]) {}
+}
+
+extension Network {
+  /// Loads `batch` into the tape, runs the forward pass and writes Δ_L = ∂ℓ/∂Y into `tape.delta[L−1]`.
+  /// Returns ℓ. The common first half of most rules.
+  @inlinable public func forwardWithLoss(_ batch: Batch<T>, loss: Loss, tape: inout Tape<T>) -> T {
+    tape.load(batch.inputs, rows: batch.rows)
+    forward(&tape)
+    let L = layerCount, d = sizes[L]
+    return tape.output[L - 1].withUnsafeBufferPointer { y in
+      tape.delta[L - 1].withUnsafeMutableBufferPointer { delta in
+        loss.evaluate(output: y.baseAddress!, rows: batch.rows, width: d, batch: batch, delta: delta.baseAddress!)
+      }
+    }
+  }
+
+  /// The backward pass from Δ_L in `tape.delta[L−1]`, with each layer's error sent down through a feedback
+  /// matrix Fₗ stored like Wₗ (dₗ₋₁ × dₗ) at the same offsets of `feedback` (Fₗ = Wₗ: backpropagation;
+  /// a fixed random Bₗ: feedback alignment):
+  ///     G_Wₗ = Hₗ₋₁ᵀ Δₗ,   G_bₗ = Δₗᵀ 1,   Δₗ₋₁ = (Δₗ Fₗᵀ) ⊙ φ′(Aₗ₋₁).
+  @inlinable public func backward(_ tape: inout Tape<T>, feedback: [T], into g: inout [T]) {
+    precondition(feedback.count == layout.count && g.count == layout.count, "backward: buffer sizes differ")
+    let n = tape.rows
+    feedback.withUnsafeBufferPointer { f in
+      g.withUnsafeMutableBufferPointer { gp in
+        for l in stride(from: layerCount, through: 1, by: -1) {
+          let dIn = sizes[l - 1], dOut = sizes[l]
+          let gw = gp.baseAddress! + layout.weightOffset[l - 1], gb = gp.baseAddress! + layout.biasOffset[l - 1]
+          let inputBuffer = l == 1 ? tape.input : tape.output[l - 2]
+          tape.delta[l - 1].withUnsafeBufferPointer { delta in
+            let d = delta.baseAddress!
+            inputBuffer.withUnsafeBufferPointer { h in
+              // G_Wₗ = Hₗ₋₁ᵀ Δₗ: (dₗ₋₁ × n)(n × dₗ)
+              T.gemm(.transposed, .none, m: dIn, n: dOut, k: n, alpha: 1, a: h.baseAddress!, lda: dIn,
+                     b: d, ldb: dOut, beta: 0, c: gw, ldc: dOut)
+            }
+            for j in 0..<dOut { gb[j] = 0 }
+            for r in 0..<n { let o = r * dOut; for j in 0..<dOut { gb[j] += d[o + j] } }
+          }
+          guard l > 1 else { break }
+          let fw = f.baseAddress! + layout.weightOffset[l - 1]
+          tape.delta[l - 1].withUnsafeBufferPointer { delta in
+            tape.delta[l - 2].withUnsafeMutableBufferPointer { below in
+              // Δₗ Fₗᵀ: (n × dₗ)(dₗ × dₗ₋₁)
+              T.gemm(.none, .transposed, m: n, n: dIn, k: dOut, alpha: 1, a: delta.baseAddress!, lda: dOut,
+                     b: fw, ldb: dOut, beta: 0, c: below.baseAddress!, ldc: dIn)
+            }
+          }
+          tape.delta[l - 2].withUnsafeMutableBufferPointer { below in
+            tape.derivative[l - 2].withUnsafeBufferPointer { dphi in
+              for i in 0..<(n * dIn) { below[i] *= dphi[i] }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// The exact gradient ∇ℓ of the batch loss (backpropagation), the reference every rule is measured against.
+  public func gradient(_ batch: Batch<T>, loss: Loss, tape: inout Tape<T>, into g: inout [T]) -> T {
+    let value = forwardWithLoss(batch, loss: loss, tape: &tape)
+    backward(&tape, feedback: parameters, into: &g)
+    return value
+  }
+}

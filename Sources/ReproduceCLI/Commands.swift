@@ -1,0 +1,239 @@
+import Datasets
+import Experiments
+import Foundation
+import Learning
+import Numerics
+
+/// Executes an invocation. Returns the process exit status.
+public enum Commands {
+  /// The package root: the nearest directory above the executable (or the working directory) holding Package.swift.
+  public static var packageRoot: URL {
+    for start in [URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(), URL(fileURLWithPath: FileManager.default.currentDirectoryPath)] {
+      var dir = start
+      while dir.path != "/" {
+        if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) { return dir }
+        dir = dir.deletingLastPathComponent()
+      }
+    }
+    return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+  }
+
+  static func locations(_ o: Options) -> DataLocations {
+    DataLocations(root: packageRoot.appendingPathComponent(".data"), kmnistDirectory: o.values["kmnist-dir"],
+                  cifar10Directory: o.values["cifar10-dir"])
+  }
+
+  static func outputRoot(_ o: Options) -> URL {
+    o.values["out"].map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL } ?? packageRoot
+  }
+
+  static func setThreads(_ o: Options) throws { BLASThreads.set(try o.int("threads") ?? 1) }
+
+  public static func execute(_ invocation: Invocation) throws -> Int32 {
+    switch invocation {
+    case .help(let topic): print(Help.text(topic)); return 0
+    case .list: print(Help.list(CommandLineSpec.papers)); return 0
+    case .paper(let paper, let selection, let o): return try runPaper(paper, selection, o)
+    case .train(let o): return try train(o)
+    case .bench(let o): return try bench(o)
+    case .data(let verb, let o): return try data(verb, o)
+    case .worker(let path):
+      BLASThreads.set(1)
+      try SeedPool.work(requestPath: path, data: DataLocations(root: packageRoot.appendingPathComponent(".data")))
+      return 0
+    }
+  }
+
+  // MARK: papers
+
+  static func runPaper(_ paper: Paper, _ selection: ArtefactSelection, _ o: Options) throws -> Int32 {
+    try setThreads(o)
+    let chosen: [Artefact]
+    switch selection {
+    case .table(let t): chosen = paper.tables.filter { $0.matches(t) }
+    case .figure(let f): chosen = paper.figures.filter { $0.matches(f) }
+    case .all: chosen = paper.artefacts
+    }
+    var missing: [String] = []
+    for a in chosen {
+      guard let run = a.run else { missing.append("\(a.kind.rawValue) \(a.id)"); continue }
+      let scale = o.values["scale"].flatMap(Scale.init(rawValue:)) ?? a.defaultScale
+      Progress.note("\(paper.id) \(a.kind.rawValue) \(a.id) at scale \(scale.rawValue): estimated \(a.cost[scale] ?? "unknown")")
+      let context = ArtefactContext(scale: scale, seedCount: try o.int("seeds"), outputRoot: outputRoot(o),
+                                    packageRoot: packageRoot, data: locations(o), json: o.switches.contains("json"))
+      for url in try run(context) { Progress.note("wrote \(url.path)") }
+    }
+    if !missing.isEmpty {
+      throw NotYetImplemented(paper: paper.id, artefact: missing.joined(separator: ", "))
+    }
+    return 0
+  }
+
+  // MARK: train
+
+  public static func trainExperiment(_ o: Options) throws -> Experiment {
+    let ruleName = o.values["rule"] ?? "bp"
+    guard let rule = RuleSpec.names[ruleName] else {
+      throw UsageError("unknown rule '\(ruleName)'; implemented rules: \(RuleSpec.names.keys.sorted().joined(separator: ", "))")
+    }
+    let dataset: DatasetName
+    do { dataset = try DatasetName(parsing: o.values["dataset"] ?? "mnist") } catch { throw UsageError("\(error)") }
+    let hidden = try (o.values["hidden"] ?? "256,256,256").split(separator: ",").map { s -> Int in
+      guard let n = Int(s), n > 0 else { throw UsageError("--hidden expects positive widths like 256,256,256, got '\(s)'") }
+      return n
+    }
+    let slope = try o.double("leaky-slope") ?? 0.01
+    let actName = o.values["activation"] ?? "tanh"
+    guard let activation = Activation(name: actName, leakySlope: slope) else {
+      throw UsageError("unknown activation '\(actName)'; valid: \(Activation.names.joined(separator: ", "))")
+    }
+    let lr = try o.double("lr") ?? 1e-3
+    let optimizer: Optimizer
+    switch o.values["optimizer"] ?? "adam" {
+    case "adam": optimizer = .adam(learningRate: lr, beta1: try o.double("beta1") ?? 0.9, beta2: try o.double("beta2") ?? 0.999,
+                                   epsilon: try o.double("eps") ?? 1e-8, biasCorrection: true)
+    case "adam-no-bias-correction": optimizer = .adam(learningRate: lr, beta1: try o.double("beta1") ?? 0.9,
+                                   beta2: try o.double("beta2") ?? 0.999, epsilon: try o.double("eps") ?? 1e-8, biasCorrection: false)
+    case "sgd": optimizer = .sgd(learningRate: lr, momentum: try o.double("momentum") ?? 0)
+    case let s: throw UsageError("unknown optimizer '\(s)'; valid: adam, adam-no-bias-correction, sgd")
+    }
+    let isImage = dataset.isImage
+    let loss: Loss
+    switch o.values["loss"] ?? (isImage ? "ce" : "half-mse") {
+    case "ce": loss = .softmaxCrossEntropy
+    case "mse": loss = .meanSquaredError(half: false, reduction: .batchAndOutputs)
+    case "half-mse": loss = .meanSquaredError(half: true, reduction: .batchAndOutputs)
+    case let s: throw UsageError("unknown loss '\(s)'; valid: ce, mse, half-mse")
+    }
+    if isImage != loss.isClassification { throw UsageError("--loss \(o.values["loss"] ?? "") does not fit data set \(dataset.rawValue)") }
+    let precision: Precision
+    switch o.values["precision"] ?? "float" {
+    case "float": precision = .float
+    case "double": precision = .double
+    case let s: throw UsageError("unknown precision '\(s)'; valid: float, double")
+    }
+    let scaling: PixelScaling
+    switch o.values["scaling"] ?? "unit" {
+    case "unit": scaling = .unit
+    case "standardize": scaling = .standardize(mean: 0.1307, std: 0.3081)
+    case let s: throw UsageError("unknown scaling '\(s)'; valid: unit, standardize")
+    }
+    let initializer: Initializer
+    switch o.values["init"] ?? "xavier-uniform" {
+    case "xavier-uniform": initializer = .xavierUniform(gain: 1)
+    case "xavier-normal": initializer = .xavierNormal(gain: 1)
+    case "lecun": initializer = .lecunTruncatedNormal
+    case let s: throw UsageError("unknown initializer '\(s)'; valid: xavier-uniform, xavier-normal, lecun")
+    }
+    let clipping: Clipping = try o.double("clip").map { .global(maxNorm: $0) } ?? .none
+    let seed = UInt64(try o.int("seed") ?? 1)
+    let seeds = try o.int("seeds").map { (1...UInt64(max(1, $0))).map { $0 } } ?? [seed]
+    return Experiment(
+      name: o.values["name"] ?? "train-\(ruleName)-\(dataset.rawValue)",
+      data: DataSpec(dataset: dataset, scaling: scaling, validationCount: try o.int("validation") ?? (isImage ? 5000 : 0),
+                     limit: try o.int("limit")),
+      hidden: hidden, activation: activation, initializer: initializer, rule: rule, loss: loss, optimizer: optimizer,
+      clipping: clipping, batchSize: try o.int("batch-size") ?? 128, epochs: try o.int("epochs") ?? 5, seeds: seeds,
+      precision: precision)
+  }
+
+  static func train(_ o: Options) throws -> Int32 {
+    try setThreads(o)
+    let e = try trainExperiment(o)
+    let root = outputRoot(o)
+    var options = RunOptions(checkpointDirectory: o.switches.contains("no-checkpoint") ? nil : root.appendingPathComponent("Checkpoints"),
+                             progress: !o.switches.contains("no-progress"))
+    options.checkpointEverySeconds = 60
+    Progress.note("\(e.name): \(e.rule) on \(e.data.dataset.rawValue), \(e.hidden) \(e.activation), \(e.optimizer), batch \(e.batchSize), \(e.epochs) epochs, \(e.precision), seeds \(e.seeds)")
+    let start = Clock.wall
+    let records = try SeedPool.run(e, data: locations(o), options: options)
+    let provenance = Provenance.current(packageRoot: packageRoot)
+    let summary = TrainSummary(records: records, provenance: provenance, experiment: e, wallSeconds: Clock.wall - start)
+    let url = root.appendingPathComponent("Results/train/\(e.name).json")
+    try writeAtomically(try canonicalJSON(summary), to: url)
+    if o.switches.contains("json") {
+      print(try canonicalJSON(summary.headline))
+    } else {
+      for r in records {
+        let f = r.final!
+        print(String(format: "seed %llu: test accuracy %@, test loss %.4f, best-validation epoch %d, %.2f s/epoch",
+                     r.seed, f.testAccuracy.map { String(format: "%.2f%%", 100 * $0) } ?? "n/a", f.testLoss,
+                     r.bestEpoch?.epoch ?? 0, r.secondsPerEpoch))
+      }
+      print("wrote \(url.path)")
+    }
+    return 0
+  }
+
+  // MARK: bench
+
+  static func bench(_ o: Options) throws -> Int32 {
+    let threads = try o.int("threads") ?? 1
+    BLASThreads.set(threads)
+    let epochs = max(1, try o.int("epochs") ?? 2)
+    Progress.note("bench: BP, 784-256-256-256-10 tanh, batch 128, 55000 samples, Adam, \(threads) BLAS thread(s), \(epochs) timed epochs per precision")
+    let f = Benchmark.run(Float.self, epochs: epochs)
+    let d = Benchmark.run(Double.self, epochs: epochs)
+    if o.switches.contains("json") {
+      struct Out: Codable { var float: Benchmark.Result; var double: Benchmark.Result; var threads: Int }
+      print(try canonicalJSON(Out(float: f, double: d, threads: threads)))
+    } else {
+      print("precision  s/epoch(wall)  s/epoch(CPU)  GFLOP/s  GEMM bound (s)  bound/epoch")
+      for r in [f, d] {
+        print(String(format: "%-9@  %13.3f  %12.3f  %7.1f  %14.3f  %10.1f%%", r.precision, r.secondsPerEpoch,
+                     r.cpuSecondsPerEpoch, r.gflops, r.gemmBoundSeconds, 100 * r.ratioToGemmBound))
+      }
+    }
+    return 0
+  }
+
+  // MARK: data
+
+  static func data(_ verb: String, _ o: Options) throws -> Int32 {
+    let loc = locations(o)
+    if verb == "fetch" { try Catalog.fetchMNIST(loc) }
+    var failed = false
+    for name in DatasetName.allCases where name.isImage {
+      do {
+        let d = try Catalog.load(name, loc)
+        print("\(name.rawValue): ok, \(d.trainCount) train + \(d.testCount) test, sha256 of content \(d.contentChecksum.prefix(16))…")
+      } catch {
+        let optional = name == .kmnist || name == .cifar10
+        print("\(name.rawValue): \(optional ? "not available (optional, user-supplied)" : "MISSING")\n  \(error)".replacingOccurrences(of: "\n", with: "\n  "))
+        if !optional { failed = true }
+      }
+    }
+    print("teacher, sinreg: synthetic, generated on demand")
+    return failed ? 1 : 0
+  }
+}
+
+/// The result file of `reproduce train`.
+struct TrainSummary: Codable {
+  struct Headline: Codable {
+    var test_accuracy: Double?
+    var best_test_accuracy: Double?
+    var test_loss: Double
+    var seconds_per_epoch: Double
+  }
+  var experiment: Experiment
+  var commit: String
+  var dirty: Bool
+  var machine: String
+  var date: String
+  var wall_seconds: Double
+  var headline: Headline
+  var runs: [RunRecord]
+
+  init(records: [RunRecord], provenance: Provenance, experiment: Experiment, wallSeconds: Double) {
+    self.experiment = experiment; runs = records
+    commit = provenance.commit; dirty = provenance.dirty; machine = provenance.machine; date = provenance.date
+    wall_seconds = wallSeconds
+    let finals = records.compactMap(\.final)
+    let accs = finals.compactMap(\.testAccuracy)
+    headline = Headline(test_accuracy: accs.isEmpty ? nil : accs.reduce(0, +) / Double(accs.count),
+                        best_test_accuracy: records.compactMap(\.bestTestAccuracy).max(),
+                        test_loss: finals.map(\.testLoss).reduce(0, +) / Double(max(1, finals.count)),
+                        seconds_per_epoch: records.map(\.secondsPerEpoch).reduce(0, +) / Double(max(1, records.count)))
+  }
+}

@@ -1,0 +1,66 @@
+import Experiments
+
+enum Help {
+  static let usage = """
+    reproduce — biologically plausible credit assignment, reproduced (LRA-E, bioflax, GAIT-prop, Align, DFC)
+
+    USAGE
+      reproduce list                                   papers, their tables and figures, costs, what exists
+      reproduce <paper> --table N | --figure ID | --all [--scale smoke|quick|full] [--seeds K] [--out DIR]
+      reproduce train [--rule bp] [--dataset mnist] [--hidden 256,256,256] [--activation tanh] [--epochs 5] ...
+      reproduce bench [--threads 1] [--epochs 2] [--json]
+      reproduce data fetch | verify                    get / check the data sets
+
+    COMMON FLAGS
+      --scale S        smoke (CI, seconds), quick (minutes), full (the paper's protocol); each target has a default
+      --seeds K        number of seeds (independent seeds run as two processes on two cores)
+      --out DIR        root under which Figures/ and Results/ are written (default: the package root)
+      --threads N      BLAS threads per process (default 1: a second thread on a shared 2-core machine is slower)
+      --json           print one JSON object on stdout
+      --kmnist-dir D   KMNIST files (or KMNIST_DIR);  --cifar10-dir D   CIFAR-10 binary batches (or CIFAR10_DIR)
+
+    Run `reproduce help train` for the training workbench's flags.
+    Long runs checkpoint to Checkpoints/ and resume when the same command is run again.
+    """
+
+  static let train = """
+    reproduce train — any implemented rule on any data set; prints test accuracy, writes Results/train/<name>.json
+
+      --rule R            \(RuleSpec.names.keys.sorted().joined(separator: ", ")) (default bp)
+      --dataset D         mnist, fashion-mnist (fmnist), kmnist, cifar10, teacher, sinreg (default mnist)
+      --hidden W,W,...    hidden widths (default 256,256,256)
+      --activation A      tanh, relu, leaky-relu, sigmoid, linear (default tanh); --leaky-slope S (default 0.01)
+      --epochs N          (default 5)            --batch-size N (default 128)
+      --optimizer O       adam, adam-no-bias-correction, sgd (default adam); --lr (1e-3), --momentum, --beta1, --beta2, --eps
+      --loss L            ce, mse, half-mse (default ce for images, half-mse for regression)
+      --init I            xavier-uniform, xavier-normal, lecun (default xavier-uniform); biases start at 0
+      --precision P       float, double (default float)
+      --seed N | --seeds K    one seed (default 1) or seeds 1…K in parallel
+      --validation N      rows held out of the training set for validation (default 5000 for images)
+      --scaling S         unit (p/255) or standardize ((p/255 − 0.1307)/0.3081)
+      --clip C            global gradient-norm clipping
+      --limit N           use only the first N rows of each split (quick checks)
+      --no-checkpoint     do not checkpoint; --no-progress   no progress lines; --json   JSON on stdout
+    """
+
+  static func text(_ topic: String?) -> String {
+    switch topic {
+    case "train": return train
+    default: return usage
+    }
+  }
+
+  static func list(_ papers: [Paper]) -> String {
+    var s = ""
+    for p in papers {
+      s += "\(p.id)\(p.aliases.isEmpty ? "" : " (\(p.aliases.joined(separator: ", ")))") — \(p.title)\n  spec: \(p.spec)\n"
+      for a in p.artefacts {
+        let costs = Scale.allCases.compactMap { sc in a.cost[sc].map { "\(sc.rawValue): \($0)" } }.joined(separator: "; ")
+        s += "  --\(a.kind.rawValue) \(a.id)\(a.aliases.isEmpty ? "" : " (\(a.aliases.joined(separator: ", ")))")"
+        s += "  \(a.isImplemented ? "[implemented, default scale \(a.defaultScale.rawValue)]" : "[not yet implemented]")  \(a.title)"
+        s += costs.isEmpty ? "\n" : "\n      cost: \(costs)\n"
+      }
+    }
+    return s
+  }
+}
