@@ -36,7 +36,15 @@ public enum Benchmark {
     return batches.reduce(0.0) { $0 + 2 * Double($1) * Double(2 * macs + below) }
   }
 
-  public static func run<T: BLASScalar>(_: T.Type, epochs: Int = 2) -> Result {
+  /// Concrete entry point, so that the generic body below is specialised inside this module.
+  public static func run(_ precision: Precision, epochs: Int = 2) -> Result {
+    switch precision {
+    case .float: return run(Float.self, epochs: epochs)
+    case .double: return run(Double.self, epochs: epochs)
+    }
+  }
+
+  static func run<T: BLASScalar>(_: T.Type, epochs: Int) -> Result {
     var rng = Random(seed: 1, stream: "bench")
     var net = Network<T>(sizes: sizes, hidden: .tanh, initializer: .xavierUniform(gain: 1), rng: &rng)
     // Timing does not depend on the pixel values: random inputs and labels of MNIST's shape.

@@ -20,8 +20,13 @@ public enum RuleSpec: Sendable, Codable, Equatable, CustomStringConvertible {
     switch self { case .backprop: return "bp" }
   }
 
-  func make<T: BLASScalar>(for net: Network<T>, rng: inout Random) -> any LearningRule<T> {
-    switch self { case .backprop: return Backprop<T>() }
+  /// Builds the rule for `net` and hands it, with its concrete type, to `body` (so that the training loop
+  /// is specialised for each rule instead of dispatching through an existential).
+  func with<T: BLASScalar, Result>(_ net: Network<T>, rng: inout Random,
+                                   _ body: (inout Backprop<T>) throws -> Result) rethrows -> Result {
+    switch self {
+    case .backprop: var rule = Backprop<T>(); return try body(&rule)
+    }
   }
 }
 

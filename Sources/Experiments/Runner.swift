@@ -95,8 +95,9 @@ public enum Runner {
   public static func run<T: BLASScalar>(_ e: Experiment, seed: UInt64, problem: Problem<T>, options: RunOptions) throws -> RunRecord {
     let net: Network<T> = initialNetwork(e, inputs: problem.inputWidth, outputs: problem.outputWidth, seed: seed)
     var ruleRNG = Random(seed: seed, stream: "rule")
-    var rule = e.rule.make(for: net, rng: &ruleRNG)
-    return try train(e, seed: seed, problem: problem, net: net, rule: &rule, options: options)
+    return try e.rule.with(net, rng: &ruleRNG) { rule in
+      try train(e, seed: seed, problem: problem, net: net, rule: &rule, options: options)
+    }
   }
 
   static func train<T: BLASScalar, R: LearningRule<T>>(_ e: Experiment, seed: UInt64, problem: Problem<T>,

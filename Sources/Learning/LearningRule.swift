@@ -83,7 +83,7 @@ extension Network {
   }
 
   /// The exact gradient ∇ℓ of the batch loss (backpropagation), the reference every rule is measured against.
-  public func gradient(_ batch: Batch<T>, loss: Loss, tape: inout Tape<T>, into g: inout [T]) -> T {
+  @inlinable public func gradient(_ batch: Batch<T>, loss: Loss, tape: inout Tape<T>, into g: inout [T]) -> T {
     let value = forwardWithLoss(batch, loss: loss, tape: &tape)
     backward(&tape, feedback: parameters, into: &g)
     return value

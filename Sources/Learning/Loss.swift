@@ -32,7 +32,7 @@ public enum Loss: Sendable, Codable, Equatable, CustomStringConvertible {
     }
   }
 
-  public var isClassification: Bool { self == .softmaxCrossEntropy }
+  @inlinable public var isClassification: Bool { self == .softmaxCrossEntropy }
 
   /// Returns ℓ and writes Δ_L (rows × d) into `delta`.
   @inlinable public func evaluate<T: BLASScalar>(output y: UnsafePointer<T>, rows n: Int, width d: Int,
@@ -70,7 +70,7 @@ public enum Loss: Sendable, Codable, Equatable, CustomStringConvertible {
   }
 
   /// ℓ of a whole prediction matrix (evaluation), with labels or targets.
-  public func value<T: BLASScalar>(_ y: Matrix<T>, labels: [Int32]? = nil, targets: Matrix<T>? = nil) -> T {
+  @inlinable public func value<T: BLASScalar>(_ y: Matrix<T>, labels: [Int32]? = nil, targets: Matrix<T>? = nil) -> T {
     var delta = [T](repeating: 0, count: y.count)
     return y.storage.withUnsafeBufferPointer { py in
       (labels ?? []).withUnsafeBufferPointer { pl in
@@ -87,7 +87,7 @@ public enum Loss: Sendable, Codable, Equatable, CustomStringConvertible {
 }
 
 /// Fraction of rows whose largest output is the label (first maximum wins ties).
-public func accuracy<T: BLASScalar>(_ y: Matrix<T>, labels: [Int32]) -> Double {
+@inlinable public func accuracy<T: BLASScalar>(_ y: Matrix<T>, labels: [Int32]) -> Double {
   precondition(y.rows == labels.count, "accuracy: \(y.rows) predictions, \(labels.count) labels")
   if y.rows == 0 { return 0 }
   var correct = 0

@@ -43,7 +43,7 @@ public struct OptimizerState<T: BLASScalar>: Sendable, Codable, Equatable {
   }
 
   /// θ ← update(θ, G). One pass over flat buffers; the loop vectorises.
-  public mutating func apply(to theta: inout [T], gradient g: [T]) {
+  @inlinable public mutating func apply(to theta: inout [T], gradient g: [T]) {
     precondition(theta.count == first.count && g.count == first.count, "optimizer: buffer sizes differ")
     step += 1
     let n = theta.count
@@ -86,7 +86,7 @@ public struct OptimizerState<T: BLASScalar>: Sendable, Codable, Equatable {
   }
 }
 
-@usableFromInline func pow(_ x: Double, _ y: Double) -> Double { Double.exp(y * Double.log(x)) }
+@inlinable public func pow(_ x: Double, _ y: Double) -> Double { Double.exp(y * Double.log(x)) }
 
 /// Gradient-norm clipping, PyTorch's `clip_grad_norm_` rule: with total norm ‖G‖, scale by
 /// c = maxNorm/(‖G‖ + 1e-6) when c < 1 (the 1e-6 matters for the DFC golden vectors).
@@ -97,7 +97,7 @@ public enum Clipping: Sendable, Codable, Equatable {
   /// All tensors together, by their joint norm.
   case global(maxNorm: Double)
 
-  public func apply<T: BLASScalar>(_ g: inout [T], tensors: [(name: String, offset: Int, count: Int)]) {
+  @inlinable public func apply<T: BLASScalar>(_ g: inout [T], tensors: [(name: String, offset: Int, count: Int)]) {
     switch self {
     case .none: return
     case .perTensor(let maxNorm):
@@ -107,7 +107,7 @@ public enum Clipping: Sendable, Codable, Equatable {
     }
   }
 
-  static func clip<T: BLASScalar>(_ g: inout [T], ranges: [Range<Int>], maxNorm: Double) {
+  @inlinable public static func clip<T: BLASScalar>(_ g: inout [T], ranges: [Range<Int>], maxNorm: Double) {
     var sumSquares = 0.0
     for r in ranges { for i in r { let v = Double(g[i]); sumSquares += v * v } }
     let coefficient = maxNorm / (sumSquares.squareRoot() + 1e-6)

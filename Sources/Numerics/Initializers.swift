@@ -19,7 +19,7 @@ public enum Initializer: Sendable, Equatable, Codable {
   /// The std of a standard normal truncated to [−2, 2]: what `lecunTruncatedNormal` divides by.
   public static let truncatedNormalStd = 0.87962566103423978
 
-  public func matrix<T: BLASScalar>(fanIn: Int, fanOut: Int, _ rng: inout Random) -> Matrix<T> {
+  @inlinable public func matrix<T: BLASScalar>(fanIn: Int, fanOut: Int, _ rng: inout Random) -> Matrix<T> {
     var m = Matrix<T>(rows: fanIn, cols: fanOut)
     let fi = Double(fanIn), fo = Double(fanOut)
     for i in 0..<m.count {

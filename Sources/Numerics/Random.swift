@@ -21,7 +21,7 @@ public struct Random: RandomNumberGenerator, Sendable, Codable, Equatable {
     Random(seed: state[0] ^ (state[2] &<< 1), stream: name)
   }
 
-  @inline(__always) static func splitMix(_ x: inout UInt64) -> UInt64 {
+  @inlinable static func splitMix(_ x: inout UInt64) -> UInt64 {
     x &+= 0x9e37_79b9_7f4a_7c15
     var z = x
     z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
@@ -29,9 +29,9 @@ public struct Random: RandomNumberGenerator, Sendable, Codable, Equatable {
     return z ^ (z >> 31)
   }
 
-  @inline(__always) static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+  @inlinable static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
-  public mutating func next() -> UInt64 {
+  @inlinable public mutating func next() -> UInt64 {
     let result = Random.rotl(state[1] &* 5, 7) &* 9
     let t = state[1] << 17
     state[2] ^= state[0]; state[3] ^= state[1]; state[1] ^= state[2]; state[0] ^= state[3]
@@ -41,13 +41,13 @@ public struct Random: RandomNumberGenerator, Sendable, Codable, Equatable {
   }
 
   /// Uniform in [0, 1) with 53 random bits.
-  public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+  @inlinable public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
   /// Uniform in [a, b).
-  public mutating func uniform<T: BLASScalar>(_ a: T, _ b: T) -> T { a + (b - a) * T(uniform()) }
+  @inlinable public mutating func uniform<T: BLASScalar>(_ a: T, _ b: T) -> T { a + (b - a) * T(uniform()) }
 
   /// Standard normal by the Box–Muller transform, in Double.
-  public mutating func normal() -> Double {
+  @inlinable public mutating func normal() -> Double {
     if let s = spareNormal { spareNormal = nil; return s }
     var u1 = uniform()
     while u1 == 0 { u1 = uniform() }
@@ -81,13 +81,13 @@ public struct Random: RandomNumberGenerator, Sendable, Codable, Equatable {
     }
   }
 
-  public mutating func uniformMatrix<T: BLASScalar>(rows: Int, cols: Int, _ a: T, _ b: T) -> Matrix<T> {
+  @inlinable public mutating func uniformMatrix<T: BLASScalar>(rows: Int, cols: Int, _ a: T, _ b: T) -> Matrix<T> {
     var m = Matrix<T>(rows: rows, cols: cols)
     for i in 0..<m.count { m.storage[i] = uniform(a, b) }
     return m
   }
 
-  public mutating func normalMatrix<T: BLASScalar>(rows: Int, cols: Int, std: Double = 1) -> Matrix<T> {
+  @inlinable public mutating func normalMatrix<T: BLASScalar>(rows: Int, cols: Int, std: Double = 1) -> Matrix<T> {
     var m = Matrix<T>(rows: rows, cols: cols)
     for i in 0..<m.count { m.storage[i] = T(std * normal()) }
     return m

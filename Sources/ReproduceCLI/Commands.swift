@@ -172,8 +172,8 @@ public enum Commands {
     BLASThreads.set(threads)
     let epochs = max(1, try o.int("epochs") ?? 2)
     Progress.note("bench: BP, 784-256-256-256-10 tanh, batch 128, 55000 samples, Adam, \(threads) BLAS thread(s), \(epochs) timed epochs per precision")
-    let f = Benchmark.run(Float.self, epochs: epochs)
-    let d = Benchmark.run(Double.self, epochs: epochs)
+    let f = Benchmark.run(.float, epochs: epochs)
+    let d = Benchmark.run(.double, epochs: epochs)
     if o.switches.contains("json") {
       struct Out: Codable { var float: Benchmark.Result; var double: Benchmark.Result; var threads: Int }
       print(try canonicalJSON(Out(float: f, double: d, threads: threads)))

@@ -1,0 +1,46 @@
+import XCTest
+import Experiments
+@testable import ReproduceCLI
+
+final class CLITests: XCTestCase {
+  func message(_ args: [String]) -> String? {
+    do { _ = try CommandLineSpec.parse(args); return nil } catch { return "\(error)" }
+  }
+
+  func testUnknownNamesListTheValidOnes() {
+    XCTAssertTrue(message(["dfx", "--figure", "3"])!.contains("Did you mean dfc"))
+    XCTAssertTrue(message(["dfc", "--figure", "9"])!.contains("valid figures: 1d, 2, 3"))
+    XCTAssertTrue(message(["gait", "--table", "7"])!.contains("valid tables: 1"))
+    XCTAssertTrue(message(["dfc", "--figure", "3", "--scael", "quick"])!.contains("Did you mean --scale"))
+    XCTAssertTrue(message(["dfc", "--figure", "3", "--scale", "huge"])!.contains("smoke, quick, full"))
+    XCTAssertTrue(message(["dfc"])!.contains("exactly one of"))
+    XCTAssertNotNil(message(["data", "download"]))
+  }
+
+  func testPaperInvocationsParse() throws {
+    guard case .paper(let p, .figure("3"), let o) = try CommandLineSpec.parse(["dfc", "--figure", "3", "--scale", "full"]) else {
+      return XCTFail("not a paper invocation")
+    }
+    XCTAssertEqual(p.id, "dfc"); XCTAssertEqual(o.values["scale"], "full")
+    guard case .paper(_, .figure("1D"), _) = try CommandLineSpec.parse(["dfc", "--figure", "1D"]) else { return XCTFail() }
+    guard case .paper(let a, .table("1"), _) = try CommandLineSpec.parse(["align", "--table", "1"]) else { return XCTFail() }
+    XCTAssertEqual(a.tables.first { $0.matches("1") }?.id, "width")
+  }
+
+  func testNotYetImplementedIsAnError() throws {
+    let inv = try CommandLineSpec.parse(["gait", "--table", "1", "--out", NSTemporaryDirectory()])
+    XCTAssertThrowsError(try Commands.execute(inv)) { XCTAssertTrue("\($0)".contains("not yet implemented")) }
+  }
+
+  func testTrainFlagsBuildTheExperiment() throws {
+    guard case .train(let o) = try CommandLineSpec.parse(["train", "--rule", "bp", "--dataset", "fmnist", "--hidden", "64,32",
+                                                          "--activation", "relu", "--epochs", "2", "--lr", "0.01"]) else { return XCTFail() }
+    let e = try Commands.trainExperiment(o)
+    XCTAssertEqual(e.data.dataset, .fashionMNIST); XCTAssertEqual(e.hidden, [64, 32]); XCTAssertEqual(e.activation, .relu)
+    XCTAssertEqual(e.epochs, 2); XCTAssertEqual(e.optimizer.learningRate, 0.01)
+    for bad in [["--rule", "xx"], ["--dataset", "imagenet"], ["--activation", "gelu"], ["--hidden", "0"], ["--optimizer", "lbfgs"]] {
+      guard case .train(let ob) = try CommandLineSpec.parse(["train"] + bad) else { return XCTFail() }
+      XCTAssertThrowsError(try Commands.trainExperiment(ob), "\(bad)")
+    }
+  }
+}

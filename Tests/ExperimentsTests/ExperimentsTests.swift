@@ -1,0 +1,55 @@
+import Foundation
+import XCTest
+import Datasets
+import Learning
+import Numerics
+import Plotting
+@testable import Experiments
+
+final class ExperimentsTests: XCTestCase {
+  let experiment = Experiment(name: "resume-test", data: DataSpec(dataset: .sinreg, dataSeed: 1), hidden: [16, 16],
+                              activation: .tanh, initializer: .xavierUniform(gain: 1), rule: .backprop,
+                              loss: .meanSquaredError(half: true, reduction: .batchAndOutputs),
+                              optimizer: .adam(learningRate: 1e-2), batchSize: 32, epochs: 4, seeds: [1])
+
+  func testInterruptedRunResumesToTheSameNumbers() throws {
+    let problem: Problem<Double> = SyntheticRegression.sine(seed: 1)
+    var e = experiment; e.precision = .double
+    let uninterrupted = try Runner.run(e, seed: 1, problem: problem, options: RunOptions(progress: false))
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var options = RunOptions(checkpointDirectory: dir, progress: false)
+    options.stopAfterSteps = 70          // mid-epoch 2 of 45 batches per epoch
+    XCTAssertThrowsError(try Runner.run(e, seed: 1, problem: problem, options: options)) { XCTAssertTrue($0 is Interrupted) }
+    options.stopAfterSteps = nil
+    let resumed = try Runner.run(e, seed: 1, problem: problem, options: options)
+    XCTAssertTrue(resumed.resumed)
+    XCTAssertEqual(resumed.epochs.map(\.testLoss), uninterrupted.epochs.map(\.testLoss))
+    XCTAssertEqual(resumed.epochs.map(\.trainLoss), uninterrupted.epochs.map(\.trainLoss))
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [])   // checkpoint removed on success
+    XCTAssertLessThan(uninterrupted.final!.testLoss, uninterrupted.epochs[0].testLoss)
+  }
+
+  func testVerdictsAreComputed() {
+    let ref = Reference(value: 2.0, std: 0.1, source: "Table 1")
+    XCTAssertEqual(TableRow(method: "BP", column: "error", reference: ref, values: [2.1, 2.2], tolerance: 0).verdict, "within band")
+    XCTAssertEqual(TableRow(method: "BP", column: "error", reference: ref, values: [3.0, 3.1], tolerance: 0).verdict, "outside band")
+    XCTAssertEqual(TableRow(method: "BP", column: "error", reference: nil, values: [3.0], tolerance: 0).verdict, "no reference")
+    XCTAssertEqual(TableRow(method: "BP", column: "error", reference: ref, values: nil, tolerance: 0).verdict, "not run")
+    let s = Summary([1, 2, 3])
+    XCTAssertEqual(s.mean, 2); XCTAssertEqual(s.std, 1); XCTAssertEqual(s.n, 3)
+  }
+
+  func testGnuplotRendersAPNGThatLibpngReads() throws {
+    guard Gnuplot.isAvailable else { throw XCTSkip("gnuplot is not installed") }
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fig-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let files = FigureFiles(directory: dir, name: "test")
+    try writeCSV(files.csv, header: ["x", "y"], rows: (0..<20).map { [Double($0), Double($0 * $0)] })
+    try writeAtomically(Gnuplot.preamble(png: "test.png", width: 640, height: 480) + "plot 'test.csv' using 1:2 with lines\n", to: files.script)
+    XCTAssertNil(Gnuplot.render(files))
+    let png = try inspectPNG(files.png.path)
+    XCTAssertEqual(png.width, 640); XCTAssertEqual(png.height, 480); XCTAssertFalse(png.isBlank)
+    XCTAssertThrowsError(try inspectPNG(files.csv.path))
+  }
+}

@@ -1,0 +1,128 @@
+import XCTest
+import Numerics
+@testable import Learning
+
+final class LearningTests: XCTestCase {
+  /// ℓ for the network's parameters on a fixed batch.
+  func loss(_ net: Network<Double>, _ x: [Double], rows: Int, labels: [Int32], targets: [Double], _ l: Loss) -> Double {
+    var tape = Tape<Double>(sizes: net.sizes, capacity: rows)
+    return x.withUnsafeBufferPointer { px in
+      labels.withUnsafeBufferPointer { pl in
+        targets.withUnsafeBufferPointer { pt in
+          net.forwardWithLoss(Batch(rows: rows, inputs: px.baseAddress!, labels: pl.baseAddress, targets: pt.baseAddress),
+                              loss: l, tape: &tape)
+        }
+      }
+    }
+  }
+
+  func testBackpropMatchesCentralFiniteDifferencesForEveryActivationAndLoss() {
+    let activations: [Activation] = [.tanh, .relu, .leakyReLU(slope: 0.1), .sigmoid, .linear]
+    let losses: [Loss] = [.softmaxCrossEntropy, .meanSquaredError(half: true, reduction: .batchAndOutputs),
+                          .meanSquaredError(half: false, reduction: .batch)]
+    let sizes = [5, 6, 4, 3], rows = 7
+    for act in activations {
+      for l in losses {
+        var rng = Random(seed: 11)
+        var net = Network<Double>(sizes: sizes, hidden: act, initializer: .xavierNormal(gain: 1), rng: &rng)
+        for i in net.parameters.indices where i % 3 == 0 { net.parameters[i] += 0.1 * rng.normal() }  // non-zero biases too
+        let x = (0..<(rows * 5)).map { _ in rng.normal() }
+        let labels = (0..<rows).map { _ in Int32(rng.next() % 3) }
+        let targets = (0..<(rows * 3)).map { _ in rng.normal() }
+        var g = [Double](repeating: 0, count: net.layout.count)
+        var tape = Tape<Double>(sizes: sizes, capacity: rows)
+        var rule = Backprop<Double>()
+        x.withUnsafeBufferPointer { px in
+          labels.withUnsafeBufferPointer { pl in
+            targets.withUnsafeBufferPointer { pt in
+              _ = rule.update(net, Batch(rows: rows, inputs: px.baseAddress!, labels: pl.baseAddress, targets: pt.baseAddress),
+                              loss: l, tape: &tape, into: &g)
+            }
+          }
+        }
+        var numeric = [Double](repeating: 0, count: g.count)
+        let h = 1e-6
+        for i in g.indices {
+          var plus = net, minus = net
+          plus.parameters[i] += h; minus.parameters[i] -= h
+          numeric[i] = (loss(plus, x, rows: rows, labels: labels, targets: targets, l)
+                        - loss(minus, x, rows: rows, labels: labels, targets: targets, l)) / (2 * h)
+        }
+        // Kinks (ReLU at 0) are not hit with probability 1 for Gaussian inputs.
+        let err = norm(zip(g, numeric).map { $0 - $1 }) / norm(numeric)
+        XCTAssertLessThan(err, 1e-6, "\(act), \(l): relative error \(err)")
+      }
+    }
+  }
+
+  func testFastTanhMaximumError() {
+    let xs = stride(from: -12.0, through: 12.0, by: 1e-4).map { Float($0) }
+    var ys = [Float](repeating: 0, count: xs.count)
+    FastMath.tanhFloat(xs, &ys, xs.count)
+    var worst: Double = 0
+    for (x, y) in zip(xs, ys) { worst = max(worst, abs(Double(y) - Foundation.tanh(Double(x)))) }
+    XCTAssertLessThan(worst, 4e-7, "max |fast tanh − tanh| = \(worst)")
+  }
+
+  func testActivationDerivativesAtKinks() {
+    var a: [Double] = [0, -1, 2], h = [0.0, 0, 0], d = [0.0, 0, 0]
+    Activation.relu.forward(rows: 1, n: 3, bias: [0, 0, 0], a: &a, h: &h, d: &d)
+    XCTAssertEqual(d, [0, 0, 1])   // φ′(0) = 0
+    a = [0, -1, 2]
+    Activation.leakyReLU(slope: 0.01).forward(rows: 1, n: 3, bias: [0, 0, 0], a: &a, h: &h, d: &d)
+    XCTAssertEqual(d, [1, 0.01, 1])   // φ′(0) = 1, as JAX
+    XCTAssertEqual(h, [0, -0.01, 2])
+  }
+
+  func testCrossEntropyValue() {
+    // logits (0, ln 3): softmax (1/4, 3/4); label 1 → ℓ = −ln(3/4).
+    let y = Matrix<Double>([[0, Double.log(3)]])
+    XCTAssertEqual(Loss.softmaxCrossEntropy.value(y, labels: [1]), -Double.log(0.75), accuracy: 1e-15)
+    let t = Matrix<Double>([[1, 0]])
+    XCTAssertEqual(Loss.meanSquaredError(half: true, reduction: .batchAndOutputs).value(y, targets: t),
+                   0.5 * (1 + Double.log(3) * Double.log(3)) / 2, accuracy: 1e-15)
+  }
+
+  func testSGDAndMomentumFirstSteps() {
+    var theta: [Double] = [1, -2]
+    var sgd = OptimizerState<Double>(.sgd(learningRate: 0.1, momentum: 0), count: 2)
+    sgd.apply(to: &theta, gradient: [0.5, -1])
+    XCTAssertEqual(theta, [0.95, -1.9])
+    theta = [1, -2]
+    var mom = OptimizerState<Double>(.sgd(learningRate: 0.1, momentum: 0.9), count: 2)
+    mom.apply(to: &theta, gradient: [0.5, -1])     // m = g
+    mom.apply(to: &theta, gradient: [0.5, -1])     // m = 0.9g + g = 1.9g
+    XCTAssertEqual(theta[0], 1 - 0.1 * 0.5 - 0.1 * 0.95, accuracy: 1e-15)
+    XCTAssertEqual(theta[1], -2 + 0.1 + 0.19, accuracy: 1e-15)
+  }
+
+  func testAdamFirstStepsWithAndWithoutBiasCorrection() {
+    // With bias correction, step 1 moves every parameter by η·g/(|g| + ε) ≈ η·sign(g).
+    var theta: [Double] = [1, 1]
+    var adam = OptimizerState<Double>(.adam(learningRate: 0.01), count: 2)
+    adam.apply(to: &theta, gradient: [3, -0.5])
+    XCTAssertEqual(theta[0], 1 - 0.01 * 3 / (3 + 1e-8), accuracy: 1e-15)
+    XCTAssertEqual(theta[1], 1 + 0.01 * 0.5 / (0.5 + 1e-8), accuracy: 1e-15)
+    // Step 2 with g₂ = 1 on the first coordinate, by hand.
+    adam.apply(to: &theta, gradient: [1, -0.5])
+    let m = 0.9 * 0.1 * 3 + 0.1 * 1, v = 0.999 * 0.001 * 9 + 0.001 * 1
+    let mHat = m / (1 - 0.81), vHat = v / (1 - 0.999 * 0.999)
+    XCTAssertEqual(theta[0], 1 - 0.01 * 3 / (3 + 1e-8) - 0.01 * mHat / (vHat.squareRoot() + 1e-8), accuracy: 1e-14)
+    // GAIT-prop's variant: no bias correction, β = (0.9, 0.99): step 1 is η·0.1g/(√(0.01g²) + ε) = η·g/|g|·(0.1/0.1).
+    var plain = OptimizerState<Double>(.adam(learningRate: 0.01, beta1: 0.9, beta2: 0.99, epsilon: 1e-8, biasCorrection: false), count: 1)
+    var t: [Double] = [0]
+    plain.apply(to: &t, gradient: [2])
+    XCTAssertEqual(t[0], -0.01 * 0.2 / ((0.01 * 4).squareRoot() + 1e-8), accuracy: 1e-15)
+  }
+
+  func testClippingUsesTorchsConstant() {
+    let tensors = [(name: "a", offset: 0, count: 2), (name: "b", offset: 2, count: 1)]
+    var g: [Double] = [3, 4, 12]        // joint norm 13; tensor norms 5 and 12
+    Clipping.global(maxNorm: 1).apply(&g, tensors: tensors)
+    XCTAssertEqual(g[2], 12 / (13 + 1e-6), accuracy: 1e-15)
+    g = [3, 4, 12]
+    Clipping.perTensor(maxNorm: 6).apply(&g, tensors: tensors)
+    XCTAssertEqual(g[0], 3)                                   // norm 5 < 6: untouched
+    XCTAssertEqual(g[2], 12 * 6 / (12 + 1e-6), accuracy: 1e-15)
+  }
+}
