@@ -81,6 +81,7 @@ public enum Invocation {
   case train(Options)
   case bench(Options)
   case data(String, Options)
+  case smoke(Options)
   case worker(String)
 }
 
@@ -102,6 +103,7 @@ public enum CommandLineSpec {
     switch first {
     case "list": _ = try Options(rest, valued: [], switches: []); return .list
     case "train": return .train(try Options(rest, valued: trainFlags, switches: ["json", "no-progress", "no-checkpoint"]))
+    case "smoke": return .smoke(try Options(rest, valued: ["out", "threads"], switches: []))
     case "bench": return .bench(try Options(rest, valued: benchFlags, switches: ["json"]))
     case "data":
       let o = try Options(rest, valued: ["kmnist-dir", "cifar10-dir"], switches: [])
@@ -114,7 +116,7 @@ public enum CommandLineSpec {
       return .worker(path)
     default:
       guard let paper = papers.first(where: { $0.id == first.lowercased() || $0.aliases.contains(first.lowercased()) }) else {
-        let names = papers.map(\.id) + ["list", "train", "bench", "data"]
+        let names = papers.map(\.id) + ["list", "train", "bench", "data", "smoke"]
         let hint = Options.closest(first.lowercased(), in: Set(names)).map { " Did you mean \($0)?" } ?? ""
         throw UsageError("unknown paper or command '\(first)'.\(hint) Valid: \(names.joined(separator: ", "))")
       }

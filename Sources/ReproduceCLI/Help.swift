@@ -10,6 +10,7 @@ enum Help {
       reproduce train [--rule bp] [--dataset mnist] [--hidden 256,256,256] [--activation tanh] [--epochs 5] ...
       reproduce bench [--threads 1] [--epochs 2] [--json]
       reproduce data fetch | verify                    get / check the data sets
+      reproduce smoke [--out DIR]                      every implemented table and figure at smoke scale (CI)
 
     COMMON FLAGS
       --scale S        smoke (CI, seconds), quick (minutes), full (the paper's protocol); each target has a default
