@@ -4,7 +4,7 @@ import PackageDescription
 
 // Numeric targets are optimised in every configuration, so that the `swift run reproduce ...` that
 // researchers type (a debug build) trains at full speed. Measured in README.md ("Speed").
-let optimised: [SwiftSetting] = [.unsafeFlags(["-O"])]
+let optimised: [SwiftSetting] = [.unsafeFlags(["-O", "-Xcc", "-fno-math-errno", "-driver-always-rebuild-dependents"])]
 
 // MARK: - System libraries (not API: module map + header)
 let systemLibraries: [Target] = [
