@@ -11,6 +11,7 @@ struct TrainingState<T: BLASScalar> {
   var orderAtEpochStart: Random
   var epoch = 0, batch = 0
   var lossSum = 0.0, correct = 0, seen = 0
+  var metricSums: [String: Double] = [:], metricCount = 0   // the epoch's sampled alignment metrics so far
   var history: [EpochRecord] = []
   var wallCarried = 0.0, cpuCarried = 0.0      // time spent before a resume
   let wallStart = Clock.wall, cpuStart = Clock.processCPU
@@ -23,6 +24,7 @@ struct TrainingState<T: BLASScalar> {
     var format = 1
     var scalar: String
     var epoch: Int, batch: Int, lossSum: Double, correct: Int, seen: Int
+    var metricSums: [String: Double], metricCount: Int
     var history: [EpochRecord]
     var order: Random
     var optimizerStep: Int
@@ -34,7 +36,7 @@ struct TrainingState<T: BLASScalar> {
   func save<R: LearningRule<T>>(to url: URL, rule: R) throws {
     let ruleState = rule.state
     let h = Header(scalar: "\(T.self)", epoch: epoch, batch: batch, lossSum: lossSum, correct: correct, seen: seen,
-                   history: history, order: orderAtEpochStart, optimizerStep: optimizer.step,
+                   metricSums: metricSums, metricCount: metricCount, history: history, order: orderAtEpochStart, optimizerStep: optimizer.step,
                    counts: [net.parameters.count, optimizer.first.count, optimizer.second.count, ruleState.count],
                    wallSeconds: wallCarried + Clock.wall - wallStart, cpuSeconds: cpuCarried + Clock.processCPU - cpuStart)
     var data = Data("RPCK1\n".utf8)
@@ -70,6 +72,7 @@ struct TrainingState<T: BLASScalar> {
     rule.restore(take(h.counts[3]))
     optimizer.step = h.optimizerStep
     epoch = h.epoch; batch = h.batch; lossSum = h.lossSum; correct = h.correct; seen = h.seen
+    metricSums = h.metricSums; metricCount = h.metricCount
     history = h.history; orderAtEpochStart = h.order
     wallCarried = h.wallSeconds; cpuCarried = h.cpuSeconds
   }

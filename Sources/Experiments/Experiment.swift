@@ -10,24 +10,33 @@ public enum Scale: String, Sendable, Codable, CaseIterable, Comparable {
 
 public enum Precision: String, Sendable, Codable, CaseIterable { case float, double }
 
-/// The learning rules the runner can build. An enum with payloads, not strings; the command line maps
-/// names onto it (`RuleSpec.names`).
-public enum RuleSpec: Sendable, Codable, Equatable, CustomStringConvertible {
-  case backprop
+/// The learning rules the runner can build. An enum, not strings; the command line maps names onto it
+/// (`RuleSpec.names`). Adding a rule: a case here, a line in `build`, and its file in Learning/Rules.
+public enum RuleSpec: String, Sendable, Codable, Equatable, CaseIterable, CustomStringConvertible {
+  case backprop = "bp"
+  case feedbackAlignment = "fa"
+  case kolenPollack = "kp"
+  case directFeedbackAlignment = "dfa"
 
-  public static let names: [String: RuleSpec] = ["bp": .backprop]
-  public var description: String {
-    switch self { case .backprop: return "bp" }
-  }
-
-  /// Builds the rule for `net` and hands it, with its concrete type, to `body` (so that the training loop
-  /// is specialised for each rule instead of dispatching through an existential).
-  func with<T: BLASScalar, Result>(_ net: Network<T>, rng: inout Random,
-                                   _ body: (inout Backprop<T>) throws -> Result) rethrows -> Result {
+  public static var names: [String: RuleSpec] { Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) }) }
+  public var description: String { rawValue }
+  public var label: String {
     switch self {
-    case .backprop: var rule = Backprop<T>(); return try body(&rule)
+    case .backprop: return "BP"
+    case .feedbackAlignment: return "FA"
+    case .kolenPollack: return "KP"
+    case .directFeedbackAlignment: return "DFA"
     }
   }
+
+}
+
+/// How validation and test sets are averaged.
+public enum Evaluation: Sendable, Codable, Equatable {
+  /// Per-example means.
+  case exact
+  /// bioflax's `validate`: the mean over batches of batch means; the partial last batch weighs like a full one (D14).
+  case batchMean(batchSize: Int)
 }
 
 /// Which data, split and preprocessing.
@@ -65,14 +74,24 @@ public struct Experiment: Sendable, Codable, Equatable {
   public var seeds: [UInt64]
   public var precision: Precision = .float
   public var shuffle: Bool = true            // reshuffle the training set every epoch
+  public var weightDecay: WeightDecay = .none
+  public var decayFixedFeedback: Bool = false
+  public var feedbackInitializer: Initializer? = nil   // B of FA/KP/DFA (nil: `initializer`)
+  /// Alignment metrics (bioflax.md §2.8) on the first `metricBatches` batches of every epoch (0: off).
+  public var metricBatches: Int = 0
+  public var evaluation: Evaluation = .exact
 
   public init(name: String, data: DataSpec, hidden: [Int], activation: Activation, outputActivation: Activation = .linear,
               initializer: Initializer, rule: RuleSpec, loss: Loss, optimizer: Optimizer, clipping: Clipping = .none,
-              batchSize: Int, epochs: Int, seeds: [UInt64], precision: Precision = .float, shuffle: Bool = true) {
+              batchSize: Int, epochs: Int, seeds: [UInt64], precision: Precision = .float, shuffle: Bool = true,
+              weightDecay: WeightDecay = .none, decayFixedFeedback: Bool = false, feedbackInitializer: Initializer? = nil,
+              metricBatches: Int = 0, evaluation: Evaluation = .exact) {
     self.name = name; self.data = data; self.hidden = hidden; self.activation = activation
     self.outputActivation = outputActivation; self.initializer = initializer; self.rule = rule; self.loss = loss
     self.optimizer = optimizer; self.clipping = clipping; self.batchSize = batchSize; self.epochs = epochs
     self.seeds = seeds; self.precision = precision; self.shuffle = shuffle
+    self.weightDecay = weightDecay; self.decayFixedFeedback = decayFixedFeedback
+    self.feedbackInitializer = feedbackInitializer; self.metricBatches = metricBatches; self.evaluation = evaluation
   }
 
   /// A short stable identity of the configuration (for checkpoint names): FNV-1a of its JSON.

@@ -14,6 +14,15 @@ public struct EpochRecord: Sendable, Codable, Equatable {
   public var testLoss: Double
   public var testAccuracy: Double?
   public var seconds: Double
+  /// Alignment metrics averaged over the epoch's sampled batches (bioflax's keys), when sampled.
+  public var metrics: [String: Double]? = nil
+}
+
+/// Where a run stopped on a non-finite loss (reported as "diverged", never as a number).
+public struct Divergence: Sendable, Codable, Equatable {
+  public var epoch: Int      // 1-based
+  public var step: Int       // 1-based within the epoch
+  public var loss: Double
 }
 
 /// What one (experiment, seed) run produced: small, committed, enough to redraw tables and figures.
@@ -28,28 +37,28 @@ public struct RunRecord: Sendable, Codable, Equatable {
   public var wallSeconds: Double
   public var cpuSeconds: Double
   public var resumed: Bool
+  public var diverged: Divergence? = nil
 
   public var final: EpochRecord? { epochs.last }
   /// The epoch with the best validation accuracy (classification) or lowest validation loss (regression);
   /// the test numbers are then read at that epoch. Without a validation set: the last epoch.
   public var bestEpoch: EpochRecord? {
     guard epochs.first?.validationLoss != nil else { return epochs.last }
+    let finite = epochs.filter { $0.validationLoss?.isFinite ?? false }
+    if finite.isEmpty { return nil }
     if epochs.first?.validationAccuracy != nil {
-      return epochs.max { ($0.validationAccuracy ?? 0, -$0.epoch) < ($1.validationAccuracy ?? 0, -$1.epoch) }
+      return finite.max { ($0.validationAccuracy ?? 0, -$0.epoch) < ($1.validationAccuracy ?? 0, -$1.epoch) }
     }
-    return epochs.min { ($0.validationLoss ?? .infinity, $0.epoch) < ($1.validationLoss ?? .infinity, $1.epoch) }
+    return finite.min { ($0.validationLoss ?? .infinity, $0.epoch) < ($1.validationLoss ?? .infinity, $1.epoch) }
   }
   public var bestTestAccuracy: Double? { epochs.compactMap(\.testAccuracy).max() }
   public var secondsPerEpoch: Double { epochs.isEmpty ? 0 : epochs.map(\.seconds).reduce(0, +) / Double(epochs.count) }
 }
 
 public enum RunError: Error, CustomStringConvertible {
-  case diverged(epoch: Int, batch: Int, loss: Double)
   case badCheckpoint(String)
   public var description: String {
     switch self {
-    case .diverged(let e, let b, let l):
-      return "training diverged: loss \(l) at epoch \(e + 1), batch \(b + 1).\nHINT: lower the learning rate or enable clipping."
     case .badCheckpoint(let s): return "checkpoint unusable: \(s)"
     }
   }
@@ -69,6 +78,49 @@ public struct RunOptions: Sendable {
 
 /// Thrown when `stopAfterSteps` interrupts a run (after its checkpoint is written).
 public struct Interrupted: Error {}
+
+// Kept in this file: in a non-WMO build, generic code is specialised only where its body is visible, so the
+// rule is built, handed to the loop and trained in one file (measured: 20x slower across files).
+extension RuleSpec {
+  /// Builds the rule for `net` (feedback weights from `rng`) and hands it, with its concrete type, to `body`,
+  /// so that the training loop is specialised for each rule instead of dispatching through an existential.
+  func build<Body: RuleBody>(_ e: Experiment, _ net: Network<Body.Scalar>, rng: inout Random, _ body: Body) throws -> Body.Output {
+    typealias T = Body.Scalar
+    let b = e.feedbackInitializer ?? e.initializer
+    func layerFeedback() -> [T] {
+      var f = [T](repeating: 0, count: net.layout.count)
+      for l in 1...net.layerCount {
+        let m: Matrix<T> = b.matrix(fanIn: net.sizes[l - 1], fanOut: net.sizes[l], &rng)
+        f.replaceSubrange(net.layout.weightOffset[l - 1]..<(net.layout.weightOffset[l - 1] + m.count), with: m.storage)
+      }
+      return f
+    }
+    switch self {
+    case .backprop:
+      var rule = Backprop<T>(); return try body.run(&rule)
+    case .feedbackAlignment:
+      var rule = FeedbackAlignment<T>(feedback: layerFeedback(), decay: e.weightDecay, decayFixedFeedback: e.decayFixedFeedback)
+      return try body.run(&rule)
+    case .kolenPollack:
+      var rule = KolenPollack<T>(feedback: layerFeedback(), optimizer: e.optimizer, decay: e.weightDecay)
+      return try body.run(&rule)
+    case .directFeedbackAlignment:
+      // Bₗ (dₗ × d_L): fan-in dₗ, as bioflax (std 1/√dₗ for lecun).
+      let dOut = net.sizes.last!
+      let f: [Matrix<T>] = (1..<net.layerCount).map { b.matrix(fanIn: net.sizes[$0], fanOut: dOut, &rng) }
+      var rule = DirectFeedbackAlignment<T>(feedback: f, decay: e.weightDecay, decayFixedFeedback: e.decayFixedFeedback)
+      return try body.run(&rule)
+    }
+  }
+}
+
+/// What the runner does with a rule once it is built (a generic "closure").
+protocol RuleBody {
+  associatedtype Scalar: BLASScalar
+  associatedtype Output
+  func run<R: LearningRule>(_ rule: inout R) throws -> Output where R.Scalar == Scalar
+}
+
 
 public enum Runner {
   /// Trains and evaluates `experiment` at one seed.
@@ -95,8 +147,13 @@ public enum Runner {
   public static func run<T: BLASScalar>(_ e: Experiment, seed: UInt64, problem: Problem<T>, options: RunOptions) throws -> RunRecord {
     let net: Network<T> = initialNetwork(e, inputs: problem.inputWidth, outputs: problem.outputWidth, seed: seed)
     var ruleRNG = Random(seed: seed, stream: "rule")
-    return try e.rule.with(net, rng: &ruleRNG) { rule in
-      try train(e, seed: seed, problem: problem, net: net, rule: &rule, options: options)
+    return try e.rule.build(e, net, rng: &ruleRNG, TrainBody(e: e, seed: seed, problem: problem, net: net, options: options))
+  }
+
+  struct TrainBody<Scalar: BLASScalar>: RuleBody {
+    let e: Experiment, seed: UInt64, problem: Problem<Scalar>, net: Network<Scalar>, options: RunOptions
+    func run<R: LearningRule>(_ rule: inout R) throws -> RunRecord where R.Scalar == Scalar {
+      try Runner.train(e, seed: seed, problem: problem, net: net, rule: &rule, options: options)
     }
   }
 
@@ -125,8 +182,10 @@ public enum Runner {
     var lastCheckpoint = Clock.wall
     var steps = 0
     let classification = e.loss.isClassification
+    var bpGradient = [T](repeating: 0, count: e.metricBatches > 0 ? s.net.layout.count : 0)
+    var diverged: Divergence? = nil
 
-    while s.epoch < e.epochs {
+    training: while s.epoch < e.epochs {
       let epochStart = Clock.wall
       var order = s.orderAtEpochStart
       let permutation = e.shuffle ? order.permutation(n) : Array(0..<n)
@@ -144,20 +203,38 @@ public enum Runner {
         if let t = train.targets {
           for r in 0..<rows { for j in 0..<dL { bt[r * dL + j] = t.storage[permutation[start + r] * dL + j] } }
         }
+        let sampleMetrics = s.batch < e.metricBatches
+        var batchMetrics: [String: Double] = [:]
         let loss: T = bx.withUnsafeBufferPointer { px in
           by.withUnsafeBufferPointer { py in
             bt.withUnsafeBufferPointer { pt in
               let batch = Batch(rows: rows, inputs: px.baseAddress!, labels: classification ? py.baseAddress : nil,
                                 targets: classification ? nil : pt.baseAddress)
-              return rule.update(s.net, batch, loss: e.loss, tape: &tape, into: &g)
+              let value = rule.update(s.net, batch, loss: e.loss, tape: &tape, into: &g)
+              if classification { s.correct += correctCount(tape, labels: by, rows: rows, width: dL) }
+              if sampleMetrics && value.isFinite {
+                // The true gradient at the same, pre-update parameters on the same batch.
+                _ = s.net.gradient(batch, loss: e.loss, tape: &tape, into: &bpGradient)
+                batchMetrics = AlignmentMetrics.gradient(layout: s.net.layout, bp: bpGradient, rule: g)
+              }
+              return value
             }
           }
         }
-        guard loss.isFinite else { throw RunError.diverged(epoch: s.epoch, batch: s.batch, loss: Double(loss)) }
-        if classification { s.correct += correctCount(tape, labels: by, rows: rows, width: dL) }
+        guard loss.isFinite else {
+          diverged = Divergence(epoch: s.epoch + 1, step: s.batch + 1, loss: Double(loss))
+          Progress.note("\(e.name) [\(e.rule)] seed \(seed): diverged (loss \(loss)) at epoch \(s.epoch + 1), step \(s.batch + 1)")
+          break training
+        }
         e.clipping.apply(&g, tensors: tensors)
-        s.optimizer.apply(to: &s.net.parameters, gradient: g)
+        s.optimizer.apply(to: &s.net.parameters, gradient: g, decay: e.weightDecay)
         rule.afterStep(s.net)
+        if sampleMetrics {
+          // W–B alignment on the post-update parameters (bioflax's order).
+          batchMetrics.merge(AlignmentMetrics.weight(s.net, rule)) { $1 }
+          for (k, v) in batchMetrics { s.metricSums[k, default: 0] += v }
+          s.metricCount += 1
+        }
         s.lossSum += Double(loss); s.seen += rows; s.batch += 1; steps += 1
         progress.update(done: Double(s.epoch * batchesPerEpoch + s.batch), total: Double(e.epochs * batchesPerEpoch),
                         detail: s.history.last.map { summary($0) } ?? "")
@@ -170,13 +247,15 @@ public enum Runner {
         }
       }
       // End of epoch: evaluate, record, move on.
-      let valid = problem.validation.count > 0 ? evaluate(s.net, problem.validation, e.loss, &tape) : nil
-      let test = evaluate(s.net, problem.test, e.loss, &tape)
+      let valid = problem.validation.count > 0 ? evaluate(s.net, problem.validation, e.loss, e.evaluation, &tape) : nil
+      let test = evaluate(s.net, problem.test, e.loss, e.evaluation, &tape)
       s.history.append(EpochRecord(epoch: s.epoch + 1, trainLoss: s.lossSum / Double(batchesPerEpoch),
                                    trainAccuracy: classification ? Double(s.correct) / Double(s.seen) : nil,
                                    validationLoss: valid?.loss, validationAccuracy: valid?.accuracy,
                                    testLoss: test.loss, testAccuracy: test.accuracy,
-                                   seconds: Clock.wall - epochStart))
+                                   seconds: Clock.wall - epochStart,
+                                   metrics: s.metricCount > 0 ? s.metricSums.mapValues { $0 / Double(s.metricCount) } : nil))
+      s.metricSums = [:]; s.metricCount = 0
       s.epoch += 1; s.batch = 0; s.lossSum = 0; s.correct = 0; s.seen = 0
       s.orderAtEpochStart = order
       if let url = checkpointURL, s.epoch < e.epochs { try s.save(to: url, rule: rule); lastCheckpoint = Clock.wall }
@@ -185,7 +264,7 @@ public enum Runner {
     return RunRecord(experiment: e.name, key: e.key, seed: seed, precision: e.precision, rule: e.rule.description,
                      epochs: s.history, dataChecksum: problem.checksum,
                      wallSeconds: s.wallCarried + Clock.wall - wallStart, cpuSeconds: s.cpuCarried + Clock.processCPU - cpuStart,
-                     resumed: resumed)
+                     resumed: resumed, diverged: diverged)
   }
 
   static func summary(_ r: EpochRecord) -> String {
@@ -204,13 +283,29 @@ public enum Runner {
     return correct
   }
 
-  /// Loss (mean over examples) and accuracy of the network on a whole set.
-  public static func evaluate<T: BLASScalar>(_ net: Network<T>, _ set: Examples<T>, _ loss: Loss,
+  /// Loss and accuracy of the network on a whole set: per-example means, or bioflax's mean of batch means.
+  public static func evaluate<T: BLASScalar>(_ net: Network<T>, _ set: Examples<T>, _ loss: Loss, _ mode: Evaluation,
                                             _ tape: inout Tape<T>) -> (loss: Double, accuracy: Double?) {
     let y = net.predict(set.features, tape: &tape)
-    if loss.isClassification {
-      return (Double(loss.value(y, labels: set.labels)), accuracy(y, labels: set.labels))
+    func measure(_ rows: Range<Int>) -> (Double, Double?) {
+      let part = rows.count == y.rows ? y : Matrix(rows: rows.count, cols: y.cols, storage: Array(y.storage[(rows.lowerBound * y.cols)..<(rows.upperBound * y.cols)]))
+      if loss.isClassification {
+        let labels = Array(set.labels[rows])
+        return (Double(loss.value(part, labels: labels)), accuracy(part, labels: labels))
+      }
+      let t = set.targets!
+      let targets = rows.count == t.rows ? t : Matrix(rows: rows.count, cols: t.cols, storage: Array(t.storage[(rows.lowerBound * t.cols)..<(rows.upperBound * t.cols)]))
+      return (Double(loss.value(part, targets: targets)), nil)
     }
-    return (Double(loss.value(y, targets: set.targets)), nil)
+    switch mode {
+    case .exact: return measure(0..<y.rows)
+    case .batchMean(let size):
+      var lossSum = 0.0, accSum = 0.0, batches = 0
+      for start in stride(from: 0, to: y.rows, by: size) {
+        let (l, a) = measure(start..<min(start + size, y.rows))
+        lossSum += l; accSum += a ?? 0; batches += 1
+      }
+      return (lossSum / Double(batches), loss.isClassification ? accSum / Double(batches) : nil)
+    }
   }
 }

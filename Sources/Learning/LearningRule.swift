@@ -16,6 +16,9 @@ public protocol LearningRule<Scalar>: Sendable {
   /// Rule state to store in a checkpoint (flat); restored with `restore`. Default: none.
   var state: [Scalar] { get }
   mutating func restore(_ state: [Scalar])
+  /// The feedback matrix Bₗ that stands in for Wₗ (same shape, dₗ₋₁ × dₗ, flattened), where the rule has
+  /// one (FA, KP): the "W–B alignment" metrics compare it with Wₗ. Default: nil.
+  func feedbackMatrix(layer l: Int, of net: Network<Scalar>) -> [Scalar]?
 }
 
 extension LearningRule {
@@ -24,6 +27,7 @@ extension LearningRule {
                           tape: inout Tape<Scalar>) -> [String: Double] { [:] }
   public var state: [Scalar] { [] }
   public mutating func restore(_ state: [Scalar]) {}
+  public func feedbackMatrix(layer l: Int, of net: Network<Scalar>) -> [Scalar]? { nil }
 }
 
 extension Network {
@@ -40,43 +44,53 @@ extension Network {
     }
   }
 
+  /// Layer l's parameter gradients from its error Δₗ in `tape.delta[l−1]`:
+  ///     G_Wₗ = Hₗ₋₁ᵀ Δₗ: (dₗ₋₁ × n)(n × dₗ),   G_bₗ = Δₗᵀ 1.
+  @inlinable public func layerGradient(_ l: Int, _ tape: inout Tape<T>, into g: UnsafeMutablePointer<T>) {
+    let n = tape.rows, dIn = sizes[l - 1], dOut = sizes[l]
+    let gw = g + layout.weightOffset[l - 1], gb = g + layout.biasOffset[l - 1]
+    let inputBuffer = l == 1 ? tape.input : tape.output[l - 2]
+    tape.delta[l - 1].withUnsafeBufferPointer { delta in
+      let d = delta.baseAddress!
+      inputBuffer.withUnsafeBufferPointer { h in
+        T.gemm(.transposed, .none, m: dIn, n: dOut, k: n, alpha: 1, a: h.baseAddress!, lda: dIn,
+               b: d, ldb: dOut, beta: 0, c: gw, ldc: dOut)
+      }
+      for j in 0..<dOut { gb[j] = 0 }
+      for r in 0..<n { let o = r * dOut; for j in 0..<dOut { gb[j] += d[o + j] } }
+    }
+  }
+
+  /// Sends an error down: Δ_target = (Δ_source Fᵀ) ⊙ φ′(A_target), where F (d_target × d_source, row-major)
+  /// is Wₗ for BP, a fixed Bₗ for FA, or a DFA matrix Bₗ (dₗ × d_L) with the output error as source.
+  @inlinable public func propagate(from source: Int, to target: Int, through f: UnsafePointer<T>, _ tape: inout Tape<T>) {
+    let n = tape.rows, dT = sizes[target], dS = sizes[source]
+    tape.delta[source - 1].withUnsafeBufferPointer { delta in
+      tape.delta[target - 1].withUnsafeMutableBufferPointer { below in
+        // (n × d_source)(d_source × d_target)
+        T.gemm(.none, .transposed, m: n, n: dT, k: dS, alpha: 1, a: delta.baseAddress!, lda: dS,
+               b: f, ldb: dS, beta: 0, c: below.baseAddress!, ldc: dT)
+      }
+    }
+    tape.delta[target - 1].withUnsafeMutableBufferPointer { below in
+      tape.derivative[target - 1].withUnsafeBufferPointer { dphi in
+        for i in 0..<(n * dT) { below[i] *= dphi[i] }
+      }
+    }
+  }
+
   /// The backward pass from Δ_L in `tape.delta[L−1]`, with each layer's error sent down through a feedback
   /// matrix Fₗ stored like Wₗ (dₗ₋₁ × dₗ) at the same offsets of `feedback` (Fₗ = Wₗ: backpropagation;
   /// a fixed random Bₗ: feedback alignment):
   ///     G_Wₗ = Hₗ₋₁ᵀ Δₗ,   G_bₗ = Δₗᵀ 1,   Δₗ₋₁ = (Δₗ Fₗᵀ) ⊙ φ′(Aₗ₋₁).
+  /// ∂ℓ/∂X₀ is not computed (nothing uses it).
   @inlinable public func backward(_ tape: inout Tape<T>, feedback: [T], into g: inout [T]) {
     precondition(feedback.count == layout.count && g.count == layout.count, "backward: buffer sizes differ")
-    let n = tape.rows
     feedback.withUnsafeBufferPointer { f in
       g.withUnsafeMutableBufferPointer { gp in
         for l in stride(from: layerCount, through: 1, by: -1) {
-          let dIn = sizes[l - 1], dOut = sizes[l]
-          let gw = gp.baseAddress! + layout.weightOffset[l - 1], gb = gp.baseAddress! + layout.biasOffset[l - 1]
-          let inputBuffer = l == 1 ? tape.input : tape.output[l - 2]
-          tape.delta[l - 1].withUnsafeBufferPointer { delta in
-            let d = delta.baseAddress!
-            inputBuffer.withUnsafeBufferPointer { h in
-              // G_Wₗ = Hₗ₋₁ᵀ Δₗ: (dₗ₋₁ × n)(n × dₗ)
-              T.gemm(.transposed, .none, m: dIn, n: dOut, k: n, alpha: 1, a: h.baseAddress!, lda: dIn,
-                     b: d, ldb: dOut, beta: 0, c: gw, ldc: dOut)
-            }
-            for j in 0..<dOut { gb[j] = 0 }
-            for r in 0..<n { let o = r * dOut; for j in 0..<dOut { gb[j] += d[o + j] } }
-          }
-          guard l > 1 else { break }
-          let fw = f.baseAddress! + layout.weightOffset[l - 1]
-          tape.delta[l - 1].withUnsafeBufferPointer { delta in
-            tape.delta[l - 2].withUnsafeMutableBufferPointer { below in
-              // Δₗ Fₗᵀ: (n × dₗ)(dₗ × dₗ₋₁)
-              T.gemm(.none, .transposed, m: n, n: dIn, k: dOut, alpha: 1, a: delta.baseAddress!, lda: dOut,
-                     b: fw, ldb: dOut, beta: 0, c: below.baseAddress!, ldc: dIn)
-            }
-          }
-          tape.delta[l - 2].withUnsafeMutableBufferPointer { below in
-            tape.derivative[l - 2].withUnsafeBufferPointer { dphi in
-              for i in 0..<(n * dIn) { below[i] *= dphi[i] }
-            }
-          }
+          layerGradient(l, &tape, into: gp.baseAddress!)
+          if l > 1 { propagate(from: l, to: l - 1, through: f.baseAddress! + layout.weightOffset[l - 1], &tape) }
         }
       }
     }

@@ -29,6 +29,38 @@ public enum Optimizer: Sendable, Codable, Equatable, CustomStringConvertible {
   }
 }
 
+/// Weight decay with strength λ, in the three forms the specs need (bioflax.md §2.6).
+public enum WeightDecay: Sendable, Codable, Equatable, CustomStringConvertible {
+  case none
+  /// θ ← θ + u − λθ: the documented KP form (λ not scaled by η, not passed through the optimiser state).
+  case decoupled(Double)
+  /// θ ← θ + u + λθ: bioflax's sign defect D1 (weight growth), for matching its numbers only.
+  case bioflax(Double)
+  /// Conventional L2: G ← G + λθ before the optimiser (PyTorch's `weight_decay`).
+  case coupled(Double)
+
+  public var description: String {
+    switch self {
+    case .none: return "none"
+    case .decoupled(let l): return "decoupled λ=\(l)"
+    case .bioflax(let l): return "bioflax (sign defect D1) λ=\(l)"
+    case .coupled(let l): return "coupled λ=\(l)"
+    }
+  }
+  /// θ_new = c·θ + u: the factor c on the pre-update parameters.
+  @inlinable public var parameterFactor: Double {
+    switch self {
+    case .decoupled(let l): return 1 - l
+    case .bioflax(let l): return 1 + l
+    case .none, .coupled: return 1
+    }
+  }
+  @inlinable public var gradientCoefficient: Double {
+    if case .coupled(let l) = self { return l }
+    return 0
+  }
+}
+
 /// The optimiser's state over one flat buffer of `count` parameters: moments and the step count.
 public struct OptimizerState<T: BLASScalar>: Sendable, Codable, Equatable {
   public let optimizer: Optimizer
@@ -42,11 +74,13 @@ public struct OptimizerState<T: BLASScalar>: Sendable, Codable, Equatable {
     if case .adam = optimizer { second = [T](repeating: 0, count: count) } else { second = [] }
   }
 
-  /// θ ← update(θ, G). One pass over flat buffers; the loop vectorises.
-  @inlinable public mutating func apply(to theta: inout [T], gradient g: [T]) {
+  /// θ ← c·θ + u(G + κθ), with c and κ from the weight decay (1 and 0 without it). One pass over flat
+  /// buffers; the loops vectorise.
+  @inlinable public mutating func apply(to theta: inout [T], gradient g: [T], decay: WeightDecay = .none) {
     precondition(theta.count == first.count && g.count == first.count, "optimizer: buffer sizes differ")
     step += 1
     let n = theta.count
+    let c = T(decay.parameterFactor), kappa = T(decay.gradientCoefficient)
     switch optimizer {
     case .sgd(let lr, let momentum):
       let eta = T(lr), mu = T(momentum)
@@ -54,9 +88,9 @@ public struct OptimizerState<T: BLASScalar>: Sendable, Codable, Equatable {
         g.withUnsafeBufferPointer { gp in
           first.withUnsafeMutableBufferPointer { m in
             if momentum == 0 {
-              for i in 0..<n { p[i] -= eta * gp[i] }
+              for i in 0..<n { let gi = gp[i] + kappa * p[i]; p[i] = c * p[i] - eta * gi }
             } else {
-              for i in 0..<n { m[i] = mu * m[i] + gp[i]; p[i] -= eta * m[i] }
+              for i in 0..<n { m[i] = mu * m[i] + gp[i] + kappa * p[i]; p[i] = c * p[i] - eta * m[i] }
             }
           }
         }
@@ -72,11 +106,11 @@ public struct OptimizerState<T: BLASScalar>: Sendable, Codable, Equatable {
           first.withUnsafeMutableBufferPointer { m in
             second.withUnsafeMutableBufferPointer { v in
               for i in 0..<n {
-                let gi = gp[i]
+                let gi = gp[i] + kappa * p[i]
                 let mi = b1 * m[i] + (1 - b1) * gi
                 let vi = b2 * v[i] + (1 - b2) * gi * gi
                 m[i] = mi; v[i] = vi
-                p[i] -= etaHat * mi / (vi.squareRoot() * invSqrtC2 + eps)
+                p[i] = c * p[i] - etaHat * mi / (vi.squareRoot() * invSqrtC2 + eps)
               }
             }
           }

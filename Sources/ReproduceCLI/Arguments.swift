@@ -92,7 +92,8 @@ public enum CommandLineSpec {
   static let paperFlags: Set<String> = common.union(["table", "figure", "scale", "seeds"])
   static let trainFlags: Set<String> = common.union(["rule", "dataset", "hidden", "activation", "epochs", "batch-size",
     "optimizer", "lr", "momentum", "beta1", "beta2", "eps", "loss", "precision", "seed", "validation", "scaling",
-    "limit", "init", "leaky-slope", "clip", "name"])
+    "limit", "init", "init-b", "scale-w", "scale-b", "leaky-slope", "clip", "name", "weight-decay", "weight-decay-mode",
+    "metrics", "eval-batch"])
   static let benchFlags: Set<String> = ["threads", "epochs"]
 
   public static func parse(_ args: [String]) throws -> Invocation {
@@ -102,7 +103,7 @@ public enum CommandLineSpec {
     if rest.contains("--help") || rest.contains("-h") { return .help(first) }
     switch first {
     case "list": _ = try Options(rest, valued: [], switches: []); return .list
-    case "train": return .train(try Options(rest, valued: trainFlags, switches: ["json", "no-progress", "no-checkpoint"]))
+    case "train": return .train(try Options(rest, valued: trainFlags, switches: ["json", "no-progress", "no-checkpoint", "decay-fixed-feedback"]))
     case "smoke": return .smoke(try Options(rest, valued: ["out", "threads"], switches: []))
     case "bench": return .bench(try Options(rest, valued: benchFlags, switches: ["json"]))
     case "data":

@@ -152,12 +152,28 @@ public enum Commands {
     case "standardize": scaling = .standardize(mean: 0.1307, std: 0.3081)
     case let s: throw UsageError("unknown scaling '\(s)'; valid: unit, standardize")
     }
-    let initializer: Initializer
-    switch o.values["init"] ?? "xavier-uniform" {
-    case "xavier-uniform": initializer = .xavierUniform(gain: 1)
-    case "xavier-normal": initializer = .xavierNormal(gain: 1)
-    case "lecun": initializer = .lecunTruncatedNormal
-    case let s: throw UsageError("unknown initializer '\(s)'; valid: xavier-uniform, xavier-normal, lecun")
+    func initializer(_ flag: String, scale: String) throws -> Initializer? {
+      guard let name = o.values[flag] else { return nil }
+      let sc = try o.double(scale) ?? 1
+      switch name {
+      case "xavier-uniform": return .xavierUniform(gain: 1)
+      case "xavier-normal": return .xavierNormal(gain: 1)
+      case "lecun": return .lecunTruncatedNormal
+      case "uniform": return .uniform(scale: sc)
+      case "variance-scaling": return .varianceScaling(scale: sc)
+      case let s: throw UsageError("unknown initializer '\(s)' for --\(flag); valid: xavier-uniform, xavier-normal, lecun, uniform, variance-scaling")
+      }
+    }
+    let weights = try initializer("init", scale: "scale-w") ?? .xavierUniform(gain: 1)
+    let feedback = try initializer("init-b", scale: "scale-b")
+    let lambda = try o.double("weight-decay") ?? 0
+    let decay: WeightDecay
+    switch (o.values["weight-decay-mode"] ?? "decoupled", lambda) {
+    case (_, 0): decay = .none
+    case ("decoupled", let l): decay = .decoupled(l)
+    case ("bioflax", let l): decay = .bioflax(l)
+    case ("coupled", let l): decay = .coupled(l)
+    case (let m, _): throw UsageError("unknown weight-decay mode '\(m)'; valid: decoupled, bioflax, coupled")
     }
     let clipping: Clipping = try o.double("clip").map { .global(maxNorm: $0) } ?? .none
     let seed = UInt64(try o.int("seed") ?? 1)
@@ -166,9 +182,11 @@ public enum Commands {
       name: o.values["name"] ?? "train-\(ruleName)-\(dataset.rawValue)",
       data: DataSpec(dataset: dataset, scaling: scaling, validationCount: try o.int("validation") ?? (isImage ? 5000 : 0),
                      limit: try o.int("limit")),
-      hidden: hidden, activation: activation, initializer: initializer, rule: rule, loss: loss, optimizer: optimizer,
+      hidden: hidden, activation: activation, initializer: weights, rule: rule, loss: loss, optimizer: optimizer,
       clipping: clipping, batchSize: try o.int("batch-size") ?? 128, epochs: try o.int("epochs") ?? 5, seeds: seeds,
-      precision: precision)
+      precision: precision, weightDecay: decay, decayFixedFeedback: o.switches.contains("decay-fixed-feedback"),
+      feedbackInitializer: feedback, metricBatches: try o.int("metrics") ?? 0,
+      evaluation: try o.int("eval-batch").map { .batchMean(batchSize: max(1, $0)) } ?? .exact)
   }
 
   static func train(_ o: Options) throws -> Int32 {
@@ -189,6 +207,7 @@ public enum Commands {
       print(try canonicalJSON(summary.headline))
     } else {
       for r in records {
+        if let d = r.diverged { print("seed \(r.seed): diverged at epoch \(d.epoch), step \(d.step) (loss \(d.loss))"); continue }
         let f = r.final!
         print(String(format: "seed %llu: test accuracy %@, test loss %.4f, best-validation epoch %d, %.2f s/epoch",
                      r.seed, f.testAccuracy.map { String(format: "%.2f%%", 100 * $0) } ?? "n/a", f.testLoss,

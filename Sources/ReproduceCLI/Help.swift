@@ -34,7 +34,13 @@ enum Help {
       --epochs N          (default 5)            --batch-size N (default 128)
       --optimizer O       adam, adam-no-bias-correction, sgd (default adam); --lr (1e-3), --momentum, --beta1, --beta2, --eps
       --loss L            ce, mse, half-mse (default ce for images, half-mse for regression)
-      --init I            xavier-uniform, xavier-normal, lecun (default xavier-uniform); biases start at 0
+      --init I            xavier-uniform, xavier-normal, lecun, uniform, variance-scaling (default xavier-uniform);
+                          --scale-w S (uniform: half-width; variance-scaling: variance multiplier); biases start at 0
+      --init-b I          initializer of the feedback weights B of fa/kp/dfa (default: as --init); --scale-b S
+      --weight-decay L    λ (default 0); --weight-decay-mode decoupled|bioflax|coupled (default decoupled;
+                          bioflax reproduces its sign defect); --decay-fixed-feedback decays FA/DFA's fixed B too
+      --metrics N         bioflax alignment metrics on the first N batches of each epoch (default 0: off)
+      --eval-batch N      evaluate as the mean of batch means over batches of N (bioflax); default: exact means
       --precision P       float, double (default float)
       --seed N | --seeds K    one seed (default 1) or seeds 1…K in parallel
       --validation N      rows held out of the training set for validation (default 5000 for images)

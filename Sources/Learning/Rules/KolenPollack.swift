@@ -1,0 +1,48 @@
+import Numerics
+
+/// Kolen-Pollack (Kolen & Pollack 1994, in the form of Akrout et al. 2019): feedback alignment whose Bₗ is
+/// trained with Wₗ's own gradient, G_Bₗ := G_Wₗ, by its own copy of the optimiser (same η, its own state).
+/// With weight decay in (0, 1) (decoupled) Wₗ − Bₗ shrinks as (1−λ)ᵗ; at λ = 0 it never changes (D3).
+/// Seed: yschimpf/bioflax bioflax/model.py (RandomDenseLinearKP); bioflax.md §2.4. Deviations: none.
+public struct KolenPollack<Scalar: BLASScalar>: LearningRule {
+  public var feedback: [Scalar]                  // Bₗ at net.layout.weightOffset[l−1]; bias slots stay 0
+  public var optimizer: OptimizerState<Scalar>   // B's optimiser state (identical in evolution to W's)
+  public var decay: WeightDecay
+  @usableFromInline var feedbackGradient: [Scalar]
+
+  public init(feedback: [Scalar], optimizer: Optimizer, decay: WeightDecay = .none) {
+    self.feedback = feedback; self.decay = decay
+    self.optimizer = OptimizerState(optimizer, count: feedback.count)
+    feedbackGradient = [Scalar](repeating: 0, count: feedback.count)
+  }
+
+  @inlinable public mutating func update(_ net: Network<Scalar>, _ batch: Batch<Scalar>, loss: Loss,
+                                         tape: inout Tape<Scalar>, into g: inout [Scalar]) -> Scalar {
+    let value = net.forwardWithLoss(batch, loss: loss, tape: &tape)
+    net.backward(&tape, feedback: feedback, into: &g)
+    // G_Bₗ = G_Wₗ (bitwise), kernels only: B has no bias.
+    for l in 1...net.layerCount {
+      let o = net.layout.weightOffset[l - 1], n = net.sizes[l - 1] * net.sizes[l]
+      for i in o..<(o + n) { feedbackGradient[i] = g[i] }
+    }
+    return value
+  }
+
+  public mutating func afterStep(_ net: Network<Scalar>) {
+    optimizer.apply(to: &feedback, gradient: feedbackGradient, decay: decay)
+  }
+
+  public var state: [Scalar] { feedback + optimizer.first + optimizer.second + [Scalar(optimizer.step)] }
+  public mutating func restore(_ state: [Scalar]) {
+    let n = feedback.count
+    guard state.count == n + optimizer.first.count + optimizer.second.count + 1 else { return }
+    feedback = Array(state[0..<n])
+    optimizer.first = Array(state[n..<(2 * n)])
+    optimizer.second = Array(state[(2 * n)..<(state.count - 1)])
+    optimizer.step = Int(state[state.count - 1])
+  }
+  public func feedbackMatrix(layer l: Int, of net: Network<Scalar>) -> [Scalar]? {
+    let o = net.layout.weightOffset[l - 1]
+    return Array(feedback[o..<(o + net.sizes[l - 1] * net.sizes[l])])
+  }
+}
