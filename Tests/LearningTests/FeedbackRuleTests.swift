@@ -1,0 +1,130 @@
+import XCTest
+import Numerics
+@testable import Learning
+
+/// Properties of FA, KP and DFA from bioflax.md §6.
+final class FeedbackRuleTests: XCTestCase {
+  let sizes = [6, 8, 7, 4], rows = 9
+
+  func setUpNet<T: BLASScalar>(_: T.Type, act: Activation = .tanh, seed: UInt64 = 1) -> (Network<T>, [T], [Int32]) {
+    var rng = Random(seed: seed)
+    var net = Network<T>(sizes: sizes, hidden: act, initializer: .lecunTruncatedNormal, rng: &rng)
+    for l in 1...net.layerCount { net.setBias(l, (0..<sizes[l]).map { _ in T(0.1 * rng.normal()) }) }
+    let x = (0..<(rows * sizes[0])).map { _ in T(rng.normal()) }
+    let labels = (0..<rows).map { _ in Int32(rng.next() % 4) }
+    return (net, x, labels)
+  }
+
+  func gradient<T: BLASScalar, R: LearningRule<T>>(_ rule: inout R, _ net: Network<T>, _ x: [T], _ labels: [Int32]) -> [T] {
+    var tape = Tape<T>(sizes: net.sizes, capacity: rows)
+    var g = [T](repeating: 0, count: net.layout.count)
+    x.withUnsafeBufferPointer { px in
+      labels.withUnsafeBufferPointer { pl in
+        _ = rule.update(net, Batch(rows: rows, inputs: px.baseAddress!, labels: pl.baseAddress), loss: .softmaxCrossEntropy,
+                        tape: &tape, into: &g)
+      }
+    }
+    return g
+  }
+
+  func testFAWithBEqualToWIsBackprop() {   // P14
+    let (net, x, labels) = setUpNet(Float.self)
+    var bp = Backprop<Float>(), fa = FeedbackAlignment<Float>(feedback: net.parameters)
+    XCTAssertLessThan(relativeError(gradient(&fa, net, x, labels), gradient(&bp, net, x, labels)), 1e-6)
+  }
+
+  func testOutputLayerGradientIsExactForEveryRule() {   // P17
+    var (net, x, labels) = setUpNet(Double.self)
+    var rng = Random(seed: 4)
+    let b: [Double] = (0..<net.layout.count).map { _ in rng.normal() }
+    var bp = Backprop<Double>()
+    let exact = gradient(&bp, net, x, labels)
+    var fa = FeedbackAlignment<Double>(feedback: b)
+    var kp = KolenPollack<Double>(feedback: b, optimizer: .sgd(learningRate: 0.1, momentum: 0))
+    var dfa = DirectFeedbackAlignment<Double>(feedback: (1..<3).map { rng.normalMatrix(rows: sizes[$0], cols: 4) })
+    let L = net.layerCount, wo = net.layout.weightOffset[L - 1], end = net.layout.count
+    for g in [gradient(&fa, net, x, labels), gradient(&kp, net, x, labels), gradient(&dfa, net, x, labels)] {
+      XCTAssertEqual(Array(g[wo..<end]), Array(exact[wo..<end]))          // bitwise
+      XCTAssertGreaterThan(relativeError(Array(g[0..<wo]), Array(exact[0..<wo])), 0.1)   // hidden layers differ
+    }
+    net.parameters[0] += 0   // silence "never mutated"
+  }
+
+  func testDFAWithOneHiddenLayerAndOutputWeightsIsBackprop() {   // P16
+    var rng = Random(seed: 2)
+    let net = Network<Double>(sizes: [5, 6, 3], hidden: .sigmoid, initializer: .lecunTruncatedNormal, rng: &rng)
+    let x = (0..<(rows * 5)).map { _ in rng.normal() }, labels = (0..<rows).map { _ in Int32(rng.next() % 3) }
+    var bp = Backprop<Double>(), dfa = DirectFeedbackAlignment<Double>(feedback: [net.weight(2)])
+    var tapeA = Tape<Double>(sizes: net.sizes, capacity: rows), tapeB = tapeA
+    var ga = [Double](repeating: 0, count: net.layout.count), gb = ga
+    x.withUnsafeBufferPointer { px in
+      labels.withUnsafeBufferPointer { pl in
+        let batch = Batch(rows: rows, inputs: px.baseAddress!, labels: pl.baseAddress)
+        _ = bp.update(net, batch, loss: .softmaxCrossEntropy, tape: &tapeA, into: &ga)
+        _ = dfa.update(net, batch, loss: .softmaxCrossEntropy, tape: &tapeB, into: &gb)
+      }
+    }
+    XCTAssertLessThan(relativeError(gb, ga), 1e-14)
+  }
+
+  /// Trains KP for `steps` SGD/momentum/Adam steps and returns ‖W − B‖ per step, with K and B from `net`.
+  func kpDistances(_ optimizer: Optimizer, _ decay: WeightDecay, steps: Int) -> [Double] {
+    var (net, x, labels) = setUpNet(Double.self, seed: 3)
+    var rng = Random(seed: 8)
+    var kp = KolenPollack<Double>(feedback: (0..<net.layout.count).map { _ in rng.normal() }, optimizer: optimizer, decay: decay)
+    var opt = OptimizerState<Double>(optimizer, count: net.layout.count)
+    func distance() -> Double {
+      var s = 0.0
+      for l in 1...net.layerCount {
+        let w = net.weight(l).storage, b = kp.feedbackMatrix(layer: l, of: net)!
+        for i in w.indices { s += (w[i] - b[i]) * (w[i] - b[i]) }
+      }
+      return s.squareRoot()
+    }
+    var d = [distance()]
+    for _ in 0..<steps {
+      let g = gradient(&kp, net, x, labels)
+      opt.apply(to: &net.parameters, gradient: g, decay: decay)
+      kp.afterStep(net)
+      d.append(distance())
+    }
+    return d
+  }
+
+  func testKPKeepsWMinusBWithoutDecay() {   // P19
+    for opt in [Optimizer.sgd(learningRate: 0.05, momentum: 0), .sgd(learningRate: 0.05, momentum: 0.9), .adam(learningRate: 0.01)] {
+      let d = kpDistances(opt, .none, steps: 50)
+      XCTAssertEqual(d.last! / d.first!, 1, accuracy: 1e-10, "\(opt)")
+    }
+  }
+
+  func testKPDecoupledDecayShrinksWMinusBGeometrically() {   // P20 (and the orientation of B's update)
+    let lambda = 0.01
+    for opt in [Optimizer.sgd(learningRate: 0.05, momentum: 0), .sgd(learningRate: 0.05, momentum: 0.9), .adam(learningRate: 0.01)] {
+      let d = kpDistances(opt, .decoupled(lambda), steps: 50)
+      XCTAssertEqual(d.last! / d.first!, pow(1 - lambda, 50), accuracy: 1e-10, "\(opt)")
+    }
+    let grow = kpDistances(.sgd(learningRate: 0.05, momentum: 0), .bioflax(lambda), steps: 50)   // P21
+    XCTAssertEqual(grow.last! / grow.first!, pow(1 + lambda, 50), accuracy: 1e-10)
+  }
+
+  func testZeroGradientStepUnderEachDecayMode() {   // P23
+    for (decay, expected) in [(WeightDecay.bioflax(0.01), 1.01), (.coupled(0.01), 0.999), (.decoupled(0.01), 0.99)] {
+      var state = OptimizerState<Double>(.sgd(learningRate: 0.1, momentum: 0), count: 1)
+      var w = [1.0]
+      state.apply(to: &w, gradient: [0], decay: decay)
+      XCTAssertEqual(w[0], expected, accuracy: 1e-15, "\(decay)")
+    }
+  }
+
+  func testFixedFeedbackIsUntouchedUnlessTheDefectModeIsOn() {   // P18
+    let (net, _, _) = setUpNet(Float.self)
+    let b = net.parameters.map { $0 * 2 }
+    var fa = FeedbackAlignment<Float>(feedback: b, decay: .decoupled(0.1))
+    for _ in 0..<5 { fa.afterStep(net) }
+    XCTAssertEqual(fa.feedback, b)
+    var grown = FeedbackAlignment<Float>(feedback: b, decay: .bioflax(0.1))
+    grown.afterStep(net)
+    XCTAssertEqual(grown.feedback[3], b[3] * 1.1)
+  }
+}
