@@ -1,21 +1,34 @@
 import Experiments
 
 /// bioflax (yschimpf/bioflax): feedback alignment, Kolen-Pollack and direct feedback alignment with their
-/// alignment metrics, and the biotorch anchor. Spec: shared/papers/bioflax.md. Not yet implemented (issue 4).
+/// alignment metrics, and the biotorch anchor. Spec: shared/papers/bioflax.md. Tables 1–3 and Figures 1–10
+/// share their runs (cached in Results/bioflax/runs/); Table 4 needs convolutional layers and only prints
+/// its reference numbers.
 public let bioflax = Paper(
   id: "bioflax", title: "bioflax: FA, KP and DFA with alignment metrics (and the biotorch anchor)",
   spec: "shared/papers/bioflax.md",
   artefacts: [
-    Artefact(.table, "1", title: "MNIST 784-500-500-10 ReLU: BP, FA, KP, DFA", cost: [.full: "minutes per rule"]),
-    Artefact(.table, "2", title: "teacher-student regression: BP, FA, KP, DFA"),
-    Artefact(.table, "3", title: "sin regression: BP, FA, KP, DFA"),
-    Artefact(.table, "4", title: "biotorch LeNet anchor (needs convolutional layers)"),
-  ] + (1...10).map { Artefact(.figure, "\($0)", title: bioflaxFigureTitles[$0 - 1]) })
+    Artefact(.table, "1", title: "MNIST 784-500-500-10 ReLU: BP, FA, KP, DFA",
+             cost: [.smoke: "about 20 s", .quick: "about 1 min (seed 0)", .full: "about 5 min (seeds 0–4)"],
+             run: { try BioflaxTables.table(.mnist, number: 1, $0) }),
+    Artefact(.table, "2", title: "teacher-student regression: BP, FA, KP, DFA",
+             cost: [.smoke: "seconds", .quick: "about 20 s (seeds 0–4)", .full: "as quick"],
+             run: { try BioflaxTables.table(.teacher, number: 2, $0) }),
+    Artefact(.table, "3", title: "sin regression: BP, FA, KP, DFA (+ FA, DFA at lr 0.005)",
+             cost: [.smoke: "seconds", .quick: "about 30 s (seeds 0–4)", .full: "as quick"],
+             run: { try BioflaxTables.table(.sinreg, number: 3, $0) }),
+    Artefact(.table, "4", title: "biotorch LeNet anchor (reference numbers only: needs convolutional layers)",
+             cost: [.smoke: "instant (prints references)"], run: { try BioflaxTables.table4($0) }),
+  ] + (1...10).map { n in
+    Artefact(.figure, "\(n)", title: bioflaxFigureTitles[n - 1],
+             cost: [.smoke: "shares the table runs", .quick: "shares the table runs", .full: "shares the table runs"],
+             run: { try BioflaxFigures.figure(n, $0) })
+  })
 
 let bioflaxFigureTitles = [
   "MNIST: W–B alignment per layer vs epoch", "MNIST: per-layer gradient alignment vs epoch",
-  "MNIST: total gradient alignment, relative norm, accuracy vs epoch",
-  "teacher: W–B alignment", "teacher: per-layer gradient alignment", "teacher: total alignment and loss",
-  "sinreg: W–B alignment", "sinreg: per-layer gradient alignment", "sinreg: total alignment and loss",
+  "MNIST: total gradient alignment, relative norm, accuracy and loss vs epoch",
+  "teacher: W–B alignment", "teacher: per-layer gradient alignment", "teacher: total alignment, norm and loss",
+  "sinreg: W–B alignment", "sinreg: per-layer gradient alignment", "sinreg: total alignment, norm and loss",
   "sinreg: test fit per rule",
 ]

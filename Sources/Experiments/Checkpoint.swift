@@ -13,6 +13,7 @@ struct TrainingState<T: BLASScalar> {
   var lossSum = 0.0, correct = 0, seen = 0
   var metricSums: [String: Double] = [:], metricCount = 0   // the epoch's sampled alignment metrics so far
   var history: [EpochRecord] = []
+  var initial: EpochRecord? = nil
   var wallCarried = 0.0, cpuCarried = 0.0      // time spent before a resume
   let wallStart = Clock.wall, cpuStart = Clock.processCPU
 
@@ -26,6 +27,7 @@ struct TrainingState<T: BLASScalar> {
     var epoch: Int, batch: Int, lossSum: Double, correct: Int, seen: Int
     var metricSums: [String: Double], metricCount: Int
     var history: [EpochRecord]
+    var initial: EpochRecord?
     var order: Random
     var optimizerStep: Int
     var counts: [Int]                 // parameters, first moment, second moment, rule state
@@ -36,11 +38,11 @@ struct TrainingState<T: BLASScalar> {
   func save<R: LearningRule<T>>(to url: URL, rule: R) throws {
     let ruleState = rule.state
     let h = Header(scalar: "\(T.self)", epoch: epoch, batch: batch, lossSum: lossSum, correct: correct, seen: seen,
-                   metricSums: metricSums, metricCount: metricCount, history: history, order: orderAtEpochStart, optimizerStep: optimizer.step,
+                   metricSums: metricSums, metricCount: metricCount, history: history, initial: initial, order: orderAtEpochStart, optimizerStep: optimizer.step,
                    counts: [net.parameters.count, optimizer.first.count, optimizer.second.count, ruleState.count],
                    wallSeconds: wallCarried + Clock.wall - wallStart, cpuSeconds: cpuCarried + Clock.processCPU - cpuStart)
     var data = Data("RPCK1\n".utf8)
-    data.append(try JSONEncoder().encode(h)); data.append(10)
+    data.append(Data(try canonicalJSON(h).replacingOccurrences(of: "\n", with: " ").utf8)); data.append(10)
     for a in [net.parameters, optimizer.first, optimizer.second, ruleState] { a.withUnsafeBytes { data.append(contentsOf: $0) } }
     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try data.write(to: url, options: .atomic)
@@ -50,7 +52,7 @@ struct TrainingState<T: BLASScalar> {
     guard let data = try? Data(contentsOf: url), data.starts(with: Data("RPCK1\n".utf8)),
           let newline = data[6...].firstIndex(of: 10) else { throw RunError.badCheckpoint("\(url.path) is not a checkpoint; delete it to start over") }
     let h: Header
-    do { h = try JSONDecoder().decode(Header.self, from: data[6..<newline]) }
+    do { h = try suiteJSONDecoder().decode(Header.self, from: data[6..<newline]) }
     catch { throw RunError.badCheckpoint("\(url.path): \(error); delete it to start over") }
     guard h.scalar == "\(T.self)", h.counts[0] == net.parameters.count, h.counts[1] == optimizer.first.count,
           h.counts[2] == optimizer.second.count else {
@@ -73,7 +75,7 @@ struct TrainingState<T: BLASScalar> {
     optimizer.step = h.optimizerStep
     epoch = h.epoch; batch = h.batch; lossSum = h.lossSum; correct = h.correct; seen = h.seen
     metricSums = h.metricSums; metricCount = h.metricCount
-    history = h.history; orderAtEpochStart = h.order
+    history = h.history; initial = h.initial; orderAtEpochStart = h.order
     wallCarried = h.wallSeconds; cpuCarried = h.cpuSeconds
   }
 }

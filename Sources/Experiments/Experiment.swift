@@ -46,13 +46,16 @@ public struct DataSpec: Sendable, Codable, Equatable {
   public var validationCount: Int = 5000     // image sets: rows held out of the official train part
   public var splitSeed: UInt64 = 0
   public var dataSeed: UInt64 = 0            // synthetic sets: the generator's seed
-  /// Smoke runs: use only the first N rows of each part (nil = all).
-  public var limit: Int? = nil
+  /// Smoke runs: use only the first rows of each part (nil = all).
+  public var trainLimit: Int? = nil
+  public var validationLimit: Int? = nil
+  public var testLimit: Int? = nil
 
   public init(dataset: DatasetName, scaling: PixelScaling = .unit, validationCount: Int = 5000, splitSeed: UInt64 = 0,
               dataSeed: UInt64 = 0, limit: Int? = nil) {
     self.dataset = dataset; self.scaling = scaling; self.validationCount = validationCount
-    self.splitSeed = splitSeed; self.dataSeed = dataSeed; self.limit = limit
+    self.splitSeed = splitSeed; self.dataSeed = dataSeed
+    trainLimit = limit; validationLimit = limit; testLimit = limit
   }
 }
 
@@ -80,6 +83,8 @@ public struct Experiment: Sendable, Codable, Equatable {
   /// Alignment metrics (bioflax.md §2.8) on the first `metricBatches` batches of every epoch (0: off).
   public var metricBatches: Int = 0
   public var evaluation: Evaluation = .exact
+  /// Keep the final network's test-set outputs in the run record (small regression sets, for fit plots).
+  public var recordTestPredictions: Bool = false
 
   public init(name: String, data: DataSpec, hidden: [Int], activation: Activation, outputActivation: Activation = .linear,
               initializer: Initializer, rule: RuleSpec, loss: Loss, optimizer: Optimizer, clipping: Clipping = .none,
@@ -94,9 +99,12 @@ public struct Experiment: Sendable, Codable, Equatable {
     self.feedbackInitializer = feedbackInitializer; self.metricBatches = metricBatches; self.evaluation = evaluation
   }
 
-  /// A short stable identity of the configuration (for checkpoint names): FNV-1a of its JSON.
+  /// A short stable identity of the configuration, seeds excluded (for checkpoint and run-cache names):
+  /// FNV-1a of its JSON.
   public var key: String {
-    let json = (try? canonicalJSON(self)) ?? name
+    var config = self
+    config.seeds = []
+    let json = (try? canonicalJSON(config)) ?? name
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     for b in json.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
     return String(h, radix: 16)

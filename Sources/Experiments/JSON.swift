@@ -14,3 +14,10 @@ public func writeAtomically(_ text: String, to url: URL) throws {
   try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
   try Data(text.utf8).write(to: url, options: .atomic)
 }
+
+/// The decoder matching `canonicalJSON` (non-finite numbers as "nan", "inf", "-inf").
+public func suiteJSONDecoder() -> JSONDecoder {
+  let d = JSONDecoder()
+  d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+  return d
+}

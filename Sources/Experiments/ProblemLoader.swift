@@ -12,10 +12,10 @@ public enum ProblemLoader {
       let images = try Catalog.load(spec.dataset, locations)
       p = images.problem(scaling: spec.scaling, validationCount: spec.validationCount, splitSeed: spec.splitSeed)
     }
-    if let n = spec.limit {
-      func head(_ e: Examples<T>) -> Examples<T> { e.count <= n ? e : e.subset(Array(0..<n)) }
-      p.train = head(p.train); p.validation = head(p.validation); p.test = head(p.test)
-    }
+    func head(_ e: Examples<T>, _ n: Int?) -> Examples<T> { n.map { e.count <= $0 ? e : e.subset(Array(0..<$0)) } ?? e }
+    p.train = head(p.train, spec.trainLimit)
+    p.validation = head(p.validation, spec.validationLimit)
+    p.test = head(p.test, spec.testLimit)
     return p
   }
 }

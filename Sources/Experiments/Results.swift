@@ -29,10 +29,13 @@ public struct TableRow: Sendable, Codable, Equatable {
   /// The suite's default verdict rule, stated in every table file (`verdictRule`): with a reference std,
   /// "within band" if |mean − ref| ≤ 2·max(ref std, reproduced std), else "outside band"; without a std,
   /// "within band" if |mean − ref| ≤ `tolerance`; "no reference" if the paper's number is unknown; "not run".
-  public init(method: String, column: String, reference: Reference?, values: [Double]?, tolerance: Double, note: String? = nil) {
-    self.method = method; self.column = column; self.reference = reference; self.note = note
-    reproduced = values.map(Summary.init)
-    guard let r = reproduced, r.n > 0 else { verdict = "not run"; return }
+  /// `diverged`: how many of the seeds stopped on a non-finite loss (their values are not in `values`).
+  public init(method: String, column: String, reference: Reference?, values: [Double]?, tolerance: Double,
+              diverged: Int = 0, note: String? = nil) {
+    self.method = method; self.column = column; self.reference = reference
+    self.note = diverged > 0 ? "\(diverged) of \(diverged + (values?.count ?? 0)) seeds diverged" + (note.map { "; \($0)" } ?? "") : note
+    reproduced = values.flatMap { $0.isEmpty ? nil : Summary($0) }
+    guard let r = reproduced, r.n > 0 else { verdict = diverged > 0 ? "diverged" : "not run"; return }
     guard let ref = reference else { verdict = "no reference"; return }
     let band = ref.std.map { 2 * max($0, r.std) } ?? tolerance
     verdict = abs(r.mean - ref.value) <= band ? "within band" : "outside band"
@@ -68,21 +71,36 @@ public struct TableResult: Sendable, Codable {
     self.tolerance = tolerance; self.rows = rows; self.checks = checks; self.notes = notes; self.runs = runs
   }
 
-  /// The table as a person reads it: reference beside reproduced, scale in the heading.
+  /// The table as a person reads it: one row per method, one column per quantity, each cell the reproduced
+  /// mean ± std (n) with the paper's value beside it where there is one; scale in the heading.
   public var markdown: String {
-    func fmt(_ v: Double?, _ s: Double?) -> String {
-      guard let v else { return "—" }
-      return s.map { String(format: "%.2f ± %.2f", v, $0) } ?? String(format: "%.2f", v)
+    func fmt(_ v: Double) -> String {
+      if !v.isFinite { return "\(v)" }
+      return abs(v) >= 1000 || (abs(v) < 0.01 && v != 0) ? String(format: "%.3g", v) : String(format: "%.4g", v)
+    }
+    func cell(_ r: TableRow, first: Bool) -> String {
+      var c = r.reproduced.map { $0.n > 1 ? "\(fmt($0.mean)) ± \(fmt($0.std))" : fmt($0.mean) } ?? r.verdict
+      if let ref = r.reference { c += " (paper \(fmt(ref.value))\(ref.std.map { " ± \(fmt($0))" } ?? ""); \(r.verdict))" }
+      if first, let n = r.note { c += " [\(n)]" }   // a row's note once, in its first cell
+      return c
     }
     var md = "# \(paper) \(target): \(title) — scale: \(scale.rawValue)\n\n"
     md += "Commit \(commit.prefix(12))\(dirty ? " (dirty)" : ""), seeds \(seeds.map(String.init).joined(separator: ", ")), "
-    md += "wall time \(Progress.format(seconds: wallSeconds)), \(machine), \(date). Values in \(unit).\n\n"
-    md += "| method | column | paper | source | reproduced (mean ± std, n) | verdict |\n|---|---|---|---|---|---|\n"
+    md += "wall time \(Progress.format(seconds: wallSeconds)), \(machine), \(date).\n\n"
+    var methods: [String] = [], columns: [String] = []
     for r in rows {
-      let repro = r.reproduced.map { "\(fmt($0.mean, $0.std)) (n=\($0.n))" } ?? "not run"
-      md += "| \(r.method) | \(r.column) | \(r.reference.map { fmt($0.value, $0.std) } ?? "unknown") | \(r.reference?.source ?? "—") | \(repro)\(r.note.map { " — \($0)" } ?? "") | \(r.verdict) |\n"
+      if !methods.contains(r.method) { methods.append(r.method) }
+      if !columns.contains(r.column) { columns.append(r.column) }
     }
-    md += "\nVerdict rule: \(verdictRule) (tolerance \(tolerance) \(unit)).\n"
+    md += "| method | " + columns.joined(separator: " | ") + " |\n|---|" + columns.map { _ in "---" }.joined(separator: "|") + "|\n"
+    for m in methods {
+      md += "| \(m) | " + columns.enumerated().map { k, c in
+        rows.first { $0.method == m && $0.column == c }.map { cell($0, first: k == 0) } ?? ""
+      }.joined(separator: " | ") + " |\n"
+    }
+    let references = Set(rows.compactMap { $0.reference?.source })
+    md += "\nPaper values: " + (references.isEmpty ? "none published (every verdict is \"no reference\")." : references.sorted().joined(separator: "; ") + ".")
+    md += " Verdict rule: \(verdictRule) (tolerance \(tolerance) \(unit)).\n"
     if !checks.isEmpty {
       md += "\n## Checks (computed from the numbers above)\n\n| check | holds | detail |\n|---|---|---|\n"
       for c in checks { md += "| \(c.name) | \(c.holds.map { $0 ? "yes" : "no" } ?? "undecided") | \(c.detail) |\n" }

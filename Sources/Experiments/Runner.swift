@@ -38,6 +38,10 @@ public struct RunRecord: Sendable, Codable, Equatable {
   public var cpuSeconds: Double
   public var resumed: Bool
   public var diverged: Divergence? = nil
+  /// The final network's outputs on the test set, row-major (only when the experiment asks for them).
+  public var testPredictions: [Double]? = nil
+  /// Validation and test numbers of the initial network, before any update (epoch 0).
+  public var initial: EpochRecord? = nil
 
   public var final: EpochRecord? { epochs.last }
   /// The epoch with the best validation accuracy (classification) or lowest validation loss (regression);
@@ -185,6 +189,12 @@ public enum Runner {
     var bpGradient = [T](repeating: 0, count: e.metricBatches > 0 ? s.net.layout.count : 0)
     var diverged: Divergence? = nil
 
+    if s.initial == nil {
+      let valid = problem.validation.count > 0 ? evaluate(s.net, problem.validation, e.loss, e.evaluation, &tape) : nil
+      let test = evaluate(s.net, problem.test, e.loss, e.evaluation, &tape)
+      s.initial = EpochRecord(epoch: 0, trainLoss: .nan, validationLoss: valid?.loss, validationAccuracy: valid?.accuracy,
+                              testLoss: test.loss, testAccuracy: test.accuracy, seconds: 0)
+    }
     training: while s.epoch < e.epochs {
       let epochStart = Clock.wall
       var order = s.orderAtEpochStart
@@ -261,10 +271,11 @@ public enum Runner {
       if let url = checkpointURL, s.epoch < e.epochs { try s.save(to: url, rule: rule); lastCheckpoint = Clock.wall }
     }
     if let url = checkpointURL { try? FileManager.default.removeItem(at: url) }
+    let predictions = e.recordTestPredictions && diverged == nil ? s.net.predict(problem.test.features, tape: &tape).storage.map { Double($0) } : nil
     return RunRecord(experiment: e.name, key: e.key, seed: seed, precision: e.precision, rule: e.rule.description,
                      epochs: s.history, dataChecksum: problem.checksum,
                      wallSeconds: s.wallCarried + Clock.wall - wallStart, cpuSeconds: s.cpuCarried + Clock.processCPU - cpuStart,
-                     resumed: resumed, diverged: diverged)
+                     resumed: resumed, diverged: diverged, testPredictions: predictions, initial: s.initial)
   }
 
   static func summary(_ r: EpochRecord) -> String {

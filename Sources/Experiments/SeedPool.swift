@@ -1,53 +1,84 @@
 import Datasets
 import Foundation
 
-/// Runs independent seeds of one experiment in parallel child processes (`reproduce _worker`), at most
-/// `processes` at a time, each with one BLAS thread: on 2 cores two processes use the machine better than
-/// two BLAS threads in one. A single seed, or `processes` = 1, runs in this process.
-public enum SeedPool {
-  struct Request: Codable { var experiment: Experiment; var seed: UInt64; var checkpointDirectory: String?; var output: String }
+/// One training run: an experiment at one seed.
+public struct Job: Sendable, Codable {
+  public var experiment: Experiment
+  public var seed: UInt64
+  public init(_ experiment: Experiment, seed: UInt64) { self.experiment = experiment; self.seed = seed }
+}
 
-  public static func run(_ e: Experiment, data: DataLocations, options: RunOptions, processes: Int = 2) throws -> [RunRecord] {
-    if e.seeds.count == 1 || processes <= 1 {
-      return try e.seeds.map { try Runner.run(e, seed: $0, data: data, options: options) }
+/// Runs independent jobs (seeds, rules) in parallel child processes (`reproduce _worker`), at most
+/// `processes` at a time, each with one BLAS thread: on 2 cores two processes use the machine better than two
+/// BLAS threads in one. With a cache directory, a finished run's record is kept there and reused by any
+/// later table or figure that asks for the same experiment and seed (its key names the configuration).
+public enum JobPool {
+  struct Request: Codable { var job: Job; var checkpointDirectory: String?; var output: String }
+
+  public static func cacheURL(_ job: Job, in dir: URL) -> URL {
+    dir.appendingPathComponent("\(job.experiment.name)-seed\(job.seed)-\(job.experiment.key).json")
+  }
+
+  public static func run(_ jobs: [Job], data: DataLocations, options: RunOptions, cache: URL? = nil,
+                         processes: Int = 2) throws -> [RunRecord] {
+    var records = [RunRecord?](repeating: nil, count: jobs.count)
+    if let cache {
+      for (i, job) in jobs.enumerated() {
+        if let d = FileManager.default.contents(atPath: cacheURL(job, in: cache).path),
+           let r = try? suiteJSONDecoder().decode(RunRecord.self, from: d) { records[i] = r }
+      }
     }
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reproduce-\(ProcessInfo.processInfo.processIdentifier)-\(e.key)")
+    let todo = jobs.indices.filter { records[$0] == nil }
+    if !todo.isEmpty && jobs.count - todo.count > 0 { Progress.note("reusing \(jobs.count - todo.count) cached run(s); \(todo.count) to train") }
+    if todo.count == 1 || processes <= 1 || ProcessInfo.processInfo.activeProcessorCount < 2 {
+      for i in todo {
+        records[i] = try Runner.run(jobs[i].experiment, seed: jobs[i].seed, data: data, options: options)
+        try store(records[i]!, jobs[i], cache)
+      }
+      return records.map { $0! }
+    }
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reproduce-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
-    var pending = e.seeds, running: [(Process, UInt64, URL)] = [], records: [UInt64: RunRecord] = [:]
+    var pending = todo, running: [(Process, Int, URL)] = []
     while !pending.isEmpty || !running.isEmpty {
-      while running.count < processes, let seed = pending.first {
+      while running.count < processes, let i = pending.first {
         pending.removeFirst()
-        let request = dir.appendingPathComponent("seed\(seed).json"), output = dir.appendingPathComponent("seed\(seed).out.json")
-        try writeAtomically(try canonicalJSON(Request(experiment: e, seed: seed, checkpointDirectory: options.checkpointDirectory?.path,
+        let request = dir.appendingPathComponent("job\(i).json"), output = dir.appendingPathComponent("job\(i).out.json")
+        try writeAtomically(try canonicalJSON(Request(job: jobs[i], checkpointDirectory: options.checkpointDirectory?.path,
                                                       output: output.path)), to: request)
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+        p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         p.arguments = ["_worker", request.path]
         try p.run()
-        running.append((p, seed, output))
+        running.append((p, i, output))
       }
-      if let i = running.firstIndex(where: { !$0.0.isRunning }) {
-        let (p, seed, output) = running.remove(at: i)
+      if let k = running.firstIndex(where: { !$0.0.isRunning }) {
+        let (p, i, output) = running.remove(at: k)
         guard p.terminationStatus == 0, let data = FileManager.default.contents(atPath: output.path) else {
           for (q, _, _) in running { q.terminate() }
-          throw RunError.badCheckpoint("seed \(seed) failed in its worker process (exit \(p.terminationStatus)); its error is printed above")
+          throw RunError.badCheckpoint("\(jobs[i].experiment.name) seed \(jobs[i].seed) failed in its worker process (exit \(p.terminationStatus)); its error is printed above")
         }
-        records[seed] = try JSONDecoder().decode(RunRecord.self, from: data)
+        records[i] = try suiteJSONDecoder().decode(RunRecord.self, from: data)
+        try store(records[i]!, jobs[i], cache)
       } else {
         usleep(50_000)
       }
     }
-    return e.seeds.map { records[$0]! }
+    return records.map { $0! }
   }
 
-  /// The child's side: run one seed, write its record.
+  static func store(_ r: RunRecord, _ job: Job, _ cache: URL?) throws {
+    guard let cache else { return }
+    try writeAtomically(try canonicalJSON(r), to: cacheURL(job, in: cache))
+  }
+
+  /// The child's side: run one job, write its record.
   public static func work(requestPath: String, data: DataLocations) throws {
     guard let bytes = FileManager.default.contents(atPath: requestPath) else { throw RunError.badCheckpoint("no request \(requestPath)") }
-    let r = try JSONDecoder().decode(Request.self, from: bytes)
-    var options = RunOptions(checkpointDirectory: r.checkpointDirectory.map { URL(fileURLWithPath: $0) })
-    options.progress = true
-    let record = try Runner.run(r.experiment, seed: r.seed, data: data, options: options)
+    let r = try suiteJSONDecoder().decode(Request.self, from: bytes)
+    let options = RunOptions(checkpointDirectory: r.checkpointDirectory.map { URL(fileURLWithPath: $0) })
+    let record = try Runner.run(r.job.experiment, seed: r.job.seed, data: data, options: options)
     try writeAtomically(try canonicalJSON(record), to: URL(fileURLWithPath: r.output))
   }
 }

@@ -26,7 +26,7 @@ public enum Gnuplot {
   public static func preamble(png: String, width: Int = 900, height: Int = 600) -> String {
     """
     # Rendered by: gnuplot \(png.replacingOccurrences(of: ".png", with: ".gp")) (run from this directory)
-    set terminal pngcairo size \(width),\(height) enhanced font 'Sans,11'
+    set terminal pngcairo size \(width),\(height) noenhanced font 'Sans,11'
     set output '\(png)'
     set datafile separator ','
     set key autotitle columnhead

@@ -40,7 +40,7 @@ public enum Commands {
     case .smoke(let o): return try smoke(o)
     case .worker(let path):
       BLASThreads.set(1)
-      try SeedPool.work(requestPath: path, data: DataLocations(root: packageRoot.appendingPathComponent(".data")))
+      try JobPool.work(requestPath: path, data: DataLocations(root: packageRoot.appendingPathComponent(".data")))
       return 0
     }
   }
@@ -198,7 +198,7 @@ public enum Commands {
     options.checkpointEverySeconds = 60
     Progress.note("\(e.name): \(e.rule) on \(e.data.dataset.rawValue), \(e.hidden) \(e.activation), \(e.optimizer), batch \(e.batchSize), \(e.epochs) epochs, \(e.precision), seeds \(e.seeds)")
     let start = Clock.wall
-    let records = try SeedPool.run(e, data: locations(o), options: options)
+    let records = try JobPool.run(e.seeds.map { Job(e, seed: $0) }, data: locations(o), options: options)
     let provenance = Provenance.current(packageRoot: packageRoot)
     let summary = TrainSummary(records: records, provenance: provenance, experiment: e, wallSeconds: Clock.wall - start)
     let url = root.appendingPathComponent("Results/train/\(e.name).json")

@@ -29,7 +29,7 @@ public struct DirectFeedbackAlignment<Scalar: BLASScalar>: LearningRule {
     return value
   }
 
-  public mutating func afterStep(_ net: Network<Scalar>) {
+  @inlinable public mutating func afterStep(_ net: Network<Scalar>) {
     let factor: Double
     switch decay {
     case .bioflax: factor = decay.parameterFactor

@@ -20,7 +20,7 @@ public struct FeedbackAlignment<Scalar: BLASScalar>: LearningRule {
     return value
   }
 
-  public mutating func afterStep(_ net: Network<Scalar>) {
+  @inlinable public mutating func afterStep(_ net: Network<Scalar>) {
     // Fixed B receives no update; only the defect mode (every leaf) or the explicit option decays it.
     let factor: Double
     switch decay {

@@ -28,7 +28,7 @@ public struct KolenPollack<Scalar: BLASScalar>: LearningRule {
     return value
   }
 
-  public mutating func afterStep(_ net: Network<Scalar>) {
+  @inlinable public mutating func afterStep(_ net: Network<Scalar>) {
     optimizer.apply(to: &feedback, gradient: feedbackGradient, decay: decay)
   }
 

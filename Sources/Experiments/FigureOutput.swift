@@ -1,0 +1,35 @@
+import Foundation
+import Plotting
+
+/// Writes one figure: its CSV, the gnuplot script, the PNG rendered from them (checked with libpng), and the
+/// JSON provenance with the figure's computed checks. Returns the files written.
+public func writeFigure(paper: String, name: String, title: String, context: ArtefactContext, header: [String],
+                        rows: [[Double]], script: String, checks: [Check], runs: [RunRecord], seeds: [UInt64],
+                        wallSeconds: Double) throws -> [URL] {
+  let dir = context.outputRoot.appendingPathComponent("Figures").appendingPathComponent(paper)
+  let files = FigureFiles(directory: dir, name: name)
+  try writeCSV(files.csv, header: header, rows: rows)
+  try writeAtomically(Gnuplot.preamble(png: "\(name).png", width: 1200, height: 450) + script, to: files.script)
+  var written = [files.csv, files.script]
+  if let problem = Gnuplot.render(files) {
+    Progress.note(problem)
+  } else {
+    let png = try inspectPNG(files.png.path)
+    if png.isBlank { Progress.note("warning: \(files.png.path) rendered blank") }
+    written.append(files.png)
+  }
+  let record = FigureRecord(paper: paper, figure: name, title: title, scale: context.scale,
+                            provenance: Provenance.current(packageRoot: context.packageRoot), seeds: seeds,
+                            wallSeconds: wallSeconds, checks: checks,
+                            files: written.map(\.lastPathComponent), runs: runs)
+  try writeAtomically(try canonicalJSON(record), to: files.json)
+  return written + [files.json]
+}
+
+/// Mean and standard deviation of each column over seeds, NaN where no seed has a finite value.
+public func meanStd(_ values: [Double]) -> (mean: Double, std: Double) {
+  let finite = values.filter(\.isFinite)
+  if finite.isEmpty { return (.nan, .nan) }
+  let s = Summary(finite)
+  return (s.mean, s.std)
+}
