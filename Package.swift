@@ -32,7 +32,7 @@ let reproductions: [Target] = papers.map {
 // MARK: - The command-line tool (parser and dispatch in a library, main.swift thin)
 let tool: [Target] = [
   .target(name: "ReproduceCLI",
-          dependencies: ["Experiments"] + papers.map { .target(name: $0) }, swiftSettings: optimised),
+          dependencies: ["Experiments", "Plotting"] + papers.map { .target(name: $0) }, swiftSettings: optimised),
   .executableTarget(name: "reproduce", dependencies: ["ReproduceCLI"]),
 ]
 

@@ -24,7 +24,8 @@ struct TaskRuns {
     let jobs = labelled.flatMap { (_, e) in seeds.map { Job(e, seed: $0) } }
     let start = Clock.wall
     let cache = context.outputRoot.appendingPathComponent("Results/bioflax/runs")
-    let options = RunOptions(checkpointDirectory: context.outputRoot.appendingPathComponent("Checkpoints"), progress: true)
+    var options = RunOptions(checkpointDirectory: context.outputRoot.appendingPathComponent("Checkpoints"), progress: true)
+    options.provenance = Provenance.current(packageRoot: context.packageRoot)
     let records = try JobPool.run(jobs, data: context.data, options: options, cache: cache)
     var byRule: [String: [RunRecord]] = [:]
     for (k, (label, _)) in labelled.enumerated() {

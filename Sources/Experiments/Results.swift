@@ -76,7 +76,9 @@ public struct TableResult: Sendable, Codable {
   public var markdown: String {
     func fmt(_ v: Double) -> String {
       if !v.isFinite { return "\(v)" }
-      return abs(v) >= 1000 || (abs(v) < 0.01 && v != 0) ? String(format: "%.3g", v) : String(format: "%.4g", v)
+      if v == 0 { return "0" }
+      if abs(v) >= 1000 || abs(v) < 0.01 { return String(format: "%.3g", v) }
+      return abs(v) >= 1 ? String(format: "%.2f", v) : String(format: "%.4f", v)
     }
     func cell(_ r: TableRow, first: Bool) -> String {
       var c = r.reproduced.map { $0.n > 1 ? "\(fmt($0.mean)) ± \(fmt($0.std))" : fmt($0.mean) } ?? r.verdict
@@ -86,7 +88,14 @@ public struct TableResult: Sendable, Codable {
     }
     var md = "# \(paper) \(target): \(title) — scale: \(scale.rawValue)\n\n"
     md += "Commit \(commit.prefix(12))\(dirty ? " (dirty)" : ""), seeds \(seeds.map(String.init).joined(separator: ", ")), "
-    md += "wall time \(Progress.format(seconds: wallSeconds)), \(machine), \(date).\n\n"
+    md += "wall time \(Progress.format(seconds: wallSeconds)), \(machine), \(date).\n"
+    let runCommits = Set(runs.compactMap { $0.commit.map { String($0.prefix(12)) } })
+    if !runs.isEmpty {
+      md += "Runs: \(runs.count), trained at commit \(runCommits.isEmpty ? "unknown" : runCommits.sorted().joined(separator: ", "))"
+      md += runs.contains { $0.dirty ?? true } ? " (some from uncommitted code)" : ""
+      md += "; \(runs.filter(\.resumed).count) resumed from a checkpoint.\n"
+    }
+    md += "\n"
     var methods: [String] = [], columns: [String] = []
     for r in rows {
       if !methods.contains(r.method) { methods.append(r.method) }

@@ -42,6 +42,9 @@ public struct RunRecord: Sendable, Codable, Equatable {
   public var testPredictions: [Double]? = nil
   /// Validation and test numbers of the initial network, before any update (epoch 0).
   public var initial: EpochRecord? = nil
+  /// The code that trained it (from `RunOptions.provenance`).
+  public var commit: String? = nil
+  public var dirty: Bool? = nil
 
   public var final: EpochRecord? { epochs.last }
   /// The epoch with the best validation accuracy (classification) or lowest validation loss (regression);
@@ -75,6 +78,8 @@ public struct RunOptions: Sendable {
   public var progress: Bool = true
   /// Stop after this many optimiser steps in total (tests: simulate an interruption).
   public var stopAfterSteps: Int? = nil
+  /// Stamped on every record, so that cached runs say which code trained them.
+  public var provenance: Provenance? = nil
   public init(checkpointDirectory: URL? = nil, progress: Bool = true) {
     self.checkpointDirectory = checkpointDirectory; self.progress = progress
   }
@@ -275,7 +280,8 @@ public enum Runner {
     return RunRecord(experiment: e.name, key: e.key, seed: seed, precision: e.precision, rule: e.rule.description,
                      epochs: s.history, dataChecksum: problem.checksum,
                      wallSeconds: s.wallCarried + Clock.wall - wallStart, cpuSeconds: s.cpuCarried + Clock.processCPU - cpuStart,
-                     resumed: resumed, diverged: diverged, testPredictions: predictions, initial: s.initial)
+                     resumed: resumed, diverged: diverged, testPredictions: predictions, initial: s.initial,
+                     commit: options.provenance?.commit, dirty: options.provenance?.dirty)
   }
 
   static func summary(_ r: EpochRecord) -> String {

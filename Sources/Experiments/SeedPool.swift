@@ -13,7 +13,7 @@ public struct Job: Sendable, Codable {
 /// BLAS threads in one. With a cache directory, a finished run's record is kept there and reused by any
 /// later table or figure that asks for the same experiment and seed (its key names the configuration).
 public enum JobPool {
-  struct Request: Codable { var job: Job; var checkpointDirectory: String?; var output: String }
+  struct Request: Codable { var job: Job; var checkpointDirectory: String?; var provenance: Provenance?; var output: String }
 
   public static func cacheURL(_ job: Job, in dir: URL) -> URL {
     dir.appendingPathComponent("\(job.experiment.name)-seed\(job.seed)-\(job.experiment.key).json")
@@ -46,7 +46,7 @@ public enum JobPool {
         pending.removeFirst()
         let request = dir.appendingPathComponent("job\(i).json"), output = dir.appendingPathComponent("job\(i).out.json")
         try writeAtomically(try canonicalJSON(Request(job: jobs[i], checkpointDirectory: options.checkpointDirectory?.path,
-                                                      output: output.path)), to: request)
+                                                      provenance: options.provenance, output: output.path)), to: request)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         p.arguments = ["_worker", request.path]
@@ -77,7 +77,8 @@ public enum JobPool {
   public static func work(requestPath: String, data: DataLocations) throws {
     guard let bytes = FileManager.default.contents(atPath: requestPath) else { throw RunError.badCheckpoint("no request \(requestPath)") }
     let r = try suiteJSONDecoder().decode(Request.self, from: bytes)
-    let options = RunOptions(checkpointDirectory: r.checkpointDirectory.map { URL(fileURLWithPath: $0) })
+    var options = RunOptions(checkpointDirectory: r.checkpointDirectory.map { URL(fileURLWithPath: $0) })
+    options.provenance = r.provenance
     let record = try Runner.run(r.job.experiment, seed: r.job.seed, data: data, options: options)
     try writeAtomically(try canonicalJSON(record), to: URL(fileURLWithPath: r.output))
   }

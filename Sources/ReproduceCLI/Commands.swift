@@ -3,6 +3,7 @@ import Experiments
 import Foundation
 import Learning
 import Numerics
+import Plotting
 
 /// Executes an invocation. Returns the process exit status.
 public enum Commands {
@@ -19,7 +20,10 @@ public enum Commands {
   }
 
   static func locations(_ o: Options) -> DataLocations {
-    DataLocations(root: packageRoot.appendingPathComponent(".data"), kmnistDirectory: o.values["kmnist-dir"],
+    // Worker processes (parallel runs) read the directories from the environment they inherit.
+    if let d = o.values["kmnist-dir"] { setenv("KMNIST_DIR", d, 1) }
+    if let d = o.values["cifar10-dir"] { setenv("CIFAR10_DIR", d, 1) }
+    return DataLocations(root: packageRoot.appendingPathComponent(".data"), kmnistDirectory: o.values["kmnist-dir"],
                   cifar10Directory: o.values["cifar10-dir"])
   }
 
@@ -196,6 +200,7 @@ public enum Commands {
     var options = RunOptions(checkpointDirectory: o.switches.contains("no-checkpoint") ? nil : root.appendingPathComponent("Checkpoints"),
                              progress: !o.switches.contains("no-progress"))
     options.checkpointEverySeconds = 60
+    options.provenance = Provenance.current(packageRoot: packageRoot)
     Progress.note("\(e.name): \(e.rule) on \(e.data.dataset.rawValue), \(e.hidden) \(e.activation), \(e.optimizer), batch \(e.batchSize), \(e.epochs) epochs, \(e.precision), seeds \(e.seeds)")
     let start = Clock.wall
     let records = try JobPool.run(e.seeds.map { Job(e, seed: $0) }, data: locations(o), options: options)
@@ -203,6 +208,14 @@ public enum Commands {
     let summary = TrainSummary(records: records, provenance: provenance, experiment: e, wallSeconds: Clock.wall - start)
     let url = root.appendingPathComponent("Results/train/\(e.name).json")
     try writeAtomically(try canonicalJSON(summary), to: url)
+    if e.metricBatches > 0 {
+      // Per-epoch alignment metrics with bioflax's key names, one row per (seed, epoch).
+      let keys = Set(records.flatMap { $0.epochs.flatMap { $0.metrics?.keys.map { $0 } ?? [] } }).sorted()
+      let rows = records.flatMap { r in r.epochs.map { ep in [Double(r.seed), Double(ep.epoch)] + keys.map { ep.metrics?[$0] ?? .nan } } }
+      let csv = root.appendingPathComponent("Results/train/\(e.name)-metrics.csv")
+      try writeCSV(csv, header: ["seed", "epoch"] + keys, rows: rows)
+      if !o.switches.contains("json") { print("wrote \(csv.path)") }
+    }
     if o.switches.contains("json") {
       print(try canonicalJSON(summary.headline))
     } else {
