@@ -1,11 +1,16 @@
 import Experiments
 
-/// LRA-E (Ororbia & Mali, AAAI 2019). Spec: shared/papers/lra.md. Not yet implemented (issue 5).
+/// LRA-E (Ororbia & Mali, AAAI 2019). Spec: shared/papers/lra.md. Table 1 and Figure 1 share their runs
+/// (cached in Results/lra/runs/).
 public let lra = Paper(
   id: "lra", aliases: ["lra-e", "lrae"], title: "LRA-E: local representation alignment (Ororbia & Mali, AAAI 2019)",
   spec: "shared/papers/lra.md",
   artefacts: [
     Artefact(.table, "1", title: "test error, MNIST and Fashion-MNIST, 3/5/8 × 256 tanh: LRA-E, BP, FA, DFA",
-             cost: [.full: "2–4 h on 2 cores (spec estimate)"]),
-    Artefact(.figure, "1", title: "learning curves and per-layer angle of LRA-E's update with the BP gradient"),
+             cost: [.smoke: "about 1 min (24 runs, 2 epochs on 5 000 images)", .quick: "about 15 min (10 epochs)",
+                    .full: "about 1.5–3 h (100 epochs, 24 runs; background, resumable)"],
+             run: { try LRATable1.run($0) }),
+    Artefact(.figure, "1", title: "learning curves and per-layer angle of each rule's update with the BP gradient (depth 8; --depth 3|5|8)",
+             cost: [.smoke: "shares the table runs", .quick: "shares the table runs", .full: "shares the table runs"],
+             run: { try LRAFigure1.run($0) }),
   ])

@@ -43,7 +43,7 @@ extension ImageDataset {
   /// Scales pixels and splits the official training part into train/validation with a seeded permutation
   /// (its first `trainCount − validationCount` indices train, the rest validate; 0 validation rows: none).
   public func problem<T: BLASScalar>(as: T.Type = T.self, scaling: PixelScaling, validationCount: Int,
-                                    splitSeed: UInt64) -> Problem<T> {
+                                    splitSeed: UInt64, validationFromStart: Bool = false) -> Problem<T> {
     precondition(validationCount >= 0 && validationCount < trainCount, "validation size must be in 0..<\(trainCount)")
     var table = [T](repeating: 0, count: 256)
     for p in 0..<256 {
@@ -59,8 +59,10 @@ extension ImageDataset {
     }
     let all = examples(trainImages, trainLabels)
     var rng = Random(seed: splitSeed, stream: "split")
-    let permutation = validationCount == 0 ? Array(0..<trainCount) : rng.permutation(trainCount)
     let nTrain = trainCount - validationCount
+    // Either a seeded permutation whose tail validates, or (TF1 reader) the first rows validate.
+    let permutation = validationCount == 0 ? Array(0..<trainCount)
+      : validationFromStart ? Array(validationCount..<trainCount) + Array(0..<validationCount) : rng.permutation(trainCount)
     return Problem(name: name, train: validationCount == 0 ? all : all.subset(Array(permutation[..<nTrain])),
                    validation: all.subset(Array(permutation[nTrain...])),
                    test: examples(testImages, testLabels), outputWidth: classes, checksum: contentChecksum)

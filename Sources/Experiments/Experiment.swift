@@ -17,6 +17,7 @@ public enum RuleSpec: String, Sendable, Codable, Equatable, CaseIterable, Custom
   case feedbackAlignment = "fa"
   case kolenPollack = "kp"
   case directFeedbackAlignment = "dfa"
+  case localRepresentationAlignment = "lra-e"
 
   public static var names: [String: RuleSpec] { Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) }) }
   public var description: String { rawValue }
@@ -26,9 +27,22 @@ public enum RuleSpec: String, Sendable, Codable, Equatable, CaseIterable, Custom
     case .feedbackAlignment: return "FA"
     case .kolenPollack: return "KP"
     case .directFeedbackAlignment: return "DFA"
+    case .localRepresentationAlignment: return "LRA-E"
     }
   }
 
+}
+
+/// LRA-E's settings (lra.md §2.3–2.5); used only by the `lra-e` rule. Defaults: the official TF1 preset.
+public struct LRAConfig: Sendable, Codable, Equatable {
+  public var beta: Double = 0.1
+  public var gamma: Double = 1.0
+  public var orientation: ErrorWeightOrientation = .tf1
+  public var sumOverBatch: Bool = true
+  public init(beta: Double = 0.1, gamma: Double = 1.0, orientation: ErrorWeightOrientation = .tf1,
+              sumOverBatch: Bool = true) {
+    self.beta = beta; self.gamma = gamma; self.orientation = orientation; self.sumOverBatch = sumOverBatch
+  }
 }
 
 /// How validation and test sets are averaged.
@@ -45,6 +59,9 @@ public struct DataSpec: Sendable, Codable, Equatable {
   public var scaling: PixelScaling = .unit
   public var validationCount: Int = 5000     // image sets: rows held out of the official train part
   public var splitSeed: UInt64 = 0
+  /// Validation = the first `validationCount` rows of the official training part, train = the rest in file
+  /// order (the TF1 MNIST reader's split), instead of a seeded permutation.
+  public var validationFromStart: Bool = false
   public var dataSeed: UInt64 = 0            // synthetic sets: the generator's seed
   /// Smoke runs: use only the first rows of each part (nil = all).
   public var trainLimit: Int? = nil
@@ -85,6 +102,14 @@ public struct Experiment: Sendable, Codable, Equatable {
   public var evaluation: Evaluation = .exact
   /// Keep the final network's test-set outputs in the run record (small regression sets, for fit plots).
   public var recordTestPredictions: Bool = false
+  /// Train biases (false: bias updates are zeroed, as in LRA-E's bias-free networks).
+  public var trainBiases: Bool = true
+  public var lra = LRAConfig()
+  /// Also evaluate the first N training rows after every epoch (and at epoch 0): the "training subset".
+  public var trainEvaluationRows: Int? = nil
+  /// The angle probe (lra.md §3.2): at epoch 0 and after every epoch, the rule's update and the BP gradient
+  /// on the first N validation rows at the current weights, per layer.
+  public var probeRows: Int? = nil
 
   public init(name: String, data: DataSpec, hidden: [Int], activation: Activation, outputActivation: Activation = .linear,
               initializer: Initializer, rule: RuleSpec, loss: Loss, optimizer: Optimizer, clipping: Clipping = .none,

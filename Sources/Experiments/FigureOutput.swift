@@ -5,11 +5,11 @@ import Plotting
 /// JSON provenance with the figure's computed checks. Returns the files written.
 public func writeFigure(paper: String, name: String, title: String, context: ArtefactContext, header: [String],
                         rows: [[Double]], script: String, checks: [Check], runs: [RunRecord], seeds: [UInt64],
-                        wallSeconds: Double) throws -> [URL] {
+                        wallSeconds: Double, size: (width: Int, height: Int) = (1200, 450)) throws -> [URL] {
   let dir = context.outputRoot.appendingPathComponent("Figures").appendingPathComponent(paper)
   let files = FigureFiles(directory: dir, name: name)
   try writeCSV(files.csv, header: header, rows: rows)
-  try writeAtomically(Gnuplot.preamble(png: "\(name).png", width: 1200, height: 450) + script, to: files.script)
+  try writeAtomically(Gnuplot.preamble(png: "\(name).png", width: size.width, height: size.height) + script, to: files.script)
   var written = [files.csv, files.script]
   if let problem = Gnuplot.render(files) {
     Progress.note(problem)

@@ -9,9 +9,12 @@ public struct ArtefactContext: Sendable {
   public var packageRoot: URL
   public var data: DataLocations
   public var json: Bool
-  public init(scale: Scale, seedCount: Int?, outputRoot: URL, packageRoot: URL, data: DataLocations, json: Bool) {
+  /// Paper-specific flags (e.g. `--depth` of LRA-E's Figure 1).
+  public var options: [String: String]
+  public init(scale: Scale, seedCount: Int?, outputRoot: URL, packageRoot: URL, data: DataLocations, json: Bool,
+              options: [String: String] = [:]) {
     self.scale = scale; self.seedCount = seedCount; self.outputRoot = outputRoot; self.packageRoot = packageRoot
-    self.data = data; self.json = json
+    self.data = data; self.json = json; self.options = options
   }
 }
 

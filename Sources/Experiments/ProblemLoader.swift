@@ -10,7 +10,8 @@ public enum ProblemLoader {
     case .sinreg: p = SyntheticRegression.sine(seed: spec.dataSeed)
     default:
       let images = try Catalog.load(spec.dataset, locations)
-      p = images.problem(scaling: spec.scaling, validationCount: spec.validationCount, splitSeed: spec.splitSeed)
+      p = images.problem(scaling: spec.scaling, validationCount: spec.validationCount, splitSeed: spec.splitSeed,
+                         validationFromStart: spec.validationFromStart)
     }
     func head(_ e: Examples<T>, _ n: Int?) -> Examples<T> { n.map { e.count <= $0 ? e : e.subset(Array(0..<$0)) } ?? e }
     p.train = head(p.train, spec.trainLimit)

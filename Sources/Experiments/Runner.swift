@@ -16,6 +16,11 @@ public struct EpochRecord: Sendable, Codable, Equatable {
   public var seconds: Double
   /// Alignment metrics averaged over the epoch's sampled batches (bioflax's keys), when sampled.
   public var metrics: [String: Double]? = nil
+  /// Loss and accuracy on the fixed training subset (`Experiment.trainEvaluationRows`).
+  public var trainSubsetLoss: Double? = nil
+  public var trainSubsetAccuracy: Double? = nil
+  /// The angle probe (`Experiment.probeRows`), keyed by `Probe` key names.
+  public var probe: [String: Double]? = nil
 }
 
 /// Where a run stopped on a non-finite loss (reported as "diverged", never as a number).
@@ -119,6 +124,14 @@ extension RuleSpec {
       let f: [Matrix<T>] = (1..<net.layerCount).map { b.matrix(fanIn: net.sizes[$0], fanOut: dOut, &rng) }
       var rule = DirectFeedbackAlignment<T>(feedback: f, decay: e.weightDecay, decayFixedFeedback: e.decayFixedFeedback)
       return try body.run(&rule)
+    case .localRepresentationAlignment:
+      // E_l (n_l × n_{l−1}) for l = 2…L; E's optimiser is the forward weights' (its own state).
+      let errorWeights: [Matrix<T>] = (2...net.layerCount).map { b.matrix(fanIn: net.sizes[$0], fanOut: net.sizes[$0 - 1], &rng) }
+      var rule = LocalRepresentationAlignment<T>(
+        sizes: net.sizes, errorWeights: errorWeights, beta: e.lra.beta, gamma: e.lra.gamma,
+        orientation: e.lra.orientation,
+        sumOverBatch: e.lra.sumOverBatch, optimizer: e.optimizer, decay: e.weightDecay)
+      return try body.run(&rule)
     }
   }
 }
@@ -194,11 +207,22 @@ public enum Runner {
     var bpGradient = [T](repeating: 0, count: e.metricBatches > 0 ? s.net.layout.count : 0)
     var diverged: Divergence? = nil
 
+    let trainSubset = e.trainEvaluationRows.map { train.subset(Array(0..<min($0, n))) }
+    var probe = Probe<T>(e, problem, s.net)
+    func measure(_ r: inout EpochRecord) {
+      if let sub = trainSubset {
+        let m = evaluate(s.net, sub, e.loss, e.evaluation, &tape)
+        r.trainSubsetLoss = m.loss; r.trainSubsetAccuracy = m.accuracy
+      }
+      r.probe = probe?.measure(s.net, &rule, loss: e.loss)
+    }
     if s.initial == nil {
       let valid = problem.validation.count > 0 ? evaluate(s.net, problem.validation, e.loss, e.evaluation, &tape) : nil
       let test = evaluate(s.net, problem.test, e.loss, e.evaluation, &tape)
-      s.initial = EpochRecord(epoch: 0, trainLoss: .nan, validationLoss: valid?.loss, validationAccuracy: valid?.accuracy,
-                              testLoss: test.loss, testAccuracy: test.accuracy, seconds: 0)
+      var initial = EpochRecord(epoch: 0, trainLoss: .nan, validationLoss: valid?.loss, validationAccuracy: valid?.accuracy,
+                                testLoss: test.loss, testAccuracy: test.accuracy, seconds: 0)
+      measure(&initial)
+      s.initial = initial
     }
     training: while s.epoch < e.epochs {
       let epochStart = Clock.wall
@@ -241,6 +265,7 @@ public enum Runner {
           Progress.note("\(e.name) [\(e.rule)] seed \(seed): diverged (loss \(loss)) at epoch \(s.epoch + 1), step \(s.batch + 1)")
           break training
         }
+        if !e.trainBiases { for l in 1...s.net.layerCount { let o = s.net.layout.biasOffset[l - 1]; for j in 0..<s.net.sizes[l] { g[o + j] = 0 } } }
         e.clipping.apply(&g, tensors: tensors)
         s.optimizer.apply(to: &s.net.parameters, gradient: g, decay: e.weightDecay)
         rule.afterStep(s.net)
@@ -264,12 +289,14 @@ public enum Runner {
       // End of epoch: evaluate, record, move on.
       let valid = problem.validation.count > 0 ? evaluate(s.net, problem.validation, e.loss, e.evaluation, &tape) : nil
       let test = evaluate(s.net, problem.test, e.loss, e.evaluation, &tape)
-      s.history.append(EpochRecord(epoch: s.epoch + 1, trainLoss: s.lossSum / Double(batchesPerEpoch),
-                                   trainAccuracy: classification ? Double(s.correct) / Double(s.seen) : nil,
-                                   validationLoss: valid?.loss, validationAccuracy: valid?.accuracy,
-                                   testLoss: test.loss, testAccuracy: test.accuracy,
-                                   seconds: Clock.wall - epochStart,
-                                   metrics: s.metricCount > 0 ? s.metricSums.mapValues { $0 / Double(s.metricCount) } : nil))
+      var record = EpochRecord(epoch: s.epoch + 1, trainLoss: s.lossSum / Double(batchesPerEpoch),
+                               trainAccuracy: classification ? Double(s.correct) / Double(s.seen) : nil,
+                               validationLoss: valid?.loss, validationAccuracy: valid?.accuracy,
+                               testLoss: test.loss, testAccuracy: test.accuracy,
+                               seconds: Clock.wall - epochStart,
+                               metrics: s.metricCount > 0 ? s.metricSums.mapValues { $0 / Double(s.metricCount) } : nil)
+      measure(&record)
+      s.history.append(record)
       s.metricSums = [:]; s.metricCount = 0
       s.epoch += 1; s.batch = 0; s.lossSum = 0; s.correct = 0; s.seen = 0
       s.orderAtEpochStart = order

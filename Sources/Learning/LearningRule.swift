@@ -19,6 +19,8 @@ public protocol LearningRule<Scalar>: Sendable {
   /// The feedback matrix Bₗ that stands in for Wₗ (same shape, dₗ₋₁ × dₗ, flattened), where the rule has
   /// one (FA, KP): the "W–B alignment" metrics compare it with Wₗ. Default: nil.
   func feedbackMatrix(layer l: Int, of net: Network<Scalar>) -> [Scalar]?
+  /// Whether `update` returns batch sums rather than means (LRA-E's TF1 preset). Default: false.
+  var sumsOverBatch: Bool { get }
 }
 
 extension LearningRule {
@@ -28,6 +30,7 @@ extension LearningRule {
   public var state: [Scalar] { [] }
   public mutating func restore(_ state: [Scalar]) {}
   public func feedbackMatrix(layer l: Int, of net: Network<Scalar>) -> [Scalar]? { nil }
+  public var sumsOverBatch: Bool { false }
 }
 
 extension Network {

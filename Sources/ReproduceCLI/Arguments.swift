@@ -89,11 +89,11 @@ public enum CommandLineSpec {
   public static let papers: [Paper] = [PaperRegistry.lra, PaperRegistry.bioflax, PaperRegistry.gait,
                                        PaperRegistry.align, PaperRegistry.dfc]
   static let common: Set<String> = ["out", "threads", "kmnist-dir", "cifar10-dir"]
-  static let paperFlags: Set<String> = common.union(["table", "figure", "scale", "seeds"])
+  static let paperFlags: Set<String> = common.union(["table", "figure", "scale", "seeds", "depth"])
   static let trainFlags: Set<String> = common.union(["rule", "dataset", "hidden", "activation", "epochs", "batch-size",
     "optimizer", "lr", "momentum", "beta1", "beta2", "eps", "loss", "precision", "seed", "validation", "scaling",
     "limit", "init", "init-b", "scale-w", "scale-b", "leaky-slope", "clip", "name", "weight-decay", "weight-decay-mode",
-    "metrics", "eval-batch"])
+    "metrics", "eval-batch", "beta", "gamma", "e-orientation", "reduction"])
   static let benchFlags: Set<String> = ["threads", "epochs"]
 
   public static func parse(_ args: [String]) throws -> Invocation {

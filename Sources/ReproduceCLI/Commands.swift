@@ -65,7 +65,8 @@ public enum Commands {
       let scale = o.values["scale"].flatMap(Scale.init(rawValue:)) ?? a.defaultScale
       Progress.note("\(paper.id) \(a.kind.rawValue) \(a.id) at scale \(scale.rawValue): estimated \(a.cost[scale] ?? "unknown")")
       let context = ArtefactContext(scale: scale, seedCount: try o.int("seeds"), outputRoot: outputRoot(o),
-                                    packageRoot: packageRoot, data: locations(o), json: o.switches.contains("json"))
+                                    packageRoot: packageRoot, data: locations(o), json: o.switches.contains("json"),
+                                    options: o.values.filter { ["depth"].contains($0.key) })
       for url in try run(context) { Progress.note("wrote \(url.path)") }
     }
     if !missing.isEmpty {
@@ -182,7 +183,7 @@ public enum Commands {
     let clipping: Clipping = try o.double("clip").map { .global(maxNorm: $0) } ?? .none
     let seed = UInt64(try o.int("seed") ?? 1)
     let seeds = try o.int("seeds").map { (1...UInt64(max(1, $0))).map { $0 } } ?? [seed]
-    return Experiment(
+    var e = Experiment(
       name: o.values["name"] ?? "train-\(ruleName)-\(dataset.rawValue)",
       data: DataSpec(dataset: dataset, scaling: scaling, validationCount: try o.int("validation") ?? (isImage ? 5000 : 0),
                      limit: try o.int("limit")),
@@ -191,6 +192,19 @@ public enum Commands {
       precision: precision, weightDecay: decay, decayFixedFeedback: o.switches.contains("decay-fixed-feedback"),
       feedbackInitializer: feedback, metricBatches: try o.int("metrics") ?? 0,
       evaluation: try o.int("eval-batch").map { .batchMean(batchSize: max(1, $0)) } ?? .exact)
+    // LRA-E (default: the official TF1 preset).
+    e.lra.beta = try o.double("beta") ?? e.lra.beta
+    e.lra.gamma = try o.double("gamma") ?? e.lra.gamma
+    if let s = o.values["e-orientation"] {
+      guard let orientation = ErrorWeightOrientation(rawValue: s) else { throw UsageError("unknown --e-orientation '\(s)'; valid: tf1, consistent") }
+      e.lra.orientation = orientation
+    }
+    if let s = o.values["reduction"] {
+      guard ["sum", "mean"].contains(s) else { throw UsageError("unknown --reduction '\(s)'; valid: sum, mean") }
+      e.lra.sumOverBatch = s == "sum"
+    }
+    if rule == .localRepresentationAlignment { e.trainBiases = false }
+    return e
   }
 
   static func train(_ o: Options) throws -> Int32 {

@@ -41,6 +41,8 @@ enum Help {
                           bioflax reproduces its sign defect); --decay-fixed-feedback decays FA/DFA's fixed B too
       --metrics N         bioflax alignment metrics on the first N batches of each epoch (default 0: off)
       --eval-batch N      evaluate as the mean of batch means over batches of N (bioflax); default: exact means
+      --beta B, --gamma G, --e-orientation tf1|consistent, --reduction sum|mean
+                          LRA-E's settings (default: the official TF1 preset β 0.1, γ 1, tf1, sum); lra-e trains no biases
       --precision P       float, double (default float)
       --seed N | --seeds K    one seed (default 1) or seeds 1…K in parallel
       --validation N      rows held out of the training set for validation (default 5000 for images)
