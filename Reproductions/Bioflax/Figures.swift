@@ -112,10 +112,8 @@ enum BioflaxFigures {
       script += "plot " + parts.joined(separator: ", \\\n     ") + "\n"
     }
     script += "unset multiplot\n"
-    let urls = try writeFigure(paper: "bioflax", name: name, title: title, context: context, header: header, rows: rows,
+    return try writeFigure(paper: "bioflax", name: name, title: title, context: context, header: header, rows: rows,
                                script: script, checks: checks, runs: runs.all, seeds: runs.seeds, wallSeconds: runs.wallSeconds)
-    for c in checks { print("\(name): \(c.name): \(c.holds.map { $0 ? "holds" : "FAILS" } ?? "undecided") (\(c.detail))") }
-    return urls
   }
 
   /// Figure 10: the test set's x against each rule's prediction (first seed), with sin(x). FA and DFA come
@@ -145,10 +143,8 @@ enum BioflaxFigures {
     let checks = [Check(name: "BP, KP and the lr-\(lr) FA and DFA fit better than the zero predictor (test ½-MSE < 0.25)",
                         holds: fits.count == expected.count ? fits.allSatisfy { $0.1 < 0.25 } : false,
                         detail: zip(labels, mse).map { "\($0): \(String(format: "%.4f", $1))" }.joined(separator: "; "))]
-    let urls = try writeFigure(paper: "bioflax", name: "figure10", title: "sin regression fit", context: context,
+    return try writeFigure(paper: "bioflax", name: "figure10", title: "sin regression fit", context: context,
                                header: ["x", "sin(x)"] + labels, rows: rows, script: script, checks: checks,
                                runs: runs.all, seeds: runs.seeds, wallSeconds: runs.wallSeconds)
-    for c in checks { print("figure10: \(c.name): \(c.holds.map { $0 ? "holds" : "FAILS" } ?? "undecided") (\(c.detail))") }
-    return urls
   }
 }

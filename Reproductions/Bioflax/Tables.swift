@@ -55,9 +55,7 @@ enum BioflaxTables {
                              provenance: Provenance.current(packageRoot: context.packageRoot), seeds: runs.seeds,
                              wallSeconds: runs.wallSeconds, unit: "the column's unit", tolerance: 0, rows: rows,
                              checks: checks(task, runs, rows), notes: notes, runs: runs.all)
-    let urls = try result.write(root: context.outputRoot)
-    if context.json { print(try canonicalJSON(result)) } else { print(result.markdown) }
-    return urls
+    return try result.publish(context)
   }
 
   static func constantPredictor(_ task: BioflaxTask, _ context: ArtefactContext) throws -> (label: String, test: Double, validation: Double) {
@@ -168,8 +166,7 @@ enum BioflaxTables {
                              unit: "error %", tolerance: 0.3, rows: rows, checks: [],
                              notes: ["Not yet runnable: LeNet needs Conv2d and max-pool layers and convolutional FA/DFA/uSF/brSF/frSF, which the suite does not have yet. Only the reference numbers are shown; nothing is reproduced."],
                              runs: [])
-    print(result.markdown)
-    Progress.note("bioflax table 4 is not yet runnable: convolutional layers are not implemented. Its reference numbers are printed above.")
-    return try result.write(root: context.outputRoot)
+    Progress.note("bioflax table 4 is not yet runnable: convolutional layers are not implemented. Only its reference numbers are shown.")
+    return try result.publish(context)
   }
 }

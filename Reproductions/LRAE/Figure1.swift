@@ -77,10 +77,8 @@ enum LRAFigure1 {
       script += "plot " + parts.joined(separator: ", \\\n     ") + "\n"
     }
     script += "unset multiplot\n"
-    let urls = try writeFigure(paper: "lra", name: "fig1", title: "learning curves and update angles, depth \(depth)", context: context,
+    return try writeFigure(paper: "lra", name: "fig1", title: "learning curves and update angles, depth \(depth)", context: context,
                                header: header, rows: rows, script: script, checks: checks, runs: runs.all, seeds: runs.seeds,
                                wallSeconds: runs.wallSeconds, size: (1400, 1000))
-    for c in checks { print("fig1: \(c.name): \(c.holds.map { $0 ? "holds" : "FAILS" } ?? "undecided") (\(c.detail))") }
-    return urls
   }
 }

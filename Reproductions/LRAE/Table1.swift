@@ -66,9 +66,7 @@ enum LRATable1 {
         "Check margins Δ = 1 pp (MNIST), 2 pp (Fashion-MNIST) are suite choices expressing 'competitive with BP'. Only full-scale verdicts speak for the paper's protocol.",
       ],
       runs: runs.all)
-    let urls = try result.write(root: context.outputRoot)
-    if context.json { print(try canonicalJSON(result)) } else { print(result.markdown) }
-    return urls
+    return try result.publish(context)
   }
 
   static func mean(_ rs: [RunRecord]) -> Double? {

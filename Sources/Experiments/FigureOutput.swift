@@ -22,7 +22,11 @@ public func writeFigure(paper: String, name: String, title: String, context: Art
                             provenance: Provenance.current(packageRoot: context.packageRoot), seeds: seeds,
                             wallSeconds: wallSeconds, checks: checks,
                             files: written.map(\.lastPathComponent), runs: runs)
-  try writeAtomically(try canonicalJSON(record), to: files.json)
+  let json = try canonicalJSON(record)
+  try writeAtomically(json, to: files.json)
+  // On stdout: one JSON object with --json, else the computed checks.
+  if context.json { print(json) }
+  else { for c in checks { print("\(name): \(c.name): \(c.holds.map { $0 ? "holds" : "FAILS" } ?? "undecided") (\(c.detail))") } }
   return written + [files.json]
 }
 

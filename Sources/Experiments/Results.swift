@@ -118,6 +118,13 @@ public struct TableResult: Sendable, Codable {
     return md
   }
 
+  /// Writes the files and prints the table on stdout (one JSON object with --json).
+  public func publish(_ context: ArtefactContext) throws -> [URL] {
+    let urls = try write(root: context.outputRoot)
+    print(context.json ? try canonicalJSON(self) : markdown)
+    return urls
+  }
+
   /// Writes `Results/<paper>/<target>.json` and `.md` under `root`, atomically.
   public func write(root: URL) throws -> [URL] {
     let dir = root.appendingPathComponent("Results").appendingPathComponent(paper)

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Numerics
 
 /// An optimiser's hyperparameters. The update is applied to one flat parameter buffer with the
@@ -98,8 +101,8 @@ public struct OptimizerState<T: BLASScalar>: Sendable, Codable, Equatable {
     case .adam(let lr, let beta1, let beta2, let epsilon, let biasCorrection):
       let b1 = T(beta1), b2 = T(beta2), eps = T(epsilon)
       // Bias correction folded into the step size and ε, in Double: η m̂/(√v̂+ε) = (η/c₁) m/(√v/√c₂ + ε).
-      let c1 = biasCorrection ? 1 - power(beta1, Double(step)) : 1
-      let c2 = biasCorrection ? 1 - power(beta2, Double(step)) : 1
+      let c1 = biasCorrection ? 1 - pow(beta1, Double(step)) : 1
+      let c2 = biasCorrection ? 1 - pow(beta2, Double(step)) : 1
       let etaHat = T(lr / c1), invSqrtC2 = T(1 / c2.squareRoot())
       theta.withUnsafeMutableBufferPointer { p in
         g.withUnsafeBufferPointer { gp in
@@ -120,7 +123,6 @@ public struct OptimizerState<T: BLASScalar>: Sendable, Codable, Equatable {
   }
 }
 
-@inlinable @usableFromInline internal func power(_ x: Double, _ y: Double) -> Double { Double.exp(y * Double.log(x)) }
 
 /// Gradient-norm clipping, PyTorch's `clip_grad_norm_` rule: with total norm ‖G‖, scale by
 /// c = maxNorm/(‖G‖ + 1e-6) when c < 1 (the 1e-6 matters for the DFC golden vectors).
