@@ -58,6 +58,15 @@ public enum WeightDecay: Sendable, Codable, Equatable, CustomStringConvertible {
     case .none, .coupled: return 1
     }
   }
+  /// The factor a fixed feedback matrix (FA's B, DFA's D) is multiplied by after each step, if any: only the
+  /// defect mode touches every leaf; decoupled decay shrinks fixed feedback only when asked to.
+  @inlinable public func fixedFeedbackFactor(decayFixedFeedback: Bool) -> Double? {
+    switch self {
+    case .bioflax: return parameterFactor
+    case .decoupled where decayFixedFeedback: return parameterFactor
+    default: return nil
+    }
+  }
   @inlinable public var gradientCoefficient: Double {
     if case .coupled(let l) = self { return l }
     return 0
@@ -70,6 +79,18 @@ public struct OptimizerState<T: BLASScalar>: Sendable, Codable, Equatable {
   public var step: Int = 0
   public var first: [T]      // momentum buffer or Adam's m
   public var second: [T]     // Adam's v (empty for SGD)
+
+  /// The moments and the step count in one flat array (for checkpoints of rule-owned parameters).
+  public var flat: [T] { first + second + [T(step)] }
+  /// Restores `flat`; false if the size does not match.
+  public mutating func restore<C: Collection>(flat: C) -> Bool where C.Element == T, C.Index == Int {
+    guard flat.count == first.count + second.count + 1 else { return false }
+    let s = flat.startIndex
+    first = Array(flat[s..<(s + first.count)])
+    second = Array(flat[(s + first.count)..<(s + first.count + second.count)])
+    step = Int(flat[flat.endIndex - 1])
+    return true
+  }
 
   public init(_ optimizer: Optimizer, count: Int) {
     self.optimizer = optimizer

@@ -127,4 +127,17 @@ final class FeedbackRuleTests: XCTestCase {
     grown.afterStep(net)
     XCTAssertEqual(grown.feedback[3], b[3] * 1.1)
   }
+
+  func testTrainedFeedbackStateSurvivesACheckpointRoundTrip() {
+    var kp = KolenPollack<Double>(feedback: [1, 2, 3], optimizer: .adam(learningRate: 0.1))
+    kp.optimizer.apply(to: &kp.feedback, gradient: [1, -1, 0.5])
+    kp.optimizer.apply(to: &kp.feedback, gradient: [0.2, 0.3, -0.5])
+    var restored = KolenPollack<Double>(feedback: [0, 0, 0], optimizer: .adam(learningRate: 0.1))
+    restored.restore(kp.state)
+    XCTAssertEqual(restored.feedback, kp.feedback)
+    XCTAssertEqual(restored.optimizer, kp.optimizer)
+    var untouched = restored
+    untouched.restore([1, 2])   // wrong size: ignored
+    XCTAssertEqual(untouched.feedback, kp.feedback)
+  }
 }

@@ -30,12 +30,7 @@ public struct DirectFeedbackAlignment<Scalar: BLASScalar>: LearningRule {
   }
 
   @inlinable public mutating func afterStep(_ net: Network<Scalar>) {
-    let factor: Double
-    switch decay {
-    case .bioflax: factor = decay.parameterFactor
-    case .decoupled where decayFixedFeedback: factor = decay.parameterFactor
-    default: return
-    }
+    guard let factor = decay.fixedFeedbackFactor(decayFixedFeedback: decayFixedFeedback) else { return }
     for l in feedback.indices { feedback[l].scale(by: Scalar(factor)) }
   }
 

@@ -22,12 +22,7 @@ public struct FeedbackAlignment<Scalar: BLASScalar>: LearningRule {
 
   @inlinable public mutating func afterStep(_ net: Network<Scalar>) {
     // Fixed B receives no update; only the defect mode (every leaf) or the explicit option decays it.
-    let factor: Double
-    switch decay {
-    case .bioflax: factor = decay.parameterFactor
-    case .decoupled where decayFixedFeedback: factor = decay.parameterFactor
-    default: return
-    }
+    guard let factor = decay.fixedFeedbackFactor(decayFixedFeedback: decayFixedFeedback) else { return }
     let c = Scalar(factor)
     for i in feedback.indices { feedback[i] *= c }
   }

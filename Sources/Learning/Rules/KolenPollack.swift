@@ -32,14 +32,11 @@ public struct KolenPollack<Scalar: BLASScalar>: LearningRule {
     optimizer.apply(to: &feedback, gradient: feedbackGradient, decay: decay)
   }
 
-  public var state: [Scalar] { feedback + optimizer.first + optimizer.second + [Scalar(optimizer.step)] }
+  public var state: [Scalar] { feedback + optimizer.flat }
   public mutating func restore(_ state: [Scalar]) {
     let n = feedback.count
-    guard state.count == n + optimizer.first.count + optimizer.second.count + 1 else { return }
+    guard state.count > n, optimizer.restore(flat: state[n...]) else { return }
     feedback = Array(state[0..<n])
-    optimizer.first = Array(state[n..<(2 * n)])
-    optimizer.second = Array(state[(2 * n)..<(state.count - 1)])
-    optimizer.step = Int(state[state.count - 1])
   }
   public func feedbackMatrix(layer l: Int, of net: Network<Scalar>) -> [Scalar]? {
     let o = net.layout.weightOffset[l - 1]

@@ -125,14 +125,11 @@ public struct LocalRepresentationAlignment<Scalar: BLASScalar>: LearningRule {
 
   public var sumsOverBatch: Bool { sumOverBatch }
 
-  public var state: [Scalar] { errorWeights + optimizer.first + optimizer.second + [Scalar(optimizer.step)] }
+  public var state: [Scalar] { errorWeights + optimizer.flat }
   public mutating func restore(_ state: [Scalar]) {
     let n = errorWeights.count
-    guard state.count == n + optimizer.first.count + optimizer.second.count + 1 else { return }
+    guard state.count > n, optimizer.restore(flat: state[n...]) else { return }
     errorWeights = Array(state[0..<n])
-    optimizer.first = Array(state[n..<(2 * n)])
-    optimizer.second = Array(state[(2 * n)..<(state.count - 1)])
-    optimizer.step = Int(state[state.count - 1])
   }
 
   /// The matrix that carries layer l's error down, in Wₗ's orientation (n_{l−1} × n_l): F_lᵀ.
