@@ -40,21 +40,8 @@ public enum Loss: Sendable, Codable, Equatable, CustomStringConvertible {
     switch self {
     case .softmaxCrossEntropy:
       guard let labels = batch.labels else { preconditionFailure("cross-entropy needs class labels") }
-      var total: T = 0
       let invN = 1 / T(n)
-      for r in 0..<n {
-        let o = r * d
-        var m = y[o]
-        for j in 1..<d { m = max(m, y[o + j]) }
-        var s: T = 0
-        for j in 0..<d { let e = T.exp(y[o + j] - m); delta[o + j] = e; s += e }
-        let c = Int(labels[r])
-        total += m + T.log(s) - y[o + c]
-        let invS = 1 / s
-        for j in 0..<d { delta[o + j] = delta[o + j] * invS * invN }
-        delta[o + c] -= invN
-      }
-      return total * invN
+      return Loss.softmaxError(y, rows: n, width: d, labels: labels, scale: invN, into: delta) * invN
     case .meanSquaredError(let half, let reduction):
       guard let t = batch.targets else { preconditionFailure("squared error needs targets") }
       let denominator = T(reduction == .batch ? n : n * d)
@@ -67,6 +54,27 @@ public enum Loss: Sendable, Codable, Equatable, CustomStringConvertible {
       }
       return s * total / denominator
     }
+  }
+
+  /// Writes s·(softmax(Y) − onehot(c)) row by row (computed stably) and returns the summed cross-entropy
+  /// Σₙ [logsumexp(yₙ) − yₙ,cₙ]. s = 1/N gives the mean loss's Δ_L; s = 1 LRA-E's output error e_L.
+  @inlinable public static func softmaxError<T: BLASScalar>(_ y: UnsafePointer<T>, rows n: Int, width d: Int,
+                                                           labels: UnsafePointer<Int32>, scale: T,
+                                                           into delta: UnsafeMutablePointer<T>) -> T {
+    var total: T = 0
+    for r in 0..<n {
+      let o = r * d
+      var m = y[o]
+      for j in 1..<d { m = max(m, y[o + j]) }
+      var s: T = 0
+      for j in 0..<d { let e = T.exp(y[o + j] - m); delta[o + j] = e; s += e }
+      let c = Int(labels[r])
+      total += m + T.log(s) - y[o + c]
+      let invS = 1 / s
+      for j in 0..<d { delta[o + j] = delta[o + j] * invS * scale }
+      delta[o + c] -= scale
+    }
+    return total
   }
 
   /// ℓ of a whole prediction matrix (evaluation), with labels or targets.

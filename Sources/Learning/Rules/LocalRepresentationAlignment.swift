@@ -62,20 +62,9 @@ public struct LocalRepresentationAlignment<Scalar: BLASScalar>: LearningRule {
     net.forward(&tape)
     let n = batch.rows, L = net.layerCount, dL = net.sizes[L]
     // e_L = softmax(a_L) − Y (the derivative of the summed cross-entropy), and the mean CE for the report.
-    var total: Scalar = 0
-    tape.output[L - 1].withUnsafeBufferPointer { y in
+    let total: Scalar = tape.output[L - 1].withUnsafeBufferPointer { y in
       tape.delta[L - 1].withUnsafeMutableBufferPointer { e in
-        for r in 0..<n {
-          let o = r * dL
-          var m = y[o]
-          for j in 1..<dL { m = max(m, y[o + j]) }
-          var s: Scalar = 0
-          for j in 0..<dL { let v = Scalar.exp(y[o + j] - m); e[o + j] = v; s += v }
-          let c = Int(batch.labels![r])
-          total += m + Scalar.log(s) - y[o + c]
-          for j in 0..<dL { e[o + j] /= s }
-          e[o + c] -= 1
-        }
+        Loss.softmaxError(y.baseAddress!, rows: n, width: dL, labels: batch.labels!, scale: 1, into: e.baseAddress!)
       }
     }
     let b = Scalar(beta)
