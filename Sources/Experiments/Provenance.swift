@@ -9,7 +9,9 @@ public struct Provenance: Sendable, Codable, Equatable {
 
   public static func current(packageRoot: URL) -> Provenance {
     let commit = git(["rev-parse", "HEAD"], in: packageRoot) ?? "unknown"
-    let status = git(["status", "--porcelain", "--untracked-files=no"], in: packageRoot)
+    // Dirty = uncommitted changes to the code; the generated outputs themselves do not count.
+    let status = git(["status", "--porcelain", "--untracked-files=no", "--", ".", ":!Results", ":!Figures", ":!Checkpoints"],
+                     in: packageRoot)
     let date = ISO8601DateFormatter().string(from: Date())
     return Provenance(commit: commit, dirty: status.map { !$0.isEmpty } ?? true, machine: machineDescription(), date: date)
   }
