@@ -93,7 +93,9 @@ public struct TableResult: Sendable, Codable {
     if !runs.isEmpty {
       md += "Runs: \(runs.count), trained at commit \(runCommits.isEmpty ? "unknown" : runCommits.sorted().joined(separator: ", "))"
       md += runs.contains { $0.dirty ?? true } ? " (some from uncommitted code)" : ""
-      md += "; \(runs.filter(\.resumed).count) resumed from a checkpoint.\n"
+      md += "; \(runs.filter(\.resumed).count) resumed from a checkpoint; their training took "
+      md += "\(Progress.format(seconds: runs.map(\.wallSeconds).reduce(0, +))) in all (each run's own wall clock; the wall time above"
+      md += " is this invocation's, which reuses cached runs).\n"
     }
     md += "\n"
     var methods: [String] = [], columns: [String] = []
