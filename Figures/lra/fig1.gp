@@ -4,10 +4,10 @@ set output 'fig1.png'
 set datafile separator ','
 set key autotitle columnhead
 set grid lc rgb '#dddddd'
-set multiplot layout 2,2 title 'LRA-E diagnostic (suite-defined, not a paper figure): 784-256x8-10 tanh, quick scale'
+set multiplot layout 2,2 title 'LRA-E diagnostic (suite-defined, not a paper figure): 784-256x8-10 tanh, full scale'
 set xlabel 'epoch'
 set key top right font ',8'
-set xtics 1
+set format x '%.0f'
 set title 'MNIST, 784-256x8-10 tanh'
 set ylabel 'error (%)'
 set logscale y
