@@ -158,7 +158,8 @@ public enum Catalog {
 
   static func loadKMNIST(_ loc: DataLocations) throws -> ImageDataset {
     guard let dir = loc.kmnistDirectory else {
-      throw DataError.missing(dataset: "KMNIST", files: kmnistNPZ + ["(or) "] + idxNames, directory: "(no directory given)", hint: kmnistHint)
+      throw DataError.missing(dataset: "KMNIST", files: kmnistNPZ + idxNames.map { "or \($0)" }, directory: "(no directory given)",
+                              hint: kmnistHint)
     }
     let hasNPZ = kmnistNPZ.allSatisfy { FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent($0)) }
     if !hasNPZ { return try loadIDXSet(name: "kmnist", directory: dir, checks: nil, hint: kmnistHint) }
