@@ -18,6 +18,12 @@ public enum AlignmentMetrics {
     for i in range { let x = Double(a[i]), y = Double(b[i]); s.ab += x * y; s.aa += x * x; s.bb += y * y }
     return s
   }
+  /// Sums of a[offset + i]·b[i], a², b² over b's indices.
+  static func sums<T: BLASScalar>(_ a: [T], from offset: Int, _ b: [T]) -> Sums {
+    var s = Sums()
+    for i in b.indices { let x = Double(a[offset + i]), y = Double(b[i]); s.ab += x * y; s.aa += x * x; s.bb += y * y }
+    return s
+  }
   static func cos(_ s: Sums) -> Double { s.ab / (s.aa.squareRoot() * s.bb.squareRoot()) }
 
   /// The gradient metrics of one batch.
@@ -38,16 +44,21 @@ public enum AlignmentMetrics {
     return out
   }
 
-  /// cos(Wₗ, Bₗ) per layer, for rules with feedback matrices shaped like W (FA, KP).
-  public static func weight<T: BLASScalar, R: LearningRule<T>>(_ net: Network<T>, _ rule: R) -> [String: Double] {
-    var out: [String: Double] = [:]
+  /// cos(Wₗ, Fₗ) for every layer l (1…L) whose rule has a feedback matrix Fₗ shaped like Wₗ.
+  static func feedbackCosines<T: BLASScalar, R: LearningRule<T>>(_ net: Network<T>, _ rule: R) -> [Int: Double] {
+    var out: [Int: Double] = [:]
     for l in 1...net.layerCount {
-      guard let b = rule.feedbackMatrix(layer: l, of: net) else { return [:] }
+      guard let f = rule.feedbackMatrix(layer: l, of: net) else { continue }
       let o = net.layout.weightOffset[l - 1]
-      var s = Sums()
-      for i in b.indices { let x = Double(net.parameters[o + i]), y = Double(b[i]); s.ab += x * y; s.aa += x * x; s.bb += y * y }
-      out[weightLayerKey(l - 1)] = cos(s)
+      out[l] = cos(sums(net.parameters, from: o, f))
     }
     return out
+  }
+
+  /// cos(Wₗ, Bₗ) per layer, for rules with feedback matrices shaped like W in every layer (FA, KP).
+  public static func weight<T: BLASScalar, R: LearningRule<T>>(_ net: Network<T>, _ rule: R) -> [String: Double] {
+    let cosines = feedbackCosines(net, rule)
+    guard cosines.count == net.layerCount else { return [:] }
+    return Dictionary(uniqueKeysWithValues: cosines.map { (weightLayerKey($0.key - 1), $0.value) })
   }
 }

@@ -16,6 +16,9 @@ struct TrainingState<T: BLASScalar> {
   var initial: EpochRecord? = nil
   var wallCarried = 0.0, cpuCarried = 0.0      // time spent before a resume
   let wallStart = Clock.wall, cpuStart = Clock.processCPU
+  /// The run's time so far, including the time before a resume.
+  var wallSeconds: Double { wallCarried + Clock.wall - wallStart }
+  var cpuSeconds: Double { cpuCarried + Clock.processCPU - cpuStart }
 
   init(net: Network<T>, optimizer: OptimizerState<T>, order: Random) {
     self.net = net; self.optimizer = optimizer; orderAtEpochStart = order
@@ -40,7 +43,7 @@ struct TrainingState<T: BLASScalar> {
     let h = Header(scalar: "\(T.self)", epoch: epoch, batch: batch, lossSum: lossSum, correct: correct, seen: seen,
                    metricSums: metricSums, metricCount: metricCount, history: history, initial: initial, order: orderAtEpochStart, optimizerStep: optimizer.step,
                    counts: [net.parameters.count, optimizer.first.count, optimizer.second.count, ruleState.count],
-                   wallSeconds: wallCarried + Clock.wall - wallStart, cpuSeconds: cpuCarried + Clock.processCPU - cpuStart)
+                   wallSeconds: wallSeconds, cpuSeconds: cpuSeconds)
     var data = Data("RPCK1\n".utf8)
     data.append(Data(try canonicalJSON(h).replacingOccurrences(of: "\n", with: " ").utf8)); data.append(10)
     for a in [net.parameters, optimizer.first, optimizer.second, ruleState] { a.withUnsafeBytes { data.append(contentsOf: $0) } }

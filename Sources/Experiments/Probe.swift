@@ -36,20 +36,12 @@ struct Probe<T: BLASScalar> {
     let ruleScale = rule.sumsOverBatch ? 1.0 : Double(n), bpScale = Double(n)
     var out: [String: Double] = [:]
     for l in 1...net.layerCount {
-      let o = net.layout.weightOffset[l - 1], count = net.sizes[l - 1] * net.sizes[l]
-      var ab = 0.0, aa = 0.0, bb = 0.0
-      for i in o..<(o + count) {
-        let a = Double(update[i]) * ruleScale, b = Double(gradient[i]) * bpScale
-        ab += a * b; aa += a * a; bb += b * b
-      }
-      out[Probe.cosKey(l)] = ab / (aa.squareRoot() * bb.squareRoot())
-      out[Probe.normKey(l)] = aa.squareRoot() / bb.squareRoot()
-      if let f = rule.feedbackMatrix(layer: l, of: net) {
-        var fw = 0.0, ff = 0.0, ww = 0.0
-        for i in 0..<count { let a = Double(f[i]), b = Double(net.parameters[o + i]); fw += a * b; ff += a * a; ww += b * b }
-        out[Probe.feedbackKey(l)] = fw / (ff.squareRoot() * ww.squareRoot())
-      }
+      let o = net.layout.weightOffset[l - 1]
+      let s = AlignmentMetrics.sums(update, gradient, o..<(o + net.sizes[l - 1] * net.sizes[l]))
+      out[Probe.cosKey(l)] = AlignmentMetrics.cos(s)
+      out[Probe.normKey(l)] = ruleScale * s.aa.squareRoot() / (bpScale * s.bb.squareRoot())
     }
+    for (l, c) in AlignmentMetrics.feedbackCosines(net, rule) { out[Probe.feedbackKey(l)] = c }
     return out
   }
 }

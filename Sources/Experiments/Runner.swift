@@ -181,7 +181,6 @@ public enum Runner {
 
   static func train<T: BLASScalar, R: LearningRule<T>>(_ e: Experiment, seed: UInt64, problem: Problem<T>,
                                                       net initial: Network<T>, rule: inout R, options: RunOptions) throws -> RunRecord {
-    let wallStart = Clock.wall, cpuStart = Clock.processCPU
     var s = TrainingState(net: initial, optimizer: OptimizerState<T>(e.optimizer, count: initial.layout.count),
                           order: Random(seed: seed, stream: "data-order"))
     let checkpointURL = options.checkpointDirectory?.appendingPathComponent("\(e.name)-\(e.key)-seed\(seed).ckpt")
@@ -250,7 +249,11 @@ public enum Runner {
               let batch = Batch(rows: rows, inputs: px.baseAddress!, labels: classification ? py.baseAddress : nil,
                                 targets: classification ? nil : pt.baseAddress)
               let value = rule.update(s.net, batch, loss: e.loss, tape: &tape, into: &g)
-              if classification { s.correct += correctCount(tape, labels: by, rows: rows, width: dL) }
+              if classification {
+                s.correct += tape.output[tape.output.count - 1].withUnsafeBufferPointer {
+                  correctCount($0.baseAddress!, rows: rows, width: dL, labels: py.baseAddress!)
+                }
+              }
               if sampleMetrics && value.isFinite {
                 // The true gradient at the same, pre-update parameters on the same batch.
                 _ = s.net.gradient(batch, loss: e.loss, tape: &tape, into: &bpGradient)
@@ -306,7 +309,7 @@ public enum Runner {
     let predictions = e.recordTestPredictions && diverged == nil ? s.net.predict(problem.test.features, tape: &tape).storage.map { Double($0) } : nil
     return RunRecord(experiment: e.name, key: e.key, seed: seed, precision: e.precision, rule: e.rule.description,
                      epochs: s.history, dataChecksum: problem.checksum,
-                     wallSeconds: s.wallCarried + Clock.wall - wallStart, cpuSeconds: s.cpuCarried + Clock.processCPU - cpuStart,
+                     wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds,
                      resumed: resumed, diverged: diverged, testPredictions: predictions, initial: s.initial,
                      commit: options.provenance?.commit, dirty: options.provenance?.dirty)
   }
@@ -314,17 +317,6 @@ public enum Runner {
   static func summary(_ r: EpochRecord) -> String {
     if let a = r.testAccuracy { return String(format: "epoch %d: test acc %.2f%%", r.epoch, 100 * a) }
     return String(format: "epoch %d: test loss %.4g", r.epoch, r.testLoss)
-  }
-
-  static func correctCount<T: BLASScalar>(_ tape: Tape<T>, labels: [Int32], rows: Int, width: Int) -> Int {
-    let y = tape.output[tape.output.count - 1]
-    var correct = 0
-    for r in 0..<rows {
-      var best = 0
-      for j in 1..<width where y[r * width + j] > y[r * width + best] { best = j }
-      if best == Int(labels[r]) { correct += 1 }
-    }
-    return correct
   }
 
   /// Loss and accuracy of the network on a whole set: per-example means, or bioflax's mean of batch means.

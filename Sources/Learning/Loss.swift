@@ -94,15 +94,26 @@ public enum Loss: Sendable, Codable, Equatable, CustomStringConvertible {
   }
 }
 
+/// How many of `rows` output rows (row-major, `width` wide) have their largest entry at the label
+/// (the first maximum wins ties).
+@inlinable public func correctCount<T: BLASScalar>(_ y: UnsafePointer<T>, rows: Int, width: Int,
+                                                  labels: UnsafePointer<Int32>) -> Int {
+  var correct = 0
+  for r in 0..<rows {
+    let o = r * width
+    var best = 0
+    for j in 1..<width where y[o + j] > y[o + best] { best = j }
+    if best == Int(labels[r]) { correct += 1 }
+  }
+  return correct
+}
+
 /// Fraction of rows whose largest output is the label (first maximum wins ties).
 @inlinable public func accuracy<T: BLASScalar>(_ y: Matrix<T>, labels: [Int32]) -> Double {
   precondition(y.rows == labels.count, "accuracy: \(y.rows) predictions, \(labels.count) labels")
   if y.rows == 0 { return 0 }
-  var correct = 0
-  for r in 0..<y.rows {
-    var best = 0
-    for j in 1..<y.cols where y[r, j] > y[r, best] { best = j }
-    if best == Int(labels[r]) { correct += 1 }
+  let correct = y.storage.withUnsafeBufferPointer { py in
+    labels.withUnsafeBufferPointer { correctCount(py.baseAddress!, rows: y.rows, width: y.cols, labels: $0.baseAddress!) }
   }
   return Double(correct) / Double(y.rows)
 }

@@ -80,8 +80,6 @@ public struct Network<T: BLASScalar>: Sendable, Codable, Equatable {
     parameters.replaceSubrange(o..<(o + b.count), with: b)
   }
 
-  /// Multiply–add count of one forward pass per example (for FLOP reports).
-  public var forwardMultiplyAdds: Int { (1...layerCount).reduce(0) { $0 + sizes[$1 - 1] * sizes[$1] } }
 }
 
 /// The activations of one forward pass and the errors of one backward pass, for up to `capacity` rows.
@@ -102,11 +100,6 @@ public struct Tape<T: BLASScalar>: Sendable {
     input = [T](repeating: 0, count: capacity * sizes[0])
     let layers = sizes.dropFirst().map { [T](repeating: 0, count: capacity * $0) }
     preActivation = layers; output = layers; derivative = layers; delta = layers
-  }
-
-  /// The network's output Y = H_L, rows × d_L.
-  public var prediction: Matrix<T> {
-    Matrix(rows: rows, cols: sizes.last!, storage: Array(output[output.count - 1][0..<(rows * sizes.last!)]))
   }
 
   /// Copies `rows` examples into the input buffer.

@@ -42,10 +42,6 @@
     return t
   }
 
-  public func row(_ i: Int) -> [T] { Array(storage[(i * cols)..<((i + 1) * cols)]) }
-
-  public var nested: [[T]] { (0..<rows).map(row) }
-
   public func converted<U: BLASScalar>(to: U.Type = U.self) -> Matrix<U> {
     Matrix<U>(rows: rows, cols: cols, storage: storage.map { U($0) })
   }
@@ -137,12 +133,6 @@ extension Matrix {
   public static func - (a: Matrix, b: Matrix) -> Matrix { var c = a; c.add(b, scaledBy: -1); return c }
   public static func * (s: T, a: Matrix) -> Matrix { var c = a; c.scale(by: s); return c }
 
-  /// Sum over rows: a vector of `cols` entries (e.g. the bias gradient Δᵀ1).
-  public func columnSums() -> [T] {
-    var s = [T](repeating: 0, count: cols)
-    for i in 0..<rows { for j in 0..<cols { s[j] += storage[i * cols + j] } }
-    return s
-  }
   public var sum: T { storage.reduce(0, +) }
   public var frobeniusNorm: T { norm(storage) }
   public var maxAbs: T { storage.reduce(0) { Swift.max($0, abs($1)) } }

@@ -16,11 +16,6 @@ public struct Random: RandomNumberGenerator, Sendable, Codable, Equatable {
     spareNormal = nil
   }
 
-  /// A child stream: independent of this one and of other names.
-  public func stream(_ name: String) -> Random {
-    Random(seed: state[0] ^ (state[2] &<< 1), stream: name)
-  }
-
   @inlinable static func splitMix(_ x: inout UInt64) -> UInt64 {
     x &+= 0x9e37_79b9_7f4a_7c15
     var z = x
