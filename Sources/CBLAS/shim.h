@@ -30,3 +30,5 @@ void sorgqr_(const int *m, const int *n, const int *k, float *a, const int *lda,
              float *work, const int *lwork, int *info);
 void dorgqr_(const int *m, const int *n, const int *k, double *a, const int *lda, const double *tau,
              double *work, const int *lwork, int *info);
+void dgetri_(const int *n, double *a, const int *lda, const int *ipiv, double *work, const int *lwork,
+             int *info);

@@ -150,7 +150,7 @@ public enum Catalog {
                         testImages: arrays[2].data, testLabels: arrays[3].data)
   }
 
-  static let kmnistHint = """
+  public static let kmnistHint = """
     KMNIST is not packaged: download it from the official repository (rois-codh/kmnist: the four \
     'kmnist-*.npz' files, or the four MNIST-format '*-idx?-ubyte.gz' files), put them in one directory, \
     and pass --kmnist-dir DIR or set KMNIST_DIR=DIR.

@@ -107,3 +107,77 @@ public enum Benchmark {
     return (Clock.processCPU - c0) / Double(epochs)
   }
 }
+
+/// `reproduce bench --gait`: one training batch (60 rows) of BP, GAIT-prop and TP on GAIT-prop's networks in
+/// Double, split into the rule's gradient, the orthogonality regulariser, Adam and the inverses; against the
+/// GEMM bound of a BP batch (the CPU time of its 3L − 1 products of 60 × n × n alone).
+public enum GAITBenchmark {
+  public struct Result: Sendable, Codable {
+    public var network: String
+    public var rule: String
+    public var millisecondsPerBatch: Double     // CPU
+    public var ruleGradient: Double, regulariser: Double, optimiser: Double, inverses: Double   // ms per batch
+    public var gemmBoundMilliseconds: Double    // a BP batch's GEMMs alone
+    public var ratioToGemmBound: Double         // bound / the batch's (gradient + optimiser) time, BP only
+    public var hoursPer100Epochs: Double        // 100 000 batches, evaluation excluded
+  }
+
+  public static func run(batches: Int = 5) -> [Result] {
+    var results: [Result] = []
+    for arch in [InvertibleArchitecture.fullWidth(hiddenLayers: 4), .tower] {
+      let rules: [(InvertibleRule, Double)] = [(.backprop, 0), (.gait(gamma: 1e-3, deviationForm: false), 0.1), (.targetPropagation, 1000)]
+      var rng = Random(seed: 1, stream: "bench")
+      let x: Matrix<Double> = rng.uniformMatrix(rows: 60, cols: 784, 0, 1)
+      let labels = (0..<60).map { _ in Int32(rng.next() % 10) }
+      let bound = gemmBound(arch, batches: batches)
+      for (rule, lambda) in rules {
+        var net = InvertibleNetwork.initial(arch, seed: 1, orthoLambda: lambda)
+        var ws = InvertibleWorkspace(net, rows: 60)
+        var opt = OptimizerState<Double>(.adam(learningRate: 1e-5, beta1: 0.9, beta2: 0.99, epsilon: 1e-8, biasCorrection: false), count: net.parameters.count)
+        var t = [0.0, 0.0, 0.0, 0.0]
+        for b in 0..<(batches + 1) {
+          let c0 = Clock.processCPU
+          x.storage.withUnsafeBufferPointer { px in labels.withUnsafeBufferPointer { ws.ruleGradient(net, rule, x: px.baseAddress!, labels: $0.baseAddress!, rows: 60) } }
+          let c1 = Clock.processCPU
+          ws.addOrthogonality(net, lambda: lambda)
+          let c2 = Clock.processCPU
+          opt.apply(to: &net.parameters, gradient: ws.gradient)
+          let c3 = Clock.processCPU
+          if rule != .backprop { try! net.refreshInverses() }
+          let c4 = Clock.processCPU
+          if b > 0 { for (i, d) in [c1 - c0, c2 - c1, c3 - c2, c4 - c3].enumerated() { t[i] += d } }   // batch 0 warms up
+        }
+        let ms = t.map { 1000 * $0 / Double(batches) }, total = ms.reduce(0, +)
+        results.append(Result(network: arch.label, rule: rule.label, millisecondsPerBatch: total, ruleGradient: ms[0],
+                              regulariser: ms[1], optimiser: ms[2], inverses: ms[3], gemmBoundMilliseconds: 1000 * bound,
+                              ratioToGemmBound: rule == .backprop ? 1000 * bound / (ms[0] + ms[2]) : .nan,
+                              hoursPer100Epochs: total * 100_000 / 1000 / 3600))
+      }
+    }
+    return results
+  }
+
+  /// CPU seconds of one BP batch's GEMMs alone: L forward products, L weight gradients, L − 1 propagations.
+  static func gemmBound(_ arch: InvertibleArchitecture, batches: Int) -> Double {
+    let n = arch.widths(input: 784), rows = 60, L = n.count
+    var rng = Random(seed: 2, stream: "bench")
+    let a: Matrix<Double> = rng.uniformMatrix(rows: rows, cols: 784, 0, 1), w: Matrix<Double> = rng.uniformMatrix(rows: 784, cols: 784, -0.05, 0.05)
+    var out = [Double](repeating: 0, count: rows * 784), g = [Double](repeating: 0, count: 784 * 784)
+    func replay() {
+      a.storage.withUnsafeBufferPointer { pa in w.storage.withUnsafeBufferPointer { pw in
+        out.withUnsafeMutableBufferPointer { po in g.withUnsafeMutableBufferPointer { pg in
+          let a = pa.baseAddress!, w = pw.baseAddress!, o = po.baseAddress!, c = pg.baseAddress!
+          for l in 0..<L {
+            Double.gemm(.none, .none, m: rows, n: n[l], k: n[l], alpha: 1, a: a, lda: n[l], b: w, ldb: n[l], beta: 0, c: o, ldc: n[l])
+            Double.gemm(.transposed, .none, m: n[l], n: n[l], k: rows, alpha: 1, a: a, lda: n[l], b: a, ldb: n[l], beta: 0, c: c, ldc: n[l])
+            if l > 0 { Double.gemm(.none, .transposed, m: rows, n: n[l], k: n[l], alpha: 1, a: a, lda: n[l], b: w, ldb: n[l], beta: 0, c: o, ldc: n[l]) }
+          }
+        } }
+      } }
+    }
+    replay()
+    let c0 = Clock.processCPU
+    for _ in 0..<(4 * batches) { replay() }
+    return (Clock.processCPU - c0) / Double(4 * batches)
+  }
+}

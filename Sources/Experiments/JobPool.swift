@@ -1,11 +1,24 @@
 import Datasets
 import Foundation
 
+/// A training run the pool can execute in a worker process: a configuration at one seed.
+public protocol PoolJob: Sendable, Codable {
+  var name: String { get }
+  var seed: UInt64 { get }
+  var key: String { get }          // the configuration, seeds excluded
+  func run(data: DataLocations, options: RunOptions) throws -> RunRecord
+}
+
 /// One training run: an experiment at one seed.
-public struct Job: Sendable, Codable {
+public struct Job: PoolJob {
   public var experiment: Experiment
   public var seed: UInt64
   public init(_ experiment: Experiment, seed: UInt64) { self.experiment = experiment; self.seed = seed }
+  public var name: String { experiment.name }
+  public var key: String { experiment.key }
+  public func run(data: DataLocations, options: RunOptions) throws -> RunRecord {
+    try Runner.run(experiment, seed: seed, data: data, options: options)
+  }
 }
 
 /// Runs independent jobs (seeds, rules) in parallel child processes (`reproduce _worker`), at most
@@ -13,13 +26,16 @@ public struct Job: Sendable, Codable {
 /// BLAS threads in one. With a cache directory, a finished run's record is kept there and reused by any
 /// later table or figure that asks for the same experiment and seed (its key names the configuration).
 public enum JobPool {
-  struct Request: Codable { var job: Job; var checkpointDirectory: String?; var provenance: Provenance?; var output: String }
+  struct Request<J: PoolJob>: Codable { var kind: String; var job: J; var checkpointDirectory: String?; var provenance: Provenance?; var output: String }
+  struct Kind: Codable { var kind: String }
+  /// The job types a worker can decode.
+  static func kind<J: PoolJob>(_: J.Type) -> String { J.self == InvertibleJob.self ? "invertible" : "network" }
 
-  public static func cacheURL(_ job: Job, in dir: URL) -> URL {
-    dir.appendingPathComponent("\(job.experiment.name)-seed\(job.seed)-\(job.experiment.key).json")
+  public static func cacheURL<J: PoolJob>(_ job: J, in dir: URL) -> URL {
+    dir.appendingPathComponent("\(job.name)-seed\(job.seed)-\(job.key).json")
   }
 
-  public static func run(_ jobs: [Job], data: DataLocations, options: RunOptions, cache: URL? = nil,
+  public static func run<J: PoolJob>(_ jobs: [J], data: DataLocations, options: RunOptions, cache: URL? = nil,
                          processes: Int = 2) throws -> [RunRecord] {
     var records = [RunRecord?](repeating: nil, count: jobs.count)
     if let cache {
@@ -32,7 +48,7 @@ public enum JobPool {
     if !todo.isEmpty && jobs.count - todo.count > 0 { Progress.note("reusing \(jobs.count - todo.count) cached run(s); \(todo.count) to train") }
     if todo.count == 1 || processes <= 1 || ProcessInfo.processInfo.activeProcessorCount < 2 {
       for i in todo {
-        records[i] = try Runner.run(jobs[i].experiment, seed: jobs[i].seed, data: data, options: options)
+        records[i] = try jobs[i].run(data: data, options: options)
         try store(records[i]!, jobs[i], cache)
       }
       return records.map { $0! }
@@ -45,7 +61,7 @@ public enum JobPool {
       while running.count < processes, let i = pending.first {
         pending.removeFirst()
         let request = dir.appendingPathComponent("job\(i).json"), output = dir.appendingPathComponent("job\(i).out.json")
-        try writeAtomically(try canonicalJSON(Request(job: jobs[i], checkpointDirectory: options.checkpointDirectory?.path,
+        try writeAtomically(try canonicalJSON(Request(kind: kind(J.self), job: jobs[i], checkpointDirectory: options.checkpointDirectory?.path,
                                                       provenance: options.provenance, output: output.path)), to: request)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
@@ -57,7 +73,7 @@ public enum JobPool {
         let (p, i, output) = running.remove(at: k)
         guard p.terminationStatus == 0, let data = FileManager.default.contents(atPath: output.path) else {
           for (q, _, _) in running { q.terminate() }
-          throw RunError.badCheckpoint("\(jobs[i].experiment.name) seed \(jobs[i].seed) failed in its worker process (exit \(p.terminationStatus)); its error is printed above")
+          throw RunError.badCheckpoint("\(jobs[i].name) seed \(jobs[i].seed) failed in its worker process (exit \(p.terminationStatus)); its error is printed above")
         }
         records[i] = try suiteJSONDecoder().decode(RunRecord.self, from: data)
         try store(records[i]!, jobs[i], cache)
@@ -68,7 +84,7 @@ public enum JobPool {
     return records.map { $0! }
   }
 
-  static func store(_ r: RunRecord, _ job: Job, _ cache: URL?) throws {
+  static func store<J: PoolJob>(_ r: RunRecord, _ job: J, _ cache: URL?) throws {
     guard let cache else { return }
     try writeAtomically(try canonicalJSON(r), to: cacheURL(job, in: cache))
   }
@@ -76,10 +92,16 @@ public enum JobPool {
   /// The child's side: run one job, write its record.
   public static func work(requestPath: String, data: DataLocations) throws {
     guard let bytes = FileManager.default.contents(atPath: requestPath) else { throw RunError.badCheckpoint("no request \(requestPath)") }
-    let r = try suiteJSONDecoder().decode(Request.self, from: bytes)
-    var options = RunOptions(checkpointDirectory: r.checkpointDirectory.map { URL(fileURLWithPath: $0) })
-    options.provenance = r.provenance
-    let record = try Runner.run(r.job.experiment, seed: r.job.seed, data: data, options: options)
-    try writeAtomically(try canonicalJSON(record), to: URL(fileURLWithPath: r.output))
+    func work<J: PoolJob>(_: J.Type) throws {
+      let r = try suiteJSONDecoder().decode(Request<J>.self, from: bytes)
+      var options = RunOptions(checkpointDirectory: r.checkpointDirectory.map { URL(fileURLWithPath: $0) })
+      options.provenance = r.provenance
+      let record = try r.job.run(data: data, options: options)
+      try writeAtomically(try canonicalJSON(record), to: URL(fileURLWithPath: r.output))
+    }
+    switch try suiteJSONDecoder().decode(Kind.self, from: bytes).kind {
+    case "invertible": try work(InvertibleJob.self)
+    default: try work(Job.self)
+    }
   }
 }

@@ -110,7 +110,7 @@ public struct TableResult: Sendable, Codable {
       }.joined(separator: " | ") + " |\n"
     }
     let references = Set(rows.compactMap { $0.reference?.source })
-    md += "\nPaper values: " + (references.isEmpty ? "none published (every verdict is \"no reference\")." : references.sorted().joined(separator: "; ") + ".")
+    md += "\nPaper values: " + (references.isEmpty ? "none available to this suite (every verdict is \"no reference\")." : references.sorted().joined(separator: "; ") + ".")
     md += " Verdict rule: \(verdictRule) (tolerance \(tolerance) \(unit)).\n"
     if !checks.isEmpty {
       md += "\n## Checks (computed from the numbers above)\n\n| check | holds | detail |\n|---|---|---|\n"

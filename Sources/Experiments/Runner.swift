@@ -50,6 +50,10 @@ public struct RunRecord: Sendable, Codable, Equatable {
   /// The code that trained it (from `RunOptions.provenance`).
   public var commit: String? = nil
   public var dirty: Bool? = nil
+  /// GAIT-prop runs (InvertibleRunner): evaluations by batch instead of epochs, the BP angles, 1000 batches per epoch.
+  public var curve: [CurvePoint]? = nil
+  public var angles: [AnglePoint]? = nil
+  public var batchesPerEpoch: Int? = nil
 
   public var final: EpochRecord? { epochs.last }
   /// The epoch with the best validation accuracy (classification) or lowest validation loss (regression);

@@ -76,3 +76,25 @@ extension Double: BLASScalar {
   @inlinable public static func acos(_ x: Double) -> Double { Glibc.acos(x) }
   @inlinable public static func log1p(_ x: Double) -> Double { Glibc.log1p(x) }
 }
+
+// Double-only kernels of GAIT-prop's invertible networks (gait.md §2.1, §2.11).
+extension Double {
+  /// A⁻¹ in place, from getrf's factors (LAPACK getri). On a row-major A, LAPACK factors and inverts Aᵀ,
+  /// and (Aᵀ)⁻¹ read row-major is A⁻¹: no transpose is needed. `work` has at least n entries.
+  public static func getri(_ n: Int, _ a: UnsafeMutablePointer<Double>, _ ipiv: UnsafePointer<Int32>,
+                           _ work: UnsafeMutablePointer<Double>, _ lwork: Int) -> Int32 {
+    var n = Int32(n), lda = n, lwork = Int32(lwork), info: Int32 = 0
+    dgetri_(&n, a, &lda, ipiv, work, &lwork, &info)
+    return info
+  }
+  /// C ← α A Aᵀ + β C on C's upper triangle (row-major, A is n×k).
+  public static func syrkUpper(n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int, beta: Double,
+                               c: UnsafeMutablePointer<Double>, ldc: Int) {
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(k), alpha, a, Int32(lda), beta, c, Int32(ldc))
+  }
+  /// C ← α S B + β C with S symmetric, read from its upper triangle (row-major, S is m×m, B is m×n).
+  public static func symmUpperLeft(m: Int, n: Int, alpha: Double, s: UnsafePointer<Double>, lds: Int,
+                                   b: UnsafePointer<Double>, ldb: Int, beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+    cblas_dsymm(CblasRowMajor, CblasLeft, CblasUpper, Int32(m), Int32(n), alpha, s, Int32(lds), b, Int32(ldb), beta, c, Int32(ldc))
+  }
+}

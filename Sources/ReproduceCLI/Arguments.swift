@@ -89,11 +89,15 @@ public enum CommandLineSpec {
   public static let papers: [Paper] = [PaperRegistry.lra, PaperRegistry.bioflax, PaperRegistry.gait,
                                        PaperRegistry.align, PaperRegistry.dfc]
   static let common: Set<String> = ["out", "threads", "kmnist-dir", "cifar10-dir"]
-  static let paperFlags: Set<String> = common.union(["table", "figure", "scale", "seeds", "depth"])
+  static let paperFlags: Set<String> = common.union(["table", "figure", "scale", "seeds"]).union(paperOptions)
+  /// Paper-specific flags handed to the artefact (LRA-E: depth; GAIT-prop: the evaluation schedule).
+  static let paperOptions: Set<String> = ["depth", "eval-every", "eval-train-subset", "eval"]
   static let trainFlags: Set<String> = common.union(["rule", "dataset", "hidden", "activation", "epochs", "batch-size",
     "optimizer", "lr", "momentum", "beta1", "beta2", "eps", "loss", "precision", "seed", "validation", "scaling",
     "limit", "init", "init-b", "scale-w", "scale-b", "leaky-slope", "clip", "name", "weight-decay", "weight-decay-mode",
-    "metrics", "eval-batch", "beta", "gamma", "e-orientation", "reduction"])
+    "metrics", "eval-batch", "beta", "gamma", "e-orientation", "reduction",
+    // GAIT-prop's invertible networks (`--rule gait|tp`, or `--network`).
+    "network", "layers", "lambda", "target-form", "ortho-reg", "batches", "eval-every", "eval-train-subset", "eval", "angles"])
   static let benchFlags: Set<String> = ["threads", "epochs"]
 
   public static func parse(_ args: [String]) throws -> Invocation {
@@ -103,9 +107,10 @@ public enum CommandLineSpec {
     if rest.contains("--help") || rest.contains("-h") { return .help(first) }
     switch first {
     case "list": _ = try Options(rest, valued: [], switches: []); return .list
-    case "train": return .train(try Options(rest, valued: trainFlags, switches: ["json", "no-progress", "no-checkpoint", "decay-fixed-feedback"]))
+    case "train": return .train(try Options(rest, valued: trainFlags, switches: ["json", "no-progress", "no-checkpoint", "decay-fixed-feedback",
+                                                                       "adam-bias-correction", "distinct-output-init", "shuffle", "linear"]))
     case "smoke": return .smoke(try Options(rest, valued: ["out", "threads"], switches: []))
-    case "bench": return .bench(try Options(rest, valued: benchFlags, switches: ["json"]))
+    case "bench": return .bench(try Options(rest, valued: benchFlags, switches: ["json", "gait"]))
     case "data":
       let o = try Options(rest, valued: ["kmnist-dir", "cifar10-dir"], switches: [])
       guard let verb = o.words.first, ["fetch", "verify"].contains(verb) else {

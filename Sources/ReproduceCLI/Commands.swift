@@ -66,7 +66,7 @@ public enum Commands {
       Progress.note("\(paper.id) \(a.kind.rawValue) \(a.id) at scale \(scale.rawValue): estimated \(a.cost[scale] ?? "unknown")")
       let context = ArtefactContext(scale: scale, seedCount: try o.int("seeds"), outputRoot: outputRoot(o),
                                     packageRoot: packageRoot, data: locations(o), json: o.switches.contains("json"),
-                                    options: o.values.filter { ["depth"].contains($0.key) })
+                                    options: o.values.filter { CommandLineSpec.paperOptions.contains($0.key) })
       for url in try run(context) { Progress.note("wrote \(url.path)") }
     }
     if !missing.isEmpty {
@@ -208,6 +208,7 @@ public enum Commands {
   }
 
   static func train(_ o: Options) throws -> Int32 {
+    if isInvertible(o) { return try trainInvertible(o) }
     try setThreads(o)
     let e = try trainExperiment(o)
     let root = outputRoot(o)
@@ -251,6 +252,18 @@ public enum Commands {
     let threads = try o.int("threads") ?? 1
     BLASThreads.set(threads)
     let epochs = max(1, try o.int("epochs") ?? 2)
+    if o.switches.contains("gait") {
+      Progress.note("bench --gait: one batch of 60 rows of BP, GAIT-prop and TP (README λ), Double, \(threads) BLAS thread(s), mean of 5 batches")
+      let results = GAITBenchmark.run()
+      if o.switches.contains("json") { print(try canonicalJSON(results)); return 0 }
+      print("network              rule       ms/batch  gradient  regulariser  Adam  inverses  BP GEMM bound  bound/(grad+Adam)  h per 100 epochs")
+      for r in results {
+        print(String(format: "%-19@  %-9@  %8.1f  %8.1f  %11.1f  %4.1f  %8.1f  %13.1f  %17@  %16.1f", r.network, r.rule, r.millisecondsPerBatch,
+                     r.ruleGradient, r.regulariser, r.optimiser, r.inverses, r.gemmBoundMilliseconds,
+                     r.ratioToGemmBound.isNaN ? "" : String(format: "%.0f%%", 100 * r.ratioToGemmBound), r.hoursPer100Epochs))
+      }
+      return 0
+    }
     Progress.note("bench: BP, 784-256-256-256-10 tanh, batch 128, 55000 samples, Adam, \(threads) BLAS thread(s), \(epochs) timed epochs per precision")
     let f = Benchmark.run(.float, epochs: epochs)
     let d = Benchmark.run(.double, epochs: epochs)

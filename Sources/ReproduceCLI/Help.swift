@@ -50,6 +50,20 @@ enum Help {
       --clip C            global gradient-norm clipping
       --limit N           use only the first N rows of each split (quick checks)
       --no-checkpoint     do not checkpoint; --no-progress   no progress lines; --json   JSON on stdout
+
+    GAIT-prop's invertible networks (gait.md): --rule gait|tp, or --rule bp with --network. Double precision only.
+      --network N         full (K hidden 784-wide layers + a 784×784 output read out on units 0–9) or tower
+                          (784-784-500-200-10); --layers K (default 4, full only)
+      --lr, --lambda      default: the README's (bp 1e-4, 0; gait 1e-4, 0.1; tp 1e-5, 1000)
+      --gamma G           GAIT's step (default 1e-3); --target-form absolute|deviation (default absolute, the published
+                          numerics; deviation is the cancellation-free fix, §2.10)
+      --epochs N | --batches N    1000 batches of 60 per epoch (default 100 epochs)
+      --eval-every N      evaluate every N batches (default 100) on the test set and the first --eval-train-subset M
+                          training images (default 10000; 0 = all); --eval official = every 10 batches on all 70 000 (Q6)
+      --angles N          log each layer's angle to the BP gradient every N batches
+      --init orthogonal|gaussian|june2020   (default orthogonal, Q3); --distinct-output-init (fix of Q2)
+      --ortho-reg off-diagonal|full (default off-diagonal, Q8); --adam-bias-correction; --beta2 (default 0.99, Q9)
+      --shuffle           reshuffle every epoch (the code does not, Q5); --linear   identity activations
     """
 
   static func text(_ topic: String?) -> String {

@@ -28,8 +28,25 @@ final class CLITests: XCTestCase {
   }
 
   func testNotYetImplementedIsAnError() throws {
-    let inv = try CommandLineSpec.parse(["gait", "--table", "1", "--out", NSTemporaryDirectory()])
+    let inv = try CommandLineSpec.parse(["gait", "--figure", "ortho", "--out", NSTemporaryDirectory()])
     XCTAssertThrowsError(try Commands.execute(inv)) { XCTAssertTrue("\($0)".contains("not yet implemented")) }
+  }
+
+  func testInvertibleTrainFlags() throws {
+    guard case .train(let o) = try CommandLineSpec.parse(["train", "--rule", "gait", "--network", "tower", "--gamma", "0.01",
+                                                          "--target-form", "deviation", "--epochs", "2", "--eval", "official"]) else { return XCTFail() }
+    let e = try Commands.invertibleExperiment(o)
+    XCTAssertEqual(e.rule, .gait(gamma: 0.01, deviationForm: true)); XCTAssertEqual(e.architecture, .tower)
+    XCTAssertEqual(e.learningRate, 1e-4); XCTAssertEqual(e.orthoLambda, 0.1); XCTAssertEqual(e.batches, 2000)
+    XCTAssertEqual(e.evaluation, .official); XCTAssertEqual(e.beta2, 0.99); XCTAssertFalse(e.adamBiasCorrection)
+    guard case .train(let tp) = try CommandLineSpec.parse(["train", "--rule", "tp"]) else { return XCTFail() }
+    let t = try Commands.invertibleExperiment(tp)
+    XCTAssertEqual(t.learningRate, 1e-5); XCTAssertEqual(t.orthoLambda, 1000); XCTAssertEqual(t.architecture, .fullWidth(hiddenLayers: 4))
+    for bad in [["train", "--rule", "gait", "--precision", "float"], ["train", "--rule", "fa", "--network", "tower"],
+                ["train", "--rule", "gait", "--target-form", "relative"]] {
+      guard case .train(let b) = try CommandLineSpec.parse(bad) else { return XCTFail() }
+      XCTAssertThrowsError(try Commands.invertibleExperiment(b), "\(bad)")
+    }
   }
 
   func testTrainFlagsBuildTheExperiment() throws {

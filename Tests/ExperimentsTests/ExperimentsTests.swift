@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import Datasets
+@testable import Datasets
 import Learning
 import Numerics
 import Plotting
@@ -51,5 +51,47 @@ final class ExperimentsTests: XCTestCase {
     let png = try inspectPNG(files.png.path)
     XCTAssertEqual(png.width, 640); XCTAssertEqual(png.height, 480); XCTAssertFalse(png.isBlank)
     XCTAssertThrowsError(try inspectPNG(files.csv.path))
+  }
+}
+
+/// GAIT-prop's runner: exact resume across an epoch boundary, and the angle metric.
+final class InvertibleRunnerTests: XCTestCase {
+  func problem() -> Problem<Double> {
+    var rng = Random(seed: 4)
+    func part(_ n: Int) -> Examples<Double> {
+      Examples(features: rng.uniformMatrix(rows: n, cols: 784, 0, 1), labels: (0..<n).map { _ in Int32(rng.next() % 10) })
+    }
+    return Problem(name: "synthetic", train: part(600), validation: part(0), test: part(120), outputWidth: 10, checksum: "synthetic")
+  }
+
+  func testResumeIsExactAcrossAnEpochBoundary() throws {
+    var e = InvertibleExperiment(name: "resume-test", dataset: .mnist, architecture: .tower, rule: .gait(gamma: 1e-3, deviationForm: false),
+                                 learningRate: 1e-4, orthoLambda: 0.1, batches: 25, evaluation: InvertibleEvaluation(every: 4, trainRows: 100))
+    e.shuffle = true; e.angleEvery = 3
+    let p = problem()
+    var quiet = RunOptions(progress: false)
+    let whole = try InvertibleRunner.run(e, seed: 2, problem: p, options: quiet)
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gait-resume-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    quiet.checkpointDirectory = dir
+    quiet.stopAfterSteps = 13      // 10 batches per epoch: stops inside the second epoch
+    XCTAssertThrowsError(try InvertibleRunner.run(e, seed: 2, problem: p, options: quiet)) { XCTAssertTrue($0 is Interrupted) }
+    quiet.stopAfterSteps = nil
+    let resumed = try InvertibleRunner.run(e, seed: 2, problem: p, options: quiet)
+    XCTAssertTrue(resumed.resumed)
+    XCTAssertEqual(resumed.curve, whole.curve)
+    XCTAssertEqual(resumed.angles, whole.angles)
+    XCTAssertEqual(whole.curve?.map(\.batch), [0, 4, 8, 12, 16, 20, 24, 25])
+    XCTAssertEqual(whole.angles?.last?.degrees.last, 0, "the output layer's update is BP's (P3)")
+  }
+
+  func testAngleIsWellConditioned() {
+    func angle(_ a: [Double], _ b: [Double]) -> Double {
+      a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { InvertibleRunner.angle(pa, $0) } }
+    }
+    XCTAssertEqual(angle([1, 2, 3], [2, 4, 6]), 0)
+    XCTAssertEqual(angle([1, 0], [0, 3]), 90, accuracy: 1e-12)
+    XCTAssertEqual(angle([1, 1], [-1, -1]), 180, accuracy: 1e-12)
+    XCTAssertEqual(angle([1, 1e-9], [1, 0]), 1e-9 * 180 / .pi, accuracy: 1e-18)   // arccos would return 0
   }
 }

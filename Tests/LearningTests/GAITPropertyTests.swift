@@ -103,3 +103,121 @@ final class GAITPropertyTests: XCTestCase {
     }
   }
 }
+
+/// Training-time properties of the invertible networks (gait.md §6 P10–P15) on the workspace the runner uses.
+final class GAITTrainingPropertyTests: XCTestCase {
+  func batch(_ rows: Int, _ width: Int, seed: UInt64 = 3) -> ([Double], [Int32]) {
+    var rng = Random(seed: seed)
+    return ((0..<(rows * width)).map { _ in rng.uniform() }, (0..<rows).map { _ in Int32(rng.next() % 10) })
+  }
+  /// k training steps (rule gradient, λ∇R, Adam without bias correction, inverses) on fresh batches.
+  func train(_ net: inout InvertibleNetwork, _ rule: InvertibleRule, lambda: Double, steps: Int, lr: Double = 1e-2) throws {
+    var ws = InvertibleWorkspace(net, rows: 8)
+    var opt = OptimizerState<Double>(.adam(learningRate: lr, beta1: 0.9, beta2: 0.99, epsilon: 1e-8, biasCorrection: false), count: net.parameters.count)
+    for k in 0..<steps {
+      let (x, y) = batch(8, net.inputWidth, seed: UInt64(10 + k))
+      x.withUnsafeBufferPointer { px in y.withUnsafeBufferPointer { ws.ruleGradient(net, rule, x: px.baseAddress!, labels: $0.baseAddress!, rows: 8) } }
+      ws.addOrthogonality(net, lambda: lambda)
+      opt.apply(to: &net.parameters, gradient: ws.gradient)
+      if rule != .backprop { try net.refreshInverses() }
+    }
+  }
+
+  func testTowerAuxiliaryColumnsAndBiasesNeverMove() throws {   // P11 training invariants
+    // A small tower: widths 24 → 16 → 12 → 10, auxiliary units 16…23, 12…15, 10…11 of layers 1–3.
+    var custom = InvertibleNetwork(widths: [24, 16, 12, 10])
+    var rng = Random(seed: 5)
+    for l in 1...4 { custom.setWeight(l, rng.orthogonal(custom.widths[l - 1])) }
+    try custom.refreshInverses()
+    var bp = custom
+    try train(&bp, .backprop, lambda: 0, steps: 5)
+    let passed = [16, 12, 10]
+    for l in 1...3 {
+      let n = custom.widths[l - 1], w0 = custom.weight(l), w = bp.weight(l), b0 = custom.bias(l), b = bp.bias(l)
+      for i in 0..<n { for j in passed[l - 1]..<n { XCTAssertEqual(w[i, j], w0[i, j], "BP moved auxiliary column \(j) of W\(l)") } }
+      for j in passed[l - 1]..<n { XCTAssertEqual(b[j], b0[j]) }
+      XCTAssertNotEqual(w[0, 0], w0[0, 0], "BP must move the passed-up columns")
+    }
+    for rule in [InvertibleRule.gait(gamma: 1e-3, deviationForm: false), .targetPropagation] {
+      var net = custom
+      try train(&net, rule, lambda: 0.1, steps: 5)
+      for l in 1...3 { for j in passed[l - 1]..<net.widths[l - 1] { XCTAssertEqual(net.bias(l)[j], 0, "\(rule) moved an auxiliary bias") } }
+    }
+  }
+
+  func testFullWidthAuxiliaryOutputsNeverMoveUnderBackprop() throws {   // P11
+    var net = InvertibleNetwork.initial(.fullWidth(hiddenLayers: 2), input: 16, seed: 2, orthoLambda: 0)
+    let w0 = net.weight(3), b0 = net.bias(3)
+    try train(&net, .backprop, lambda: 0, steps: 4)
+    let w = net.weight(3), b = net.bias(3)
+    for i in 0..<16 { for j in 10..<16 { XCTAssertEqual(w[i, j], w0[i, j]) } }
+    for j in 10..<16 { XCTAssertEqual(b[j], b0[j]) }
+  }
+
+  func testInitialisationQuirksAndOrthogonality() {   // P14
+    let full = InvertibleNetwork.initial(.fullWidth(hiddenLayers: 3), input: 32, seed: 7, orthoLambda: 0.1)
+    XCTAssertEqual(full.weight(4).storage, full.weight(3).storage, "Q2: the output layer reuses the last hidden layer's seed")
+    XCTAssertNotEqual(full.weight(2).storage, full.weight(3).storage)
+    let distinct = InvertibleNetwork.initial(.fullWidth(hiddenLayers: 3), input: 32, seed: 7, orthoLambda: 0.1, distinctOutput: true)
+    XCTAssertNotEqual(distinct.weight(4).storage, distinct.weight(3).storage)
+    for l in 1...4 {
+      let w = full.weight(l), g = matmul(w, w, transposeB: .transposed)
+      XCTAssertLessThanOrEqual((g - Matrix<Double>.identity(32)).storage.map(abs).max()!, 1e-12)
+    }
+    // BP (λ = 0), GAIT (0.1) and TP (1000) start from the same network; june2020 gives Gaussian to λ ≠ 0 only.
+    XCTAssertEqual(InvertibleNetwork.initial(.tower, seed: 1, orthoLambda: 0).parameters,
+                   InvertibleNetwork.initial(.tower, seed: 1, orthoLambda: 1000).parameters)
+    XCTAssertEqual(InvertibleNetwork.initial(.tower, seed: 1, initialisation: .june2020, orthoLambda: 0).parameters,
+                   InvertibleNetwork.initial(.tower, seed: 1, orthoLambda: 0).parameters)
+    XCTAssertNotEqual(InvertibleNetwork.initial(.tower, seed: 1, initialisation: .june2020, orthoLambda: 0.1).parameters,
+                      InvertibleNetwork.initial(.tower, seed: 1, orthoLambda: 0.1).parameters)
+  }
+
+  func testInversesAreFreshAfterEveryUpdate() throws {   // P15
+    var net = InvertibleNetwork.initial(.fullWidth(hiddenLayers: 2), input: 24, seed: 3, orthoLambda: 0.1)
+    try train(&net, .gait(gamma: 1e-3, deviationForm: false), lambda: 0.1, steps: 3)
+    for l in 2...3 {
+      let p = matmul(net.weight(l), net.inverses[l - 1])
+      XCTAssertLessThanOrEqual((p - Matrix<Double>.identity(24)).storage.map(abs).max()!, 1e-10)
+    }
+  }
+
+  func testWorkspaceRegulariserEqualsItsDefinition() {   // §2.11: syrk/symm against plain products, both penalties
+    var rng = Random(seed: 9)
+    var net = InvertibleNetwork(widths: [20, 12])
+    net.setWeight(1, rng.normalMatrix(rows: 20, cols: 20, std: 0.3)); net.setWeight(2, rng.normalMatrix(rows: 12, cols: 12, std: 0.3))
+    for penalty in OrthogonalityPenalty.allCases {
+      var ws = InvertibleWorkspace(net, rows: 1)
+      let r = ws.addOrthogonality(net, lambda: 0.7, penalty: penalty)   // gradient starts at 0: it is λ∇R
+      var total = 0.0
+      for l in 1...2 {
+        let (value, grad) = InvertibleNetwork.orthogonalityGradient(net.weight(l), penalty: penalty)
+        total += value
+        let n = net.widths[l - 1], o = net.weightOffset[l - 1]
+        XCTAssertLessThan(relativeError(Array(ws.gradient[o..<(o + n * n)]), (0.7 * grad).storage), 1e-13, "\(penalty) layer \(l)")
+      }
+      XCTAssertEqual(r, total, accuracy: 1e-12 * total)
+    }
+  }
+
+  func testAdamWithoutBiasCorrectionOnAConstantGradient() {   // P12
+    let g = [0.3, -2.0, 0.0]
+    var theta = [1.0, 1.0, 1.0]
+    var opt = OptimizerState<Double>(.adam(learningRate: 1e-3, beta1: 0.9, beta2: 0.99, epsilon: 1e-8, biasCorrection: false), count: 3)
+    opt.apply(to: &theta, gradient: g)
+    for i in 0..<2 { XCTAssertEqual(theta[i], 1 - 1e-3 * 0.1 * g[i] / ((0.01 * g[i] * g[i]).squareRoot() + 1e-8), accuracy: 1e-14) }
+    XCTAssertEqual(theta[2], 1, "a parameter whose gradient is 0 never moves")
+    for _ in 1..<6 { opt.apply(to: &theta, gradient: g) }
+    for i in 0..<2 {
+      XCTAssertEqual(opt.first[i], (1 - pow(0.9, 6)) * g[i], accuracy: 1e-14 * abs(g[i]))
+      XCTAssertEqual(opt.second[i], (1 - pow(0.99, 6)) * g[i] * g[i], accuracy: 1e-14 * g[i] * g[i])
+    }
+  }
+
+  func testReadOutUsesOnlyTheFirstTenUnits() {   // P13
+    var out = Matrix<Double>(rows: 2, cols: 16)
+    out[0, 12] = 5; out[0, 3] = 1; out[0, 7] = 1          // tie 3/7 → 3; unit 12 is ignored
+    out[1, 9] = 0.5
+    XCTAssertEqual(InvertibleNetwork.predictions(out), [3, 9])
+  }
+}

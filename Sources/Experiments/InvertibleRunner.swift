@@ -1,0 +1,280 @@
+import Datasets
+import Foundation
+import Learning
+import Numerics
+
+/// When and on what a GAIT-prop run is evaluated (gait.md §3.1, §7.3, quirk Q6). The official schedule: the
+/// full 60k training and 10k test sets before training and after every 10th batch of an epoch except its last
+/// (99 points per epoch), never after the run's last batch.
+public struct InvertibleEvaluation: Sendable, Codable, Equatable {
+  public var every: Int                  // batches between evaluations
+  public var trainRows: Int?             // the first N training images (nil: all)
+  public var testRows: Int?              // the first N test images (nil: all)
+  public var skipEpochEnd: Bool          // the code never evaluates at an epoch's last batch
+  public var final: Bool                 // also evaluate after the run's last batch
+  public init(every: Int, trainRows: Int? = nil, testRows: Int? = nil, skipEpochEnd: Bool = false, final: Bool = true) {
+    self.every = every; self.trainRows = trainRows; self.testRows = testRows; self.skipEpochEnd = skipEpochEnd; self.final = final
+  }
+  public static let official = InvertibleEvaluation(every: 10, skipEpochEnd: true, final: false)
+}
+
+/// A GAIT-prop experiment (gait.md §3): an invertible network, a rule, and the code's protocol (batch 60 in
+/// dataset order, pixels ÷ 255, no validation split, Adam without bias correction, β₂ = 0.99, Double).
+public struct InvertibleExperiment: Sendable, Codable, Equatable {
+  public var name: String
+  public var dataset: DatasetName
+  public var architecture: InvertibleArchitecture
+  public var linear = false
+  public var rule: InvertibleRule
+  public var learningRate: Double
+  public var orthoLambda: Double
+  public var penalty: OrthogonalityPenalty = .offDiagonal
+  public var beta2 = 0.99
+  public var adamBiasCorrection = false
+  public var initialisation: InvertibleInitialisation = .orthogonal
+  public var distinctOutputInit = false
+  public var shuffle = false
+  public var batchSize = 60
+  public var batches: Int                // training batches in all (1000 per epoch)
+  public var evaluation: InvertibleEvaluation
+  /// Every N batches, the angle of the rule's gradient with the BP gradient on the same batch and weights.
+  public var angleEvery: Int? = nil
+
+  public init(name: String, dataset: DatasetName, architecture: InvertibleArchitecture, rule: InvertibleRule,
+              learningRate: Double, orthoLambda: Double, batches: Int, evaluation: InvertibleEvaluation) {
+    self.name = name; self.dataset = dataset; self.architecture = architecture; self.rule = rule
+    self.learningRate = learningRate; self.orthoLambda = orthoLambda; self.batches = batches; self.evaluation = evaluation
+  }
+
+  public var optimizer: Optimizer {
+    .adam(learningRate: learningRate, beta1: 0.9, beta2: beta2, epsilon: 1e-8, biasCorrection: adamBiasCorrection)
+  }
+  /// FNV-1a of the configuration's JSON (checkpoint and run-cache names).
+  public var key: String { fnvKey((try? canonicalJSON(self)) ?? name) }
+}
+
+func fnvKey(_ s: String) -> String {
+  var h: UInt64 = 0xcbf2_9ce4_8422_2325
+  for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+  return String(h, radix: 16)
+}
+
+/// One evaluation of a GAIT-prop run: after `batch` training batches (0: the initial network).
+public struct CurvePoint: Sendable, Codable, Equatable {
+  public var batch: Int
+  public var trainAccuracy: Double, trainLoss: Double     // on the evaluation's training rows
+  public var testAccuracy: Double, testLoss: Double
+  /// The mean read-out loss of the training batches since the previous point (before their updates; nil at 0).
+  public var batchLoss: Double?
+}
+
+/// The per-layer angle (degrees, input → output) between the rule's gradient and BP's, before batch `batch + 1`'s update.
+public struct AnglePoint: Sendable, Codable, Equatable {
+  public var batch: Int
+  public var degrees: [Double]
+}
+
+public struct InvertibleJob: PoolJob {
+  public var experiment: InvertibleExperiment
+  public var seed: UInt64
+  public init(_ experiment: InvertibleExperiment, seed: UInt64) { self.experiment = experiment; self.seed = seed }
+  public var name: String { experiment.name }
+  public var key: String { experiment.key }
+  public func run(data: DataLocations, options: RunOptions) throws -> RunRecord {
+    try InvertibleRunner.run(experiment, seed: seed, data: data, options: options)
+  }
+}
+
+public enum InvertibleRunner {
+  public static func run(_ e: InvertibleExperiment, seed: UInt64, data: DataLocations, options: RunOptions = RunOptions()) throws -> RunRecord {
+    let problem: Problem<Double> = try ProblemLoader.load(DataSpec(dataset: e.dataset, scaling: .unit, validationCount: 0), data)
+    return try run(e, seed: seed, problem: problem, options: options)
+  }
+
+  /// 2·atan2(‖Â − B̂‖, ‖Â + B̂‖) in degrees, Â and B̂ unit-normalised (well conditioned near 0°; gait.md §5.3).
+  public static func angle(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>) -> Double {
+    let na = Double.dot(a.count, a.baseAddress!, a.baseAddress!).squareRoot()
+    let nb = Double.dot(b.count, b.baseAddress!, b.baseAddress!).squareRoot()
+    guard na > 0, nb > 0 else { return .nan }
+    var minus = 0.0, plus = 0.0
+    for i in 0..<a.count {
+      let x = a[i] / na, y = b[i] / nb
+      minus += (x - y) * (x - y); plus += (x + y) * (x + y)
+    }
+    return 2 * atan2(minus.squareRoot(), plus.squareRoot()) * 180 / .pi
+  }
+
+  /// Accuracy (argmax over units 0–9) and read-out loss (1/N) Σ ½ Σ_{j<10} (h_L − y)² of `rows` examples,
+  /// in chunks of 1000 rows.
+  public static func evaluate(_ net: InvertibleNetwork, _ set: Examples<Double>, rows: Int?, buffer: inout [Double]) -> (accuracy: Double, loss: Double) {
+    let n = min(rows ?? set.count, set.count), chunk = 1000, L = net.layerCount, nL = net.widths[L - 1]
+    if buffer.count < chunk * net.activityWidth { buffer = [Double](repeating: 0, count: chunk * net.activityWidth) }
+    var correct = 0, loss = 0.0
+    set.features.storage.withUnsafeBufferPointer { x in
+      buffer.withUnsafeMutableBufferPointer { h in
+        for start in stride(from: 0, to: n, by: chunk) {
+          let m = min(chunk, n - start)
+          net.forward(x.baseAddress! + start * net.inputWidth, rows: m, into: h.baseAddress!)
+          let out = h.baseAddress! + net.activityOffset(L, rows: m)
+          for r in 0..<m {
+            let label = Int(set.labels[start + r])
+            var best = 0
+            for j in 0..<min(10, nL) {
+              if out[r * nL + j] > out[r * nL + best] { best = j }
+              let d = out[r * nL + j] - (j == label ? 1 : 0)
+              loss += 0.5 * d * d
+            }
+            if best == label { correct += 1 }
+          }
+        }
+      }
+    }
+    return (Double(correct) / Double(n), loss / Double(n))
+  }
+
+  struct State: Codable {
+    var done = 0                      // batches trained
+    var curve: [CurvePoint] = []
+    var angles: [AnglePoint] = []
+    var optimizerStep = 0
+    var wallSeconds = 0.0, cpuSeconds = 0.0
+    var diverged: Divergence? = nil
+    var lossSum = 0.0, lossCount = 0  // training batches since the last evaluation
+  }
+
+  /// "GAIT1\n", a JSON header line (the state), then parameters, Adam's m and v as raw doubles. Written atomically.
+  static func save(_ s: State, _ net: InvertibleNetwork, _ opt: OptimizerState<Double>, to url: URL) throws {
+    var data = Data("GAIT1\n".utf8)
+    data.append(Data(try canonicalJSON(s).replacingOccurrences(of: "\n", with: " ").utf8)); data.append(10)
+    for a in [net.parameters, opt.first, opt.second] { a.withUnsafeBytes { data.append(contentsOf: $0) } }
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try data.write(to: url, options: .atomic)
+  }
+
+  static func restore(from url: URL, _ net: inout InvertibleNetwork, _ opt: inout OptimizerState<Double>) throws -> State {
+    guard let data = try? Data(contentsOf: url), data.starts(with: Data("GAIT1\n".utf8)),
+          let newline = data[6...].firstIndex(of: 10) else { throw RunError.badCheckpoint("\(url.path) is not a GAIT-prop checkpoint; delete it to start over") }
+    let s: State
+    do { s = try suiteJSONDecoder().decode(State.self, from: data[6..<newline]) }
+    catch { throw RunError.badCheckpoint("\(url.path): \(error); delete it to start over") }
+    let n = net.parameters.count, size = MemoryLayout<Double>.stride
+    guard data.count - (newline + 1) == 3 * n * size else { throw RunError.badCheckpoint("\(url.path) does not match this network; delete it to start over") }
+    var offset = newline + 1
+    func take() -> [Double] {
+      defer { offset += n * size }
+      return [Double](unsafeUninitializedCapacity: n) { buf, count in
+        _ = data[offset..<(offset + n * size)].copyBytes(to: UnsafeMutableRawBufferPointer(buf)); count = n
+      }
+    }
+    net.parameters = take(); opt.first = take(); opt.second = take(); opt.step = s.optimizerStep
+    return s
+  }
+
+  public static func run(_ e: InvertibleExperiment, seed: UInt64, problem: Problem<Double>, options: RunOptions) throws -> RunRecord {
+    let train = problem.train, d0 = problem.inputWidth
+    precondition(d0 == 784 || e.architecture != .tower, "the tower expects 784 inputs")
+    var net = InvertibleNetwork.initial(e.architecture, input: d0, linear: e.linear, seed: seed,
+                                        initialisation: e.initialisation, orthoLambda: e.orthoLambda, distinctOutput: e.distinctOutputInit)
+    var opt = OptimizerState<Double>(e.optimizer, count: net.parameters.count)
+    var s = State()
+    let wallStart = Clock.wall, cpuStart = Clock.processCPU
+    let checkpointURL = options.checkpointDirectory?.appendingPathComponent("\(e.name)-\(e.key)-seed\(seed).ckpt")
+    var resumed = false
+    if let url = checkpointURL, FileManager.default.fileExists(atPath: url.path) {
+      s = try restore(from: url, &net, &opt)
+      if e.rule != .backprop { try net.refreshInverses() }   // deterministic from the weights
+      resumed = true
+      Progress.note("\(e.name) seed \(seed): resuming from \(url.lastPathComponent) after batch \(s.done) of \(e.batches)")
+    }
+    let carriedWall = s.wallSeconds, carriedCPU = s.cpuSeconds
+    func stamp() { s.wallSeconds = carriedWall + Clock.wall - wallStart; s.cpuSeconds = carriedCPU + Clock.processCPU - cpuStart }
+
+    let perEpoch = train.count / e.batchSize
+    var ws = InvertibleWorkspace(net, rows: e.batchSize)
+    var bp = e.angleEvery != nil ? InvertibleWorkspace(net, rows: e.batchSize) : nil
+    var bx = [Double](repeating: 0, count: e.batchSize * d0), by = [Int32](repeating: 0, count: e.batchSize)
+    var evalBuffer: [Double] = []
+    func measure(_ batch: Int) {
+      let tr = evaluate(net, train, rows: e.evaluation.trainRows, buffer: &evalBuffer)
+      let te = evaluate(net, problem.test, rows: e.evaluation.testRows, buffer: &evalBuffer)
+      s.curve.append(CurvePoint(batch: batch, trainAccuracy: tr.accuracy, trainLoss: tr.loss, testAccuracy: te.accuracy, testLoss: te.loss,
+                                batchLoss: s.lossCount > 0 ? s.lossSum / Double(s.lossCount) : nil))
+      s.lossSum = 0; s.lossCount = 0
+    }
+    if s.curve.isEmpty { measure(0) }
+    // The data order: dataset order (the code), or a per-epoch permutation from the seed's data-order stream.
+    var orderRNG = Random(seed: seed, stream: "data-order"), orderEpoch = -1, permutation: [Int] = []
+    func order(epoch: Int) {
+      while orderEpoch < epoch { permutation = orderRNG.permutation(train.count); orderEpoch += 1 }
+    }
+    var progress = Progress(label: "\(e.name) seed \(seed)", enabled: options.progress)
+    var lastCheckpoint = Clock.wall, steps = 0
+    training: while s.done < e.batches {
+      let epoch = s.done / perEpoch, k = s.done % perEpoch
+      if e.shuffle { order(epoch: epoch) }
+      train.features.storage.withUnsafeBufferPointer { src in
+        for r in 0..<e.batchSize {
+          let i = e.shuffle ? permutation[k * e.batchSize + r] : k * e.batchSize + r
+          for j in 0..<d0 { bx[r * d0 + j] = src[i * d0 + j] }
+          by[r] = train.labels[i]
+        }
+      }
+      bx.withUnsafeBufferPointer { px in
+        by.withUnsafeBufferPointer { py in
+          ws.ruleGradient(net, e.rule, x: px.baseAddress!, labels: py.baseAddress!, rows: e.batchSize)
+          if let every = e.angleEvery, s.done % every == 0 {
+            bp!.ruleGradient(net, .backprop, x: px.baseAddress!, labels: py.baseAddress!, rows: e.batchSize)
+            let degrees = (1...net.layerCount).map { l -> Double in
+              let o = net.weightOffset[l - 1], n = net.widths[l - 1] * net.widths[l - 1]
+              return ws.gradient.withUnsafeBufferPointer { a in
+                bp!.gradient.withUnsafeBufferPointer { b in
+                  angle(UnsafeBufferPointer(rebasing: a[o..<(o + n)]), UnsafeBufferPointer(rebasing: b[o..<(o + n)]))
+                }
+              }
+            }
+            s.angles.append(AnglePoint(batch: s.done, degrees: degrees))
+          }
+        }
+      }
+      guard ws.loss.isFinite, ws.gradient.allSatisfy(\.isFinite) else {
+        s.diverged = Divergence(epoch: epoch + 1, step: k + 1, loss: ws.loss)
+        Progress.note("\(e.name) seed \(seed): diverged (loss \(ws.loss)) at batch \(s.done + 1)")
+        break training
+      }
+      s.lossSum += ws.loss; s.lossCount += 1
+      ws.addOrthogonality(net, lambda: e.orthoLambda, penalty: e.penalty)
+      opt.apply(to: &net.parameters, gradient: ws.gradient)
+      if e.rule != .backprop {
+        do { try net.refreshInverses() } catch {
+          s.diverged = Divergence(epoch: epoch + 1, step: k + 1, loss: .nan)
+          Progress.note("\(e.name) seed \(seed): a weight matrix became singular at batch \(s.done + 1) (\(error))")
+          break training
+        }
+      }
+      s.done += 1; steps += 1
+      let inEpoch = s.done % perEpoch
+      if (s.done % e.evaluation.every == 0 && !(e.evaluation.skipEpochEnd && inEpoch == 0))
+          || (s.done == e.batches && e.evaluation.final && s.curve.last?.batch != s.done) {
+        measure(s.done)
+      }
+      progress.update(done: Double(s.done), total: Double(e.batches),
+                      detail: s.curve.last.map { String(format: "batch %d: test acc %.2f%%", $0.batch, 100 * $0.testAccuracy) } ?? "")
+      if let url = checkpointURL, Clock.wall - lastCheckpoint > options.checkpointEverySeconds {
+        s.optimizerStep = opt.step; stamp(); try save(s, net, opt, to: url); lastCheckpoint = Clock.wall
+      }
+      if let stop = options.stopAfterSteps, steps >= stop {
+        if let url = checkpointURL { s.optimizerStep = opt.step; stamp(); try save(s, net, opt, to: url) }
+        throw Interrupted()
+      }
+    }
+    if let url = checkpointURL { try? FileManager.default.removeItem(at: url) }
+    stamp()
+    var record = RunRecord(experiment: e.name, key: e.key, seed: seed, precision: .double, rule: e.rule.name, epochs: [],
+                           dataChecksum: problem.checksum, wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds,
+                           resumed: resumed, diverged: s.diverged, commit: options.provenance?.commit, dirty: options.provenance?.dirty)
+    record.curve = s.curve
+    record.angles = e.angleEvery == nil ? nil : s.angles
+    record.batchesPerEpoch = perEpoch
+    return record
+  }
+}
