@@ -1,0 +1,211 @@
+import Numerics
+
+/// The controller and the layer dynamics of DFC (dfc.md §2.3–2.4), simulated with the code's Euler steps.
+/// τ_u = 1 is the time unit; `tau` is τ_v/τ_u.
+public struct ControllerSettings: Sendable, Codable, Equatable {
+  public var alpha: Double              // leak α
+  public var kp: Double                 // proportional gain k_p (0: pure integral control)
+  public var dt: Double                 // Euler step
+  public var steps: Int                 // T, stored steps (t = 0 … T−1)
+  public var tau: Double                // τ_v/τ_u; the code forces τ ≥ dt
+  public var tauApical: Double? = nil   // τ_A; nil = dt, the instantaneous apical compartment
+  public var instTransmission = true    // layers updated 1…L with the new rates below (else L…1)
+  public var proactive = false          // the apical drive uses U[t+1] (else U[t])
+  public var sigma = 0.0                // noise on hidden apical compartments (σ)
+  public var sigmaOutput = 0.0          // noise on the output layer's (σ_out)
+  /// Q1: the code leaks the total u (du_int/dt = e − αu, so e_ss = αu_ss); `paper` leaks u_int only.
+  public var leakIntegralOnly = false
+
+  public init(alpha: Double, kp: Double, dt: Double, steps: Int, tau: Double, tauApical: Double? = nil,
+              instTransmission: Bool = true, proactive: Bool = false) {
+    self.alpha = alpha; self.kp = kp; self.dt = dt; self.steps = steps; self.tau = tau; self.tauApical = tauApical
+    self.instTransmission = instTransmission; self.proactive = proactive
+  }
+  public var resolvedTau: Double { max(tau, dt) }
+  public var resolvedTauApical: Double { tauApical ?? dt }
+  public var noisy: Bool { sigma != 0 || sigmaOutput != 0 }
+}
+
+/// What a simulation accumulates on the fly, instead of storing the trajectory.
+public enum SimulationMode: Sendable {
+  case plain
+  /// DFC's continuous update: Σ_t R_{i−1}[t]ᵀ (φ(V_i[t]) − φ(V_i^ff[t])) and its column sums (§2.6).
+  case continuousUpdate
+  /// The feedback rule's Σ_t U[t+1]ᵀ V_i^fb[t] (§2.8).
+  case feedbackGradient
+}
+
+/// The buffers of a batch of at most `capacity` rows, allocated once (nothing is allocated per step).
+/// States are packed per layer (`DFCNetwork.stateOffset`): V_1 … V_L back to back, V_i rows × n_i.
+public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
+  public let capacity: Int
+  public var rows = 0          // the current batch (set by `forward`)
+  @usableFromInline let sizes: [Int]
+  let storage: UnsafeMutablePointer<T>
+  let storageCount: Int
+  // Feedforward (V^-, R^-) and controlled states.
+  public let feedforwardV, feedforwardR, v, vff, vfb, r: UnsafeMutablePointer<T>
+  // Controller.
+  public let target, u, uPrevious, uIntegral, error, lossGradient: UnsafeMutablePointer<T>
+  @usableFromInline let scratch, scratch2: UnsafeMutablePointer<T>
+  /// Per sample: ‖r_L* − r_L‖ at t = 0 and at the last step.
+  public let initialError, finalError: UnsafeMutablePointer<T>
+  /// The continuous update's sums (laid out like the parameters) or the feedback sums (like the feedback).
+  public let parameterSums, feedbackSums: UnsafeMutablePointer<T>
+  public let parameterCount, feedbackCount: Int
+  /// Per sample b: J^b = ∂r_L/∂v (n_L × N) stacked in rows (b·n_L …), J^b Kᵀ (n_L × n_L) likewise, and a ΔV.
+  public let jacobian, jacobianFeedback, deltaV: UnsafeMutablePointer<T>
+
+  public init(_ net: DFCNetwork<T>, capacity: Int) {
+    self.capacity = capacity; sizes = net.sizes
+    let n = capacity * net.stateWidth, o = capacity * net.outputWidth, widest = net.sizes.max()!
+    parameterCount = net.parameters.count; feedbackCount = net.feedback.count
+    storageCount = 7 * n + 6 * o + 2 * capacity * widest + 2 * capacity + parameterCount + feedbackCount
+      + o * net.stateWidth + o * net.outputWidth
+    storage = .allocate(capacity: storageCount)
+    storage.initialize(repeating: 0, count: storageCount)
+    var p = storage
+    func take(_ k: Int) -> UnsafeMutablePointer<T> { defer { p += k }; return p }
+    feedforwardV = take(n); feedforwardR = take(n); v = take(n); vff = take(n); vfb = take(n); r = take(n)
+    target = take(o); u = take(o); uPrevious = take(o); uIntegral = take(o); error = take(o); lossGradient = take(o)
+    scratch = take(capacity * widest); scratch2 = take(capacity * widest)
+    initialError = take(capacity); finalError = take(capacity)
+    parameterSums = take(parameterCount); feedbackSums = take(feedbackCount)
+    jacobian = take(o * net.stateWidth); jacobianFeedback = take(o * net.outputWidth); deltaV = take(n)
+  }
+  deinit { storage.deallocate() }
+
+  @inlinable @inline(__always) func block(_ base: UnsafeMutablePointer<T>, _ i: Int) -> UnsafeMutablePointer<T> { base + rows * sizes[1..<i].reduce(0, +) }
+  /// Layer i's block of a packed state (V, R, …) for the current rows.
+  @inlinable public func layer(_ base: UnsafeMutablePointer<T>, _ i: Int) -> UnsafeMutablePointer<T> { block(base, i) }
+  public var outputRates: UnsafeMutablePointer<T> { block(r, sizes.count - 1) }
+  public var feedforwardOutput: UnsafeMutablePointer<T> { block(feedforwardR, sizes.count - 1) }
+
+  /// The feedforward pass of `rows` rows of x into V^-, R^-.
+  @inlinable public func forward(_ net: DFCNetwork<T>, _ x: UnsafePointer<T>, rows: Int) {
+    precondition(rows <= capacity, "a batch of \(rows) rows in a workspace for \(capacity)")
+    self.rows = rows
+    net.parameters.withUnsafeBufferPointer { p in
+      for i in 1...net.layerCount {
+        let below = i == 1 ? x : UnsafePointer(block(feedforwardR, i - 1))
+        basal(net, p.baseAddress!, i, below, into: block(feedforwardV, i))
+        net.activations[i - 1].apply(block(feedforwardV, i), block(feedforwardR, i), rows * sizes[i])
+      }
+    }
+  }
+
+  /// V_i^ff = R_{i−1} W_i + 1 b_i.
+  @inlinable func basal(_ net: DFCNetwork<T>, _ p: UnsafePointer<T>, _ i: Int, _ below: UnsafePointer<T>, into out: UnsafeMutablePointer<T>) {
+    let n = sizes[i], m = sizes[i - 1]
+    T.gemm(.none, .none, m: rows, n: n, k: m, alpha: 1, a: below, lda: m, b: p + net.weightOffset[i - 1], ldb: n, beta: 0, c: out, ldc: n)
+    let b = p + net.biasOffset[i - 1]
+    for row in 0..<rows { for j in 0..<n { out[row * n + j] += b[j] } }
+  }
+
+  /// The output target R_L* = R_L^- − λ Gr (§2.2) for targets Y; returns the loss of the feedforward output.
+  @discardableResult
+  @inlinable public func setOutputTarget(_ net: DFCNetwork<T>, y: UnsafePointer<T>, loss: DFCLoss, lambda: Double) -> Double {
+    let d = net.outputWidth, out = feedforwardOutput
+    let value = loss.evaluate(out, y, rows: rows, width: d, gradient: lossGradient)
+    for k in 0..<(rows * d) { target[k] = out[k] - T(lambda) * lossGradient[k] }
+    return value
+  }
+  /// R_L* = R_L^- (the feedback phase's target).
+  public func setFeedforwardTarget(_ net: DFCNetwork<T>) { target.update(from: feedforwardOutput, count: rows * net.outputWidth) }
+
+  /// Simulates the controlled network from its feedforward state (§2.4), accumulating `mode`'s sums.
+  /// `noise(t, i, out, count)` fills Ξ for step t → t+1 of layer i when the settings are noisy.
+  /// `observe(t)` is called after step t is formed (t = 0 first, before any step).
+  @inlinable public func simulate(_ net: DFCNetwork<T>, _ x: UnsafePointer<T>, _ s: ControllerSettings, mode: SimulationMode = .plain,
+                       noise: (Int, Int, UnsafeMutablePointer<T>, Int) -> Void = { _, _, _, _ in },
+                       observe: (Int) -> Void = { _ in }) {
+    let L = net.layerCount, d = net.outputWidth, n = rows * net.stateWidth, o = rows * d
+    v.update(from: feedforwardV, count: n); vff.update(from: feedforwardV, count: n); r.update(from: feedforwardR, count: n)
+    vfb.update(repeating: 0, count: n)
+    u.update(repeating: 0, count: o); uIntegral.update(repeating: 0, count: o); uPrevious.update(repeating: 0, count: o)
+    if case .continuousUpdate = mode { parameterSums.update(repeating: 0, count: parameterCount) }
+    if case .feedbackGradient = mode { feedbackSums.update(repeating: 0, count: feedbackCount) }
+    outputError(into: initialError)
+    observe(0)
+    let alpha = T(s.alpha), kp = T(s.kp), dt = T(s.dt), tau = T(s.resolvedTau), tauA = T(s.resolvedTauApical)
+    let instantApical = s.tauApical == nil || s.resolvedTauApical == s.dt
+    let order = s.instTransmission ? Array(1...L) : Array((1...L).reversed())
+    let rL = block(r, L)
+    net.parameters.withUnsafeBufferPointer { pp in
+    net.feedback.withUnsafeBufferPointer { kp_ in
+      let p = pp.baseAddress!, k = kp_.baseAddress!
+      for t in 0..<max(0, s.steps - 1) {
+        // 1. Controller: E_t = R_L* − R_L[t]; U[t+1] from U[t].
+        for j in 0..<o { error[j] = target[j] - rL[j] }
+        uPrevious.update(from: u, count: o)
+        if s.kp > 0 {
+          if s.leakIntegralOnly { for j in 0..<o { uIntegral[j] += dt * (error[j] - alpha * uIntegral[j]) } }
+          else { for j in 0..<o { uIntegral[j] += dt * (error[j] - alpha * u[j]) } }
+          for j in 0..<o { u[j] = uIntegral[j] + kp * error[j] }
+        } else {
+          for j in 0..<o { u[j] += dt * (error[j] - alpha * u[j]) }
+        }
+        // The feedback rule pairs V^fb[t] with U[t+1] (§2.8).
+        if case .feedbackGradient = mode {
+          for i in 1...L {
+            T.gemm(.transposed, .none, m: d, n: sizes[i], k: rows, alpha: 1, a: u, lda: d, b: block(vfb, i), ldb: sizes[i],
+                   beta: 1, c: feedbackSums + net.feedbackOffset[i - 1], ldc: sizes[i])
+          }
+        }
+        let drive = s.proactive ? UnsafePointer(u) : UnsafePointer(uPrevious)
+        // 2. Layers.
+        for i in order {
+          let ni = sizes[i], count = rows * ni
+          let below = i == 1 ? x : UnsafePointer(block(r, i - 1))
+          let vi = block(v, i), vffi = block(vff, i), vfbi = block(vfb, i)
+          basal(net, p, i, below, into: vffi)
+          if instantApical {
+            T.gemm(.none, .none, m: rows, n: ni, k: d, alpha: 1, a: drive, lda: d, b: k + net.feedbackOffset[i - 1], ldb: ni, beta: 0, c: vfbi, ldc: ni)
+          } else {
+            T.gemm(.none, .none, m: rows, n: ni, k: d, alpha: 1, a: drive, lda: d, b: k + net.feedbackOffset[i - 1], ldb: ni, beta: 0, c: scratch, ldc: ni)
+            let a = dt / tauA
+            for j in 0..<count { vfbi[j] += a * (-vfbi[j] + scratch[j]) }
+          }
+          if s.noisy {
+            let sigma = T(i == L ? s.sigmaOutput : s.sigma)
+            if sigma != 0 {
+              noise(t, i, scratch, count)
+              let c = sigma * dt.squareRoot() / tauA
+              for j in 0..<count { vfbi[j] += c * scratch[j] }
+            }
+          }
+          let step = dt / tau
+          for j in 0..<count { vi[j] += step * (vfbi[j] + vffi[j] - vi[j]) }
+          net.activations[i - 1].apply(vi, block(r, i), count)
+        }
+        // DFC: Σ_t R_{i−1}[t]ᵀ (φ(V_i[t]) − φ(V_i^ff[t])) with the stored basal potential.
+        if case .continuousUpdate = mode {
+          for i in 1...L { accumulateDifference(net, i, below: i == 1 ? x : UnsafePointer(block(r, i - 1)), rates: block(r, i), basal: block(vff, i)) }
+        }
+        observe(t + 1)
+      }
+    } }
+    outputError(into: finalError)
+  }
+
+  /// sums(W_i) += R_{i−1}ᵀ (R_i − φ(V_i^ff)), sums(b_i) += 1ᵀ (R_i − φ(V_i^ff)).
+  @inlinable func accumulateDifference(_ net: DFCNetwork<T>, _ i: Int, below: UnsafePointer<T>, rates: UnsafePointer<T>, basal: UnsafePointer<T>) {
+    let ni = sizes[i], count = rows * ni
+    net.activations[i - 1].apply(basal, scratch2, count)
+    for j in 0..<count { scratch2[j] = rates[j] - scratch2[j] }
+    T.gemm(.transposed, .none, m: sizes[i - 1], n: ni, k: rows, alpha: 1, a: below, lda: sizes[i - 1], b: scratch2, ldb: ni,
+           beta: 1, c: parameterSums + net.weightOffset[i - 1], ldc: ni)
+    let bias = parameterSums + net.biasOffset[i - 1]
+    for row in 0..<rows { for j in 0..<ni { bias[j] += scratch2[row * ni + j] } }
+  }
+
+  /// Per sample ‖r_L* − r_L‖.
+  @inlinable func outputError(into out: UnsafeMutablePointer<T>) {
+    let d = sizes.last!, rL = block(r, sizes.count - 1)
+    for b in 0..<rows {
+      var s: T = 0
+      for j in 0..<d { let e = target[b * d + j] - rL[b * d + j]; s += e * e }
+      out[b] = s.squareRoot()
+    }
+  }
+}
