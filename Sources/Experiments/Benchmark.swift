@@ -181,3 +181,80 @@ public enum GAITBenchmark {
     return (Clock.processCPU - c0) / Double(4 * batches)
   }
 }
+
+/// `reproduce bench --dfc`: the cost of DFC's forward phase on the Fig. 3 network (15-10-10-5, batch 128) and
+/// on Table 1's (784-256-256-256-10, batch 128), per simulation step and per minibatch, in Double and Float,
+/// against a BP minibatch on the same network; with the GEMM bound of a step (its products alone).
+public enum DFCBenchmark {
+  public struct Result: Sendable, Codable {
+    public var network: String, precision: String
+    public var microsecondsPerStep: [String: Double]      // DFC (continuous), DFC-SS, feedback phase: per simulation step
+    public var millisecondsPerBatch: [String: Double]     // BP, DFA, DFC-SSA per minibatch; DFC, DFC-SS at T steps
+    public var gemmBoundMicrosecondsPerStep: Double       // the products of one DFC-SS step alone
+    public var steps: Int
+  }
+
+  public static func run() -> [Result] {
+    [run([15, 10, 10, 5], steps: 1000, Double.self), run([15, 10, 10, 5], steps: 1000, Float.self),
+     run([784, 256, 256, 256, 10], steps: 100, Double.self), run([784, 256, 256, 256, 10], steps: 100, Float.self)]
+  }
+
+  static func run<T: BLASScalar>(_ sizes: [Int], steps: Int, _: T.Type) -> Result {
+    var rng = Random(seed: 1, stream: "bench")
+    let net = DFCNetwork<T>.initial(sizes: sizes, hidden: .tanh, feedbackInit: .weightProduct, rng: &rng)
+    let B = 128, d = sizes.last!
+    let x: Matrix<T> = rng.uniformMatrix(rows: B, cols: sizes[0], -1, 1), y: Matrix<T> = rng.uniformMatrix(rows: B, cols: d, -1, 1)
+    let ws = DFCWorkspace(net, capacity: B)
+    var g = [T](repeating: 0, count: net.parameters.count), gk = [T](repeating: 0, count: net.feedback.count)
+    let s = ControllerSettings(alpha: 0.0015, kp: 1.5, dt: 0.005, steps: steps, tau: 0.2)
+    var fb = ControllerSettings(alpha: 0.25, kp: 0.1, dt: 0.002, steps: steps, tau: 0.01, tauApical: 0.3)
+    fb.sigma = 0.01; fb.sigmaOutput = 0.01
+    var noise = GaussianNoise(seed: 1)
+    func timed(_ repeats: Int, _ body: () -> Void) -> Double {
+      body()
+      let c0 = Clock.processCPU
+      for _ in 0..<repeats { body() }
+      return (Clock.processCPU - c0) / Double(repeats)
+    }
+    x.storage.withUnsafeBufferPointer { px0 in
+      y.storage.withUnsafeBufferPointer { py in
+        let px = px0.baseAddress!
+        func prepare() { ws.forward(net, px, rows: B); ws.setOutputTarget(net, y: py.baseAddress!, loss: .meanSquaredError, lambda: 0.05) }
+        let small = sizes[0] < 100
+        let reps = small ? 5 : 2
+        var perBatch: [String: Double] = [:], perStep: [String: Double] = [:]
+        perBatch["BP"] = 1000 * timed(small ? 200 : 20) { prepare(); g.withUnsafeMutableBufferPointer { ws.backpropGradient(net, px, into: $0.baseAddress!) } }
+        perBatch["DFA"] = 1000 * timed(small ? 200 : 20) { prepare(); g.withUnsafeMutableBufferPointer { ws.directFeedbackAlignmentUpdate(net, px, lambda: 0.05, into: $0.baseAddress!) } }
+        perBatch["DFC-SSA"] = 1000 * timed(small ? 200 : 20) { prepare(); g.withUnsafeMutableBufferPointer { try? ws.analyticUpdate(net, px, alpha: 0.0015, into: $0.baseAddress!) } }
+        let ss = timed(reps) { prepare(); g.withUnsafeMutableBufferPointer { _ = ws.steadyStateUpdate(net, px, s, includeNonConverged: true, into: $0.baseAddress!) } }
+        let cont = timed(reps) { prepare(); g.withUnsafeMutableBufferPointer { _ = ws.continuousUpdate(net, px, s, includeNonConverged: true, into: $0.baseAddress!) } }
+        let feedback = timed(reps) {
+          gk.withUnsafeMutableBufferPointer { _ = ws.feedbackGradient(net, px, rows: B, FeedbackLearningSettings(controller: fb), into: $0.baseAddress!) { _, _, out, n in noise.fill(out, n) } }
+        }
+        perBatch["DFC-SS"] = 1000 * ss; perBatch["DFC"] = 1000 * cont
+        perStep["DFC-SS"] = 1e6 * ss / Double(steps); perStep["DFC"] = 1e6 * cont / Double(steps); perStep["feedback"] = 1e6 * feedback / Double(steps)
+        result = Result(network: sizes.map(String.init).joined(separator: "-"), precision: "\(T.self)", microsecondsPerStep: perStep,
+                        millisecondsPerBatch: perBatch, gemmBoundMicrosecondsPerStep: 1e6 * stepBound(net, B), steps: steps)
+      }
+    }
+    return result!
+  }
+  nonisolated(unsafe) static var result: Result? = nil
+
+  /// CPU seconds of one step's products alone: per layer the basal product R_{i−1}W_i and the drive U K_i.
+  static func stepBound<T: BLASScalar>(_ net: DFCNetwork<T>, _ B: Int) -> Double {
+    let n = net.sizes, widest = n.max()!
+    let a = [T](repeating: 0.01, count: B * widest), w = [T](repeating: 0.01, count: widest * widest)
+    var c = [T](repeating: 0, count: B * widest)
+    func replay() {
+      for i in 1..<n.count {
+        T.gemm(.none, .none, m: B, n: n[i], k: n[i - 1], alpha: 1, a: a, lda: n[i - 1], b: w, ldb: n[i], beta: 0, c: &c, ldc: n[i])
+        T.gemm(.none, .none, m: B, n: n[i], k: n.last!, alpha: 1, a: a, lda: n.last!, b: w, ldb: n[i], beta: 0, c: &c, ldc: n[i])
+      }
+    }
+    replay()
+    let reps = 2000, c0 = Clock.processCPU
+    for _ in 0..<reps { replay() }
+    return (Clock.processCPU - c0) / Double(reps)
+  }
+}

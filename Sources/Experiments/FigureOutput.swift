@@ -5,12 +5,15 @@ import Plotting
 /// JSON provenance with the figure's computed checks. Returns the files written.
 public func writeFigure(paper: String, name: String, title: String, context: ArtefactContext, header: [String],
                         rows: [[Double]], script: String, checks: [Check], runs: [RunRecord], seeds: [UInt64],
-                        wallSeconds: Double, size: (width: Int, height: Int) = (1200, 450)) throws -> [URL] {
+                        wallSeconds: Double, size: (width: Int, height: Int) = (1200, 450), dataName: String? = nil,
+                        extraFiles: [String: String] = [:]) throws -> [URL] {
   let dir = context.outputRoot.appendingPathComponent("Figures").appendingPathComponent(paper)
-  let files = FigureFiles(directory: dir, name: name)
+  var files = FigureFiles(directory: dir, name: name)
+  files.dataName = dataName
   try writeCSV(files.csv, header: header, rows: rows)
+  for (file, text) in extraFiles.sorted(by: { $0.key < $1.key }) { try writeAtomically(text, to: dir.appendingPathComponent(file)) }
   try writeAtomically(Gnuplot.preamble(png: "\(name).png", width: size.width, height: size.height) + script, to: files.script)
-  var written = [files.csv, files.script]
+  var written = extraFiles.keys.sorted().map { dir.appendingPathComponent($0) } + [files.csv, files.script]
   if let problem = Gnuplot.render(files) {
     Progress.note(problem)
   } else {

@@ -29,7 +29,7 @@ public enum JobPool {
   struct Request<J: PoolJob>: Codable { var kind: String; var job: J; var checkpointDirectory: String?; var provenance: Provenance?; var output: String }
   struct Kind: Codable { var kind: String }
   /// The job types a worker can decode.
-  static func kind<J: PoolJob>(_: J.Type) -> String { J.self == InvertibleJob.self ? "invertible" : "network" }
+  static func kind<J: PoolJob>(_: J.Type) -> String { J.self == InvertibleJob.self ? "invertible" : J.self == DFCJob.self ? "dfc" : "network" }
 
   public static func cacheURL<J: PoolJob>(_ job: J, in dir: URL) -> URL {
     dir.appendingPathComponent("\(job.name)-seed\(job.seed)-\(job.key).json")
@@ -101,6 +101,7 @@ public enum JobPool {
     }
     switch try suiteJSONDecoder().decode(Kind.self, from: bytes).kind {
     case "invertible": try work(InvertibleJob.self)
+    case "dfc": try work(DFCJob.self)
     default: try work(Job.self)
     }
   }

@@ -54,6 +54,9 @@ public struct RunRecord: Sendable, Codable, Equatable {
   public var curve: [CurvePoint]? = nil
   public var angles: [AnglePoint]? = nil
   public var batchesPerEpoch: Int? = nil
+  /// DFC runs (DFCRunner): the logged minibatches of the forward phase, and Condition 2 from the feedback phase.
+  public var dfcLog: [DFCLogPoint]? = nil
+  public var dfcFeedbackLog: [DFCLogPoint]? = nil
 
   public var final: EpochRecord? { epochs.last }
   /// The epoch with the best validation accuracy (classification) or lowest validation loss (regression);

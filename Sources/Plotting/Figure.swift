@@ -6,7 +6,8 @@ import Foundation
 public struct FigureFiles: Sendable {
   public let directory: URL
   public let name: String
-  public var csv: URL { directory.appendingPathComponent("\(name).csv") }
+  public var dataName: String? = nil          // the CSV the script reads, when not <name>.csv
+  public var csv: URL { directory.appendingPathComponent("\(dataName ?? name).csv") }
   public var script: URL { directory.appendingPathComponent("\(name).gp") }
   public var png: URL { directory.appendingPathComponent("\(name).png") }
   public var json: URL { directory.appendingPathComponent("\(name).json") }

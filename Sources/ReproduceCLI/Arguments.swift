@@ -110,7 +110,7 @@ public enum CommandLineSpec {
     case "train": return .train(try Options(rest, valued: trainFlags, switches: ["json", "no-progress", "no-checkpoint", "decay-fixed-feedback",
                                                                        "adam-bias-correction", "distinct-output-init", "shuffle", "linear"]))
     case "smoke": return .smoke(try Options(rest, valued: ["out", "threads"], switches: []))
-    case "bench": return .bench(try Options(rest, valued: benchFlags, switches: ["json", "gait"]))
+    case "bench": return .bench(try Options(rest, valued: benchFlags, switches: ["json", "gait", "dfc"]))
     case "data":
       let o = try Options(rest, valued: ["kmnist-dir", "cifar10-dir"], switches: [])
       guard let verb = o.words.first, ["fetch", "verify"].contains(verb) else {
@@ -126,7 +126,7 @@ public enum CommandLineSpec {
         let hint = Options.closest(first.lowercased(), in: Set(names)).map { " Did you mean \($0)?" } ?? ""
         throw UsageError("unknown paper or command '\(first)'.\(hint) Valid: \(names.joined(separator: ", "))")
       }
-      let o = try Options(rest, valued: paperFlags, switches: ["all", "json"])
+      let o = try Options(rest, valued: paperFlags, switches: ["all", "json", "linear"])
       if let w = o.words.first { throw UsageError("unexpected argument '\(w)'; use --table N, --figure ID or --all") }
       let selection: ArtefactSelection
       switch (o.values["table"], o.values["figure"], o.switches.contains("all")) {

@@ -66,7 +66,8 @@ public enum Commands {
       Progress.note("\(paper.id) \(a.kind.rawValue) \(a.id) at scale \(scale.rawValue): estimated \(a.cost[scale] ?? "unknown")")
       let context = ArtefactContext(scale: scale, seedCount: try o.int("seeds"), outputRoot: outputRoot(o),
                                     packageRoot: packageRoot, data: locations(o), json: o.switches.contains("json"),
-                                    options: o.values.filter { CommandLineSpec.paperOptions.contains($0.key) })
+                                    options: o.values.filter { CommandLineSpec.paperOptions.contains($0.key) }
+                                      .merging(o.switches.contains("linear") ? ["linear": "1"] : [:]) { $1 })
       for url in try run(context) { Progress.note("wrote \(url.path)") }
     }
     if !missing.isEmpty {
@@ -252,6 +253,19 @@ public enum Commands {
     let threads = try o.int("threads") ?? 1
     BLASThreads.set(threads)
     let epochs = max(1, try o.int("epochs") ?? 2)
+    if o.switches.contains("dfc") {
+      Progress.note("bench --dfc: DFC's forward phase and feedback phase, batch 128, \(threads) BLAS thread(s), CPU time")
+      let results = DFCBenchmark.run()
+      if o.switches.contains("json") { print(try canonicalJSON(results)); return 0 }
+      print("network               precision  µs/step DFC  µs/step SS  µs/step fb  step GEMM bound µs  ms/batch: BP     DFA    SSA    SS(T)     DFC(T)")
+      for r in results {
+        print(String(format: "%-21@ %-9@  %11.1f  %10.1f  %10.1f  %18.1f  %12.3f %6.3f %6.3f %9.1f %10.1f", r.network, r.precision,
+                     r.microsecondsPerStep["DFC"]!, r.microsecondsPerStep["DFC-SS"]!, r.microsecondsPerStep["feedback"]!, r.gemmBoundMicrosecondsPerStep,
+                     r.millisecondsPerBatch["BP"]!, r.millisecondsPerBatch["DFA"]!, r.millisecondsPerBatch["DFC-SSA"]!,
+                     r.millisecondsPerBatch["DFC-SS"]!, r.millisecondsPerBatch["DFC"]!) + "   (T = \(r.steps))")
+      }
+      return 0
+    }
     if o.switches.contains("gait") {
       Progress.note("bench --gait: one batch of 60 rows of BP, GAIT-prop and TP (README λ), Double, \(threads) BLAS thread(s), mean of 5 batches")
       let results = GAITBenchmark.run()

@@ -82,7 +82,7 @@ extension DFCNetwork {
     switch feedbackInit {
     case .xavier:
       for i in 1..<net.layerCount {
-        net.setFeedbackWeight(i, Initializer.xavierNormal(gain: 1).matrix(fanIn: sizes[i], fanOut: net.outputWidth, &rng))
+        net.setFeedbackWeight(i, Initializer.xavierNormal(gain: 1).matrix(fanIn: net.outputWidth, fanOut: sizes[i], &rng))
       }
       net.setFeedbackWeight(net.layerCount, Matrix.identity(net.outputWidth))
     case .weightProduct:

@@ -42,7 +42,7 @@ extension DFCWorkspace {
 }
 
 /// Gaussian noise for the simulations, from its own stream (so that runs sharing a seed share their noise).
-public struct GaussianNoise: Sendable {
+public struct GaussianNoise: Sendable, Codable {
   public var rng: Random
   public init(seed: UInt64, stream: String = "dfc-noise") { rng = Random(seed: seed, stream: stream) }
   public mutating func fill<T: BLASScalar>(_ out: UnsafeMutablePointer<T>, _ count: Int) {

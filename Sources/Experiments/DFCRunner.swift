@@ -1,0 +1,365 @@
+import Datasets
+import Foundation
+import Learning
+import Numerics
+
+/// The forward-weight rules trained on the DFC network (dfc.md §2.6–2.10).
+public enum DFCVariant: String, Sendable, Codable, CaseIterable {
+  case dfc = "dfc"                    // continuous update over the simulated trajectory
+  case steadyState = "dfc-ss"         // the simulated steady state
+  case analytic = "dfc-ssa"           // the analytic steady state, no simulation
+  case directFeedbackAlignment = "dfa"
+  case backprop = "bp"
+  public var label: String {
+    switch self {
+    case .dfc: return "DFC"
+    case .steadyState: return "DFC-SS"
+    case .analytic: return "DFC-SSA"
+    case .directFeedbackAlignment: return "DFA"
+    case .backprop: return "BP"
+    }
+  }
+  public var simulated: Bool { self == .dfc || self == .steadyState }
+  public var usesController: Bool { self == .dfc || self == .steadyState || self == .analytic }
+}
+
+/// The data of a DFC experiment.
+public enum DFCData: Sendable, Codable, Equatable {
+  /// The student–teacher regression of §8.4 (seed 42 by default).
+  case teacher(inputs: Int, outputs: Int, seed: UInt64)
+  case images(DatasetName)
+}
+
+/// A DFC experiment (dfc.md §3): network, rule, controller, feedback learning and protocol, as a value.
+public struct DFCExperiment: Sendable, Codable, Equatable {
+  public var name: String
+  public var data: DFCData
+  public var sizes: [Int]
+  public var hidden: Activation
+  public var variant: DFCVariant
+  public var feedbackInit: FeedbackInitialisation = .xavier
+  public var trainFeedback = true
+  public var loss: DFCLoss
+  public var lambda: Double                          // target step λ
+  /// The forward optimiser with the raw learning rate; `normalizeLearningRate` divides it by λ (§2.12).
+  public var optimizer: Optimizer
+  public var normalizeLearningRate = true
+  public var clipping: Clipping = .dfcPerTensor      // BP: none
+  public var controller: ControllerSettings
+  public var includeNonConverged = false
+  public var epsilon = 0.5
+  public var feedback: FeedbackLearningSettings
+  public var feedbackOptimizer: Optimizer            // lr_fb
+  public var feedbackInitOptimizer: Optimizer        // lr_fb_init (pre-training)
+  public var feedbackWeightDecay = 0.0
+  public var pretrainingEpochs = 0                   // epochs_fb
+  public var extraFeedbackEpochs = 2                 // X − 1
+  public var batchSize = 128
+  public var epochs: Int
+  public var trainLimit: Int? = nil                  // smoke: the first N training samples
+  public var logInterval = 100                       // log at minibatch indices ≡ 0 (mod)
+  public var referenceDamping = 0.1                  // γ of the MN and GN references
+  public var precision: Precision = .double
+  public var initSeed: UInt64? = nil                 // Fig. 3 seeds every run with 42
+
+  public init(name: String, data: DFCData, sizes: [Int], hidden: Activation, variant: DFCVariant, loss: DFCLoss, lambda: Double,
+              optimizer: Optimizer, controller: ControllerSettings, feedback: FeedbackLearningSettings,
+              feedbackOptimizer: Optimizer, feedbackInitOptimizer: Optimizer, epochs: Int) {
+    self.name = name; self.data = data; self.sizes = sizes; self.hidden = hidden; self.variant = variant; self.loss = loss
+    self.lambda = lambda; self.optimizer = optimizer; self.controller = controller; self.feedback = feedback
+    self.feedbackOptimizer = feedbackOptimizer; self.feedbackInitOptimizer = feedbackInitOptimizer; self.epochs = epochs
+  }
+
+  public var key: String { fnvKey((try? canonicalJSON(self)) ?? name) }
+  /// The forward optimiser with lr_eff = lr/λ when normalised.
+  public var effectiveOptimizer: Optimizer {
+    guard normalizeLearningRate else { return optimizer }
+    switch optimizer {
+    case .sgd(let lr, let m): return .sgd(learningRate: lr / lambda, momentum: m)
+    case .adam(let lr, let b1, let b2, let eps, let bc): return .adam(learningRate: lr / lambda, beta1: b1, beta2: b2, epsilon: eps, biasCorrection: bc)
+    }
+  }
+  public var learnsFeedback: Bool { trainFeedback && variant.usesController }
+}
+
+/// One logged minibatch (§5.1): measures at its feedforward state and of its update before the optimiser step.
+public struct DFCLogPoint: Sendable, Codable, Equatable {
+  public var epoch: Int, minibatch: Int
+  public var batchLoss: Double
+  public var conditionOne: Double?
+  public var conditionTwo: Double?
+  public var jacobianTransposeAngle: Double?, dampedInverseAngle: Double?
+  public var lambdaMax: [Double]?           // batch means of Ã_I, A_I, A_I^inst, A_PI
+  public var lambdaMaxPIStd: Double?
+  public var mnAngle: Double?, gnAngle: Double?, ssaAngle: Double?, bpAngle: Double?
+  public var layerAngles: [[Double]]?       // per layer: W angles to MN, GN, SSA (nan if none), BP
+  public var convergedFraction: Double?
+}
+
+public struct DFCJob: PoolJob {
+  public var experiment: DFCExperiment
+  public var seed: UInt64
+  public init(_ experiment: DFCExperiment, seed: UInt64) { self.experiment = experiment; self.seed = seed }
+  public var name: String { experiment.name }
+  public var key: String { experiment.key }
+  public func run(data: DataLocations, options: RunOptions) throws -> RunRecord { try DFCRunner.run(experiment, seed: seed, data: data, options: options) }
+}
+
+public enum DFCRunner {
+  public static func run(_ e: DFCExperiment, seed: UInt64, data: DataLocations, options: RunOptions = RunOptions()) throws -> RunRecord {
+    switch e.precision {
+    case .double: return try run(e, seed: seed, problem: try problem(e, data), options: options, as: Double.self)
+    case .float: return try run(e, seed: seed, problem: try problem(e, data), options: options, as: Float.self)
+    }
+  }
+
+  static func problem<T: BLASScalar>(_ e: DFCExperiment, _ data: DataLocations) throws -> Problem<T> {
+    var p: Problem<T>
+    switch e.data {
+    case .teacher(let i, let o, let s): p = SyntheticRegression.dfcTeacher(inputs: i, outputs: o, seed: s)
+    case .images(let d):
+      // MNIST standardised, Fashion-MNIST ÷ 255 (§3.1); a fixed split (seed 0) of 5 000 validation images.
+      let scaling: PixelScaling = d == .mnist ? .standardize(mean: 0.1307, std: 0.3081) : .unit
+      p = try ProblemLoader.load(DataSpec(dataset: d, scaling: scaling, validationCount: 5000, splitSeed: 0), data)
+    }
+    if let n = e.trainLimit, n < p.train.count { p.train = p.train.subset(Array(0..<n)) }
+    return p
+  }
+
+  /// Targets as a matrix: the regression targets, or one-hot rows of the labels.
+  static func targets<T: BLASScalar>(_ set: Examples<T>, width: Int) -> Matrix<T> {
+    if let t = set.targets { return t }
+    var y = Matrix<T>(rows: set.count, cols: width)
+    for (r, c) in set.labels.enumerated() { y[r, Int(c)] = 1 }
+    return y
+  }
+
+  struct State<T: BLASScalar>: Codable {
+    var net: DFCNetwork<T>
+    var forward: OptimizerState<T>, feedback: OptimizerState<T>, feedbackInit: OptimizerState<T>
+    var order: Random, noise: GaussianNoise
+    var epoch = 0                       // completed epochs (0 after pre-training)
+    var pretrained = false
+    var epochs: [EpochRecord] = []
+    var log: [DFCLogPoint] = []
+    var feedbackLog: [DFCLogPoint] = []  // Condition 2 during pre-training and feedback passes
+    var initial: EpochRecord? = nil
+    var wallSeconds = 0.0, cpuSeconds = 0.0
+    var diverged: Divergence? = nil
+  }
+
+  static func run<T: BLASScalar>(_ e: DFCExperiment, seed: UInt64, problem p: Problem<T>, options: RunOptions, as: T.Type) throws -> RunRecord {
+    var initRNG = Random(seed: e.initSeed ?? seed, stream: "dfc-init")
+    let net0 = DFCNetwork<T>.initial(sizes: e.sizes, hidden: e.hidden,
+                                     feedbackInit: e.variant == .directFeedbackAlignment ? .xavier : e.feedbackInit, rng: &initRNG)
+    var s = State(net: net0, forward: OptimizerState<T>(e.effectiveOptimizer, count: net0.parameters.count),
+                  feedback: OptimizerState<T>(e.feedbackOptimizer, count: net0.feedback.count),
+                  feedbackInit: OptimizerState<T>(e.feedbackInitOptimizer, count: net0.feedback.count),
+                  order: Random(seed: seed, stream: "data-order"), noise: GaussianNoise(seed: seed))
+    let checkpointURL = options.checkpointDirectory?.appendingPathComponent("\(e.name)-\(e.key)-seed\(seed).dfc.json")
+    var resumed = false
+    if let url = checkpointURL, let data = FileManager.default.contents(atPath: url.path) {
+      do { s = try suiteJSONDecoder().decode(State<T>.self, from: data) }
+      catch { throw RunError.badCheckpoint("\(url.path): \(error); delete it to start over") }
+      resumed = true
+      Progress.note("\(e.name) seed \(seed): resuming from \(url.lastPathComponent) after epoch \(s.epoch)")
+    }
+    let wallStart = Clock.wall, cpuStart = Clock.processCPU, carriedWall = s.wallSeconds, carriedCPU = s.cpuSeconds
+    // The evolving parts live in their own variables (the nested functions below capture them), and go back
+    // into the state when it is saved.
+    var net = s.net, forwardOpt = s.forward, feedbackOpt = s.feedback, feedbackInitOpt = s.feedbackInit, order = s.order, noise = s.noise
+    func stamp() {
+      s.wallSeconds = carriedWall + Clock.wall - wallStart; s.cpuSeconds = carriedCPU + Clock.processCPU - cpuStart
+      s.net = net; s.forward = forwardOpt; s.feedback = feedbackOpt; s.feedbackInit = feedbackInitOpt; s.order = order; s.noise = noise
+    }
+
+    let d = e.sizes.last!, n0 = e.sizes[0], B = e.batchSize
+    let train = p.train, yTrain = targets(train, width: d)
+    let ws = DFCWorkspace(net, capacity: B)
+    var bx = [T](repeating: 0, count: B * n0), by = [T](repeating: 0, count: B * d)
+    var g = [T](repeating: 0, count: net.parameters.count), gk = [T](repeating: 0, count: net.feedback.count)
+    var reference = g
+    let batches = (train.count + B - 1) / B
+    let tensors = net.tensors
+    var progress = Progress(label: "\(e.name) seed \(seed)", enabled: options.progress)
+    let freezeOutput = e.feedback.freezeOutput
+    let outputFeedback = net.feedbackOffset[net.layerCount - 1]
+
+    func gather(_ permutation: [Int], _ k: Int) -> Int {
+      let rows = min(B, train.count - k * B)
+      for r in 0..<rows {
+        let i = permutation[k * B + r]
+        for j in 0..<n0 { bx[r * n0 + j] = train.features.storage[i * n0 + j] }
+        for j in 0..<d { by[r * d + j] = yTrain.storage[i * d + j] }
+      }
+      return rows
+    }
+    /// One pass of feedback learning over a fresh permutation; logs Condition 2 after minibatch 0's step.
+    func feedbackPass(pretraining: Bool, logFirst: Bool) {
+      let permutation = order.permutation(train.count)
+      for k in 0..<batches {
+        let rows = gather(permutation, k)
+        bx.withUnsafeBufferPointer { px in
+          gk.withUnsafeMutableBufferPointer { gkp in
+            _ = ws.feedbackGradient(net, px.baseAddress!, rows: rows, e.feedback, into: gkp.baseAddress!) { _, _, out, count in noise.fill(out, count) }
+          }
+        }
+        let kL = freezeOutput ? Array(net.feedback[outputFeedback...]) : []
+        if pretraining { feedbackInitOpt.apply(to: &net.feedback, gradient: gk, decay: .coupled(e.feedbackWeightDecay)) }
+        else { feedbackOpt.apply(to: &net.feedback, gradient: gk, decay: .coupled(e.feedbackWeightDecay)) }
+        if freezeOutput { net.feedback.replaceSubrange(outputFeedback..., with: kL) }
+        if logFirst && k == 0 {
+          ws.computeJacobian(net, at: ws.feedforwardV)
+          let m = ws.feedbackMeasures(net, gamma: e.referenceDamping)
+          s.feedbackLog.append(DFCLogPoint(epoch: s.epoch + (pretraining ? 0 : 1), minibatch: 0, batchLoss: .nan, conditionTwo: m.conditionTwo,
+                                           jacobianTransposeAngle: m.jacobianTransposeAngle, dampedInverseAngle: m.dampedInverseAngle))
+        }
+      }
+    }
+    /// Evaluation on a set in unshuffled minibatches of 128: the mean of minibatch losses (Q15) and accuracy.
+    func evaluate(_ set: Examples<T>) -> (loss: Double, accuracy: Double?) {
+      let y = targets(set, width: d)
+      var lossSum = 0.0, accSum = 0.0, count = 0
+      for start in stride(from: 0, to: set.count, by: B) {
+        let rows = min(B, set.count - start)
+        set.features.storage.withUnsafeBufferPointer { px in
+          ws.forward(net, px.baseAddress! + start * n0, rows: rows)
+        }
+        lossSum += y.storage.withUnsafeBufferPointer { ws.setOutputTarget(net, y: $0.baseAddress! + start * d, loss: e.loss, lambda: 0) }
+        if !set.labels.isEmpty {
+          let out = ws.feedforwardOutput
+          var correct = 0
+          for r in 0..<rows {
+            var best = 0
+            for j in 1..<d where out[r * d + j] > out[r * d + best] { best = j }
+            if best == Int(set.labels[start + r]) { correct += 1 }
+          }
+          accSum += Double(correct) / Double(rows)
+        }
+        count += 1
+      }
+      return (lossSum / Double(count), set.labels.isEmpty ? nil : accSum / Double(count))
+    }
+
+    if s.initial == nil {
+      let v = evaluate(p.validation), t = evaluate(p.test)
+      s.initial = EpochRecord(epoch: 0, trainLoss: .nan, validationLoss: v.loss, validationAccuracy: v.accuracy, testLoss: t.loss, testAccuracy: t.accuracy, seconds: 0)
+    }
+    if !s.pretrained {
+      if e.learnsFeedback { for k in 0..<e.pretrainingEpochs { feedbackPass(pretraining: true, logFirst: k == e.pretrainingEpochs - 1) } }
+      s.pretrained = true
+    }
+    training: while s.epoch < e.epochs {
+      let epochStart = Clock.wall
+      if e.learnsFeedback { feedbackPass(pretraining: false, logFirst: true) }
+      let permutation = order.permutation(train.count)
+      var lossSum = 0.0, correct = 0, seen = 0
+      for k in 0..<batches {
+        let rows = gather(permutation, k)
+        let log = k % e.logInterval == 0
+        var point = DFCLogPoint(epoch: s.epoch + 1, minibatch: k, batchLoss: 0)
+        var refs: (mn: [T], gn: [T], bp: [T]) = ([], [], [])
+        var failure: String? = nil
+        bx.withUnsafeBufferPointer { pxb in
+          let px = pxb.baseAddress!
+          ws.forward(net, px, rows: rows)
+          let loss = by.withUnsafeBufferPointer { ws.setOutputTarget(net, y: $0.baseAddress!, loss: e.loss, lambda: e.lambda) }
+          point.batchLoss = loss; lossSum += loss; seen += rows
+          if case .images = e.data {
+            let out = ws.feedforwardOutput
+            for r in 0..<rows {
+              var best = 0, label = 0
+              for j in 0..<d { if out[r * d + j] > out[r * d + best] { best = j }; if by[r * d + j] == 1 { label = j } }
+              if best == label { correct += 1 }
+            }
+          }
+          if log {
+            // References and conditions at the feedforward state, before the update overwrites the buffers.
+            point.conditionOne = ws.conditionOne(net, px).reduce(0, +) / Double(rows)
+            ws.computeJacobian(net, at: ws.feedforwardV)
+            if e.variant.usesController && !e.learnsFeedback {
+              let m = ws.feedbackMeasures(net, gamma: e.referenceDamping)
+              point.conditionTwo = m.conditionTwo; point.jacobianTransposeAngle = m.jacobianTransposeAngle; point.dampedInverseAngle = m.dampedInverseAngle
+            }
+            let gamma = e.variant == .directFeedbackAlignment ? 0 : e.referenceDamping
+            refs.mn = [T](repeating: 0, count: g.count); refs.gn = refs.mn; refs.bp = refs.mn
+            ws.minimumNormReference(net, px, gamma: gamma, into: &refs.mn)
+            ws.gaussNewtonReference(net, px, gamma: gamma, into: &refs.gn)
+            ws.backpropGradient(net, px, into: &refs.bp)
+          }
+          var lambdaMax: [LambdaMax] = []
+          let before = {
+            if log { lambdaMax = ws.lambdaMax(net, at: ws.v, alpha: e.controller.alpha, kp: e.controller.kp, tau: e.controller.resolvedTau) }
+          }
+          g.withUnsafeMutableBufferPointer { gp in
+            switch e.variant {
+            case .dfc, .steadyState:
+              let classes = e.variant == .dfc
+                ? ws.continuousUpdate(net, px, e.controller, includeNonConverged: e.includeNonConverged, epsilon: e.epsilon, into: gp.baseAddress!, beforeMask: before)
+                : ws.steadyStateUpdate(net, px, e.controller, includeNonConverged: e.includeNonConverged, epsilon: e.epsilon, into: gp.baseAddress!, beforeMask: before)
+              if log { point.convergedFraction = Double(classes.filter { $0 == .converged }.count) / Double(rows) }
+            case .analytic:
+              do { try ws.analyticUpdate(net, px, alpha: e.controller.alpha, into: gp.baseAddress!) } catch { failure = "\(error)" }
+              before()
+            case .directFeedbackAlignment:
+              ws.directFeedbackAlignmentUpdate(net, px, lambda: e.lambda, into: gp.baseAddress!)
+            case .backprop:
+              ws.backpropGradient(net, px, into: gp.baseAddress!)
+            }
+          }
+          if log && e.variant.simulated {
+            do { try reference.withUnsafeMutableBufferPointer { try ws.steadyStateReference(net, px, alpha: e.controller.alpha, into: $0.baseAddress!) } }
+            catch { failure = "\(error)" }
+          }
+          if log && !lambdaMax.isEmpty {
+            let fields: [KeyPath<LambdaMax, Double>] = [\.tildeI, \.integral, \.instantaneous, \.proportionalIntegral]
+            point.lambdaMax = fields.map { f in lambdaMax.map { $0[keyPath: f] }.reduce(0, +) / Double(lambdaMax.count) }
+            let pi = lambdaMax.map(\.proportionalIntegral), m = point.lambdaMax![3]
+            point.lambdaMaxPIStd = (pi.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(pi.count)).squareRoot()
+          }
+        }
+        guard failure == nil, point.batchLoss.isFinite, g.allSatisfy(\.isFinite) else {
+          s.diverged = Divergence(epoch: s.epoch + 1, step: k + 1, loss: point.batchLoss)
+          Progress.note("\(e.name) seed \(seed): diverged at epoch \(s.epoch + 1), minibatch \(k + 1)\(failure.map { " (\($0))" } ?? "")")
+          break training
+        }
+        e.clipping.apply(&g, tensors: tensors)
+        if log {
+          point.mnAngle = DFCMetrics.networkAngle(g, refs.mn); point.gnAngle = DFCMetrics.networkAngle(g, refs.gn)
+          point.bpAngle = DFCMetrics.networkAngle(g, refs.bp)
+          if e.variant.simulated { point.ssaAngle = DFCMetrics.networkAngle(g, reference) }
+          point.layerAngles = (1...net.layerCount).map { i in
+            [DFCMetrics.weightAngle(net, i, g, refs.mn), DFCMetrics.weightAngle(net, i, g, refs.gn),
+             e.variant.simulated ? DFCMetrics.weightAngle(net, i, g, reference) : .nan, DFCMetrics.weightAngle(net, i, g, refs.bp)]
+          }
+          s.log.append(point)
+        }
+        forwardOpt.apply(to: &net.parameters, gradient: g)
+        progress.update(done: Double(s.epoch * batches + k + 1), total: Double(e.epochs * batches),
+                        detail: s.epochs.last.map { String(format: "epoch %d: test loss %.4g", $0.epoch, $0.testLoss) } ?? "")
+      }
+      if e.learnsFeedback { for _ in 0..<e.extraFeedbackEpochs { feedbackPass(pretraining: false, logFirst: false) } }
+      let v = evaluate(p.validation), t = evaluate(p.test)
+      s.epochs.append(EpochRecord(epoch: s.epoch + 1, trainLoss: lossSum / Double(batches),
+                                  trainAccuracy: seen > 0 && correct > 0 ? Double(correct) / Double(seen) : nil,
+                                  validationLoss: v.loss, validationAccuracy: v.accuracy, testLoss: t.loss, testAccuracy: t.accuracy,
+                                  seconds: Clock.wall - epochStart))
+      s.epoch += 1
+      if let url = checkpointURL, s.epoch < e.epochs {
+        stamp(); try writeAtomically(try canonicalJSON(s), to: url)
+      }
+      if let stop = options.stopAfterSteps, s.epoch >= stop, s.epoch < e.epochs {
+        stamp(); if let url = checkpointURL { try writeAtomically(try canonicalJSON(s), to: url) }
+        throw Interrupted()
+      }
+    }
+    if let url = checkpointURL { try? FileManager.default.removeItem(at: url) }
+    stamp()
+    var record = RunRecord(experiment: e.name, key: e.key, seed: seed, precision: e.precision, rule: e.variant.rawValue, epochs: s.epochs,
+                           dataChecksum: p.checksum, wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds, resumed: resumed,
+                           diverged: s.diverged, initial: s.initial, commit: options.provenance?.commit, dirty: options.provenance?.dirty)
+    record.dfcLog = s.log
+    record.dfcFeedbackLog = s.feedbackLog
+    return record
+  }
+}
