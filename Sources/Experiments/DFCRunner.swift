@@ -94,6 +94,8 @@ public struct DFCLogPoint: Sendable, Codable, Equatable {
   public var mnAngle: Double?, gnAngle: Double?, ssaAngle: Double?, bpAngle: Double?
   public var layerAngles: [[Double]]?       // per layer: W angles to MN, GN, SSA (nan if none), BP
   public var convergedFraction: Double?
+  /// Batch means of ‖r_0‖ … ‖r_{L−1}‖ (Fig. S1's layer-norm deviations).
+  public var layerNorms: [Double]?
 }
 
 public struct DFCJob: PoolJob {
@@ -276,6 +278,8 @@ public enum DFCRunner {
           if log {
             // References and conditions at the feedforward state, before the update overwrites the buffers.
             point.conditionOne = ws.conditionOne(net, px).reduce(0, +) / Double(rows)
+            let norms = (0..<rows).map { ws.layerNorms(net, px, sample: $0) }
+            point.layerNorms = (0..<net.layerCount).map { i in norms.map { $0[i] }.reduce(0, +) / Double(rows) }
             ws.computeJacobian(net, at: ws.feedforwardV)
             if e.variant.usesController && !e.learnsFeedback {
               let m = ws.feedbackMeasures(net, gamma: e.referenceDamping)

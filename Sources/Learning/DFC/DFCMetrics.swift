@@ -38,14 +38,19 @@ extension DFCWorkspace {
   public func conditionOne(_ net: DFCNetwork<T>, _ x: UnsafePointer<T>) -> [Double] {
     let L = net.layerCount
     return (0..<rows).map { b in
-      let norms: [Double] = (0..<L).map { i in
-        let n = sizes[i], p = i == 0 ? x + b * n : UnsafePointer(layer(feedforwardR, i)) + b * n
-        var s = 0.0
-        for k in 0..<n { s += Double(p[k]) * Double(p[k]) }
-        return s.squareRoot()
-      }
+      let norms = layerNorms(net, x, sample: b)
       let m = norms.reduce(0, +) / Double(L)
       return (norms.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(L) / m).squareRoot()
+    }
+  }
+
+  /// ‖r_0‖ … ‖r_{L−1}‖ of one sample at the feedforward state (r_0 = x).
+  public func layerNorms(_ net: DFCNetwork<T>, _ x: UnsafePointer<T>, sample b: Int) -> [Double] {
+    (0..<net.layerCount).map { i in
+      let n = sizes[i], p = i == 0 ? x + b * n : UnsafePointer(layer(feedforwardR, i)) + b * n
+      var s = 0.0
+      for k in 0..<n { s += Double(p[k]) * Double(p[k]) }
+      return s.squareRoot()
     }
   }
 
