@@ -61,6 +61,10 @@ public struct DFCExperiment: Sendable, Codable, Equatable {
   public var referenceDamping = 0.1                  // γ of the MN and GN references
   public var precision: Precision = .double
   public var initSeed: UInt64? = nil                 // Fig. 3 seeds every run with 42
+  /// Log the feedback measures every N minibatches of every feedback pass, pre-training included (Figs. S2–S4),
+  /// with the angle to Jᵀ(JJᵀ + γI)⁻¹ for each γ of `feedbackLogDampings`.
+  public var feedbackLogInterval: Int? = nil
+  public var feedbackLogDampings: [Double]? = nil
 
   public init(name: String, data: DFCData, sizes: [Int], hidden: Activation, variant: DFCVariant, loss: DFCLoss, lambda: Double,
               optimizer: Optimizer, controller: ControllerSettings, feedback: FeedbackLearningSettings,
@@ -96,6 +100,8 @@ public struct DFCLogPoint: Sendable, Codable, Equatable {
   public var convergedFraction: Double?
   /// Batch means of ‖r_0‖ … ‖r_{L−1}‖ (Fig. S1's layer-norm deviations).
   public var layerNorms: [Double]?
+  /// θ(Kᵀ, Jᵀ(JJᵀ + γI)⁻¹) for each γ of the experiment's `feedbackLogDampings`.
+  public var dampedInverseAngles: [Double]?
 }
 
 public struct DFCJob: PoolJob {
@@ -110,9 +116,15 @@ public struct DFCJob: PoolJob {
 public enum DFCRunner {
   public static func run(_ e: DFCExperiment, seed: UInt64, data: DataLocations, options: RunOptions = RunOptions()) throws -> RunRecord {
     switch e.precision {
-    case .double: return try run(e, seed: seed, problem: try problem(e, data), options: options, as: Double.self)
-    case .float: return try run(e, seed: seed, problem: try problem(e, data), options: options, as: Float.self)
+    case .double: return try train(e, seed: seed, problem: try problem(e, data), options: options, as: Double.self).record
+    case .float: return try train(e, seed: seed, problem: try problem(e, data), options: options, as: Float.self).record
     }
+  }
+
+  /// The network after `e`'s training (with `epochs` 0: after feedback pre-training only), and its record.
+  public static func pretrainedNetwork(_ e: DFCExperiment, seed: UInt64, problem: Problem<Double>) throws -> (net: DFCNetwork<Double>, record: RunRecord) {
+    let (record, net) = try train(e, seed: seed, problem: problem, options: RunOptions(progress: false), as: Double.self)
+    return (net, record)
   }
 
   static func problem<T: BLASScalar>(_ e: DFCExperiment, _ data: DataLocations) throws -> Problem<T> {
@@ -150,7 +162,7 @@ public enum DFCRunner {
     var diverged: Divergence? = nil
   }
 
-  static func run<T: BLASScalar>(_ e: DFCExperiment, seed: UInt64, problem p: Problem<T>, options: RunOptions, as: T.Type) throws -> RunRecord {
+  static func train<T: BLASScalar>(_ e: DFCExperiment, seed: UInt64, problem p: Problem<T>, options: RunOptions, as: T.Type) throws -> (record: RunRecord, net: DFCNetwork<T>) {
     var initRNG = Random(seed: e.initSeed ?? seed, stream: "dfc-init")
     let net0 = DFCNetwork<T>.initial(sizes: e.sizes, hidden: e.hidden,
                                      feedbackInit: e.variant == .directFeedbackAlignment ? .xavier : e.feedbackInit, rng: &initRNG)
@@ -210,11 +222,13 @@ public enum DFCRunner {
         if pretraining { feedbackInitOpt.apply(to: &net.feedback, gradient: gk, decay: .coupled(e.feedbackWeightDecay)) }
         else { feedbackOpt.apply(to: &net.feedback, gradient: gk, decay: .coupled(e.feedbackWeightDecay)) }
         if freezeOutput { net.feedback.replaceSubrange(outputFeedback..., with: kL) }
-        if logFirst && k == 0 {
+        if (logFirst && k == 0) || e.feedbackLogInterval.map({ k % $0 == 0 }) == true {
           ws.computeJacobian(net, at: ws.feedforwardV)
           let m = ws.feedbackMeasures(net, gamma: e.referenceDamping)
-          s.feedbackLog.append(DFCLogPoint(epoch: s.epoch + (pretraining ? 0 : 1), minibatch: 0, batchLoss: .nan, conditionTwo: m.conditionTwo,
-                                           jacobianTransposeAngle: m.jacobianTransposeAngle, dampedInverseAngle: m.dampedInverseAngle))
+          var point = DFCLogPoint(epoch: s.epoch + (pretraining ? 0 : 1), minibatch: k, batchLoss: .nan, conditionTwo: m.conditionTwo,
+                                  jacobianTransposeAngle: m.jacobianTransposeAngle, dampedInverseAngle: m.dampedInverseAngle)
+          if let gammas = e.feedbackLogDampings { point.dampedInverseAngles = gammas.map { ws.feedbackMeasures(net, gamma: $0).dampedInverseAngle } }
+          s.feedbackLog.append(point)
         }
       }
     }
@@ -364,6 +378,6 @@ public enum DFCRunner {
                            diverged: s.diverged, initial: s.initial, commit: options.provenance?.commit, dirty: options.provenance?.dirty)
     record.dfcLog = s.log
     record.dfcFeedbackLog = s.feedbackLog
-    return record
+    return (record, net)
   }
 }
