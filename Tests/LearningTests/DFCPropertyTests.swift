@@ -1,0 +1,230 @@
+import XCTest
+import Numerics
+@testable import Learning
+
+/// Properties of DFC from dfc.md §6, on small Double networks.
+final class DFCPropertyTests: XCTestCase {
+  /// A 15-10-10-5 tanh/tanh/linear net with weight-product feedback (or the given one), one or a few inputs.
+  func toy(sizes: [Int] = [15, 10, 10, 5], hidden: Activation = .tanh, feedback: FeedbackInitialisation = .weightProduct,
+           seed: UInt64 = 3) -> DFCNetwork<Double> {
+    var rng = Random(seed: seed, stream: "dfc-test")
+    return DFCNetwork<Double>.initial(sizes: sizes, hidden: hidden, feedbackInit: feedback, rng: &rng)
+  }
+  func batch(_ rows: Int, _ n0: Int, _ d: Int, seed: UInt64 = 4) -> ([Double], [Double]) {
+    var rng = Random(seed: seed, stream: "dfc-test-data")
+    return ((0..<(rows * n0)).map { _ in rng.uniform(-1, 1) }, (0..<(rows * d)).map { _ in 3 * rng.normal() })
+  }
+  /// Sets K = J^b's transpose at the feedforward state of sample 0 (Q = Jᵀ), from a one-row workspace.
+  func jacobianTransposeFeedback(_ net: inout DFCNetwork<Double>, _ x: [Double]) {
+    let ws = DFCWorkspace(net, capacity: 1)
+    x.withUnsafeBufferPointer { ws.forward(net, $0.baseAddress!, rows: 1) }
+    ws.computeJacobian(net, at: ws.feedforwardV)
+    let j = ws.jacobian(of: 0, width: net.stateWidth)
+    for i in 1...net.layerCount {
+      net.setFeedbackWeight(i, Matrix(rows: net.outputWidth, cols: net.sizes[i], storage: (0..<net.outputWidth).flatMap { a in (0..<net.sizes[i]).map { j[a, net.unitOffset(i) + $0] } }))
+    }
+  }
+  func packed(_ ws: DFCWorkspace<Double>, _ base: UnsafeMutablePointer<Double>, _ net: DFCNetwork<Double>) -> [Double] {
+    Array(UnsafeBufferPointer(start: base, count: ws.rows * net.stateWidth))
+  }
+
+  func testZeroTargetGivesZeroDynamicsAndUpdates() throws {   // P1, P2
+    let net = toy(feedback: .xavier)
+    let (x, y) = batch(4, 15, 5)
+    let ws = DFCWorkspace(net, capacity: 4)
+    let s = ControllerSettings(alpha: 0.0015, kp: 1.5, dt: 0.005, steps: 200, tau: 0.2)
+    try x.withUnsafeBufferPointer { px in
+      ws.forward(net, px.baseAddress!, rows: 4)
+      y.withUnsafeBufferPointer { _ = ws.setOutputTarget(net, y: $0.baseAddress!, loss: .meanSquaredError, lambda: 0) }
+      var g = [Double](repeating: 1, count: net.parameters.count)
+      ws.steadyStateUpdate(net, px.baseAddress!, s, includeNonConverged: true, into: &g)
+      XCTAssertEqual(packed(ws, ws.v, net), packed(ws, ws.feedforwardV, net), "λ = 0: the state stays the feedforward state, bitwise")
+      XCTAssertTrue(g.allSatisfy { $0 == 0 })
+      ws.continuousUpdate(net, px.baseAddress!, s, includeNonConverged: true, into: &g)
+      XCTAssertTrue(g.allSatisfy { $0 == 0 })
+      try ws.analyticUpdate(net, px.baseAddress!, alpha: s.alpha, into: &g)
+      XCTAssertTrue(g.allSatisfy { $0 == 0 })
+      // T = 1: no step is taken, so DFC and DFC-SS give 0 for any target (P2).
+      y.withUnsafeBufferPointer { _ = ws.setOutputTarget(net, y: $0.baseAddress!, loss: .meanSquaredError, lambda: 0.5) }
+      var one = s; one.steps = 1
+      ws.steadyStateUpdate(net, px.baseAddress!, one, includeNonConverged: true, into: &g)
+      XCTAssertTrue(g.allSatisfy { $0 == 0 })
+    }
+  }
+
+  func testSimulationConvergesToTheAnalyticSteadyStateLinearlyInLambda() throws {   // P3, P4 (Lemma 1)
+    var net = toy()
+    let (x, y) = batch(1, 15, 5)
+    jacobianTransposeFeedback(&net, x)
+    // The spec's 4000 steps suffice for its network; this one's JJᵀ has a small eigenvalue and settles slower.
+    let s = ControllerSettings(alpha: 0.0015, kp: 1.5, dt: 0.005, steps: 40_000, tau: 0.2)
+    var errors: [Double] = []
+    for lambda in [0.01, 0.001] {
+      let ws = DFCWorkspace(net, capacity: 1)
+      try x.withUnsafeBufferPointer { px in
+        ws.forward(net, px.baseAddress!, rows: 1)
+        y.withUnsafeBufferPointer { _ = ws.setOutputTarget(net, y: $0.baseAddress!, loss: .meanSquaredError, lambda: lambda) }
+        ws.simulate(net, px.baseAddress!, s)
+        // P3: e = αu at the steady state.
+        let d = net.outputWidth
+        var eMinus = 0.0, eNorm = 0.0
+        for j in 0..<d { let e = ws.target[j] - ws.outputRates[j]; eMinus += pow(e - s.alpha * ws.u[j], 2); eNorm += e * e }
+        XCTAssertLessThanOrEqual(eMinus.squareRoot() / eNorm.squareRoot(), 1e-4, "e − αu at λ = \(lambda)")
+        // Δv_sim = V − V^ff at the simulated steady state (the apical part), against Δv_SSA = U_ss K.
+        let simulated = zip(packed(ws, ws.v, net), packed(ws, ws.vff, net)).map { $0 - $1 }
+        var g = [Double](repeating: 0, count: net.parameters.count)
+        try ws.analyticUpdate(net, px.baseAddress!, alpha: s.alpha, into: &g)
+        let analytic = packed(ws, ws.deltaV, net)
+        errors.append(relativeError(simulated, analytic))
+      }
+    }
+    XCTAssertLessThanOrEqual(errors[0], 1e-2); XCTAssertLessThanOrEqual(errors[1], 1e-3)
+    XCTAssertTrue((5...20).contains(errors[0] / errors[1]), "the error shrinks linearly in λ: \(errors)")
+  }
+
+  func testSteadyStateControlApproachesThePseudoInverseAsAlphaVanishes() throws {   // P5, P6
+    var net = toy()
+    let (x, y) = batch(1, 15, 5)
+    jacobianTransposeFeedback(&net, x)
+    let ws = DFCWorkspace(net, capacity: 1)
+    try x.withUnsafeBufferPointer { px in
+      ws.forward(net, px.baseAddress!, rows: 1)
+      y.withUnsafeBufferPointer { _ = ws.setOutputTarget(net, y: $0.baseAddress!, loss: .meanSquaredError, lambda: 0.01) }
+      ws.computeJacobian(net, at: ws.feedforwardV)
+      let j = ws.jacobian(of: 0, width: net.stateWidth), d = net.outputWidth
+      let delta = (0..<d).map { ws.target[$0] - ws.feedforwardOutput[$0] }
+      let pinvDelta = matmul(j, Matrix(rows: d, cols: 1, storage: try LUFactorization(matmul(j, j, transposeB: .transposed)).solve(delta)), transposeA: .transposed).storage
+      var angles: [Double] = []
+      for alpha in [1e-3, 0.0] {
+        var g = [Double](repeating: 0, count: net.parameters.count)
+        try ws.analyticUpdate(net, px.baseAddress!, alpha: alpha, into: &g)
+        let dv = packed(ws, ws.deltaV, net)
+        // Δv_i is stored per layer block; with one row the packed state is the concatenated v.
+        angles.append(DFCMetrics.angle(dv, pinvDelta))
+        if alpha > 0 {
+          // P6: with Q = Jᵀ, Δv = Jᵀ(JJᵀ + αI)⁻¹δ.
+          var m = matmul(j, j, transposeB: .transposed)
+          for k in 0..<d { m[k, k] += alpha }
+          let expected = matmul(j, Matrix(rows: d, cols: 1, storage: try LUFactorization(m).solve(delta)), transposeA: .transposed).storage
+          XCTAssertLessThan(relativeError(dv, expected), 1e-12)
+        }
+      }
+      XCTAssertLessThanOrEqual(angles[0], 0.1); XCTAssertLessThanOrEqual(angles[1], 1e-6)
+    }
+  }
+
+  func testUnstableFeedbackDivergesAndIsReportedAsSuch() throws {   // P10, the mask (P16)
+    var net = toy()
+    let (x, y) = batch(1, 15, 5)
+    jacobianTransposeFeedback(&net, x)
+    // Flip the sign of K: J Kᵀ = −J Jᵀ has eigenvalues well below −α, which violates Condition 3.
+    net.feedback = net.feedback.map { -$0 }
+    let s = ControllerSettings(alpha: 0.0015, kp: 0, dt: 0.005, steps: 4000, tau: 0.005)
+    let ws = DFCWorkspace(net, capacity: 1)
+    x.withUnsafeBufferPointer { px in
+      ws.forward(net, px.baseAddress!, rows: 1)
+      y.withUnsafeBufferPointer { _ = ws.setOutputTarget(net, y: $0.baseAddress!, loss: .meanSquaredError, lambda: 0.05) }
+      var g = [Double](repeating: 0, count: net.parameters.count)
+      let classes = ws.steadyStateUpdate(net, px.baseAddress!, s, includeNonConverged: false, into: &g)
+      XCTAssertGreaterThan(ws.finalError[0], 100 * ws.initialError[0], "error grows by more than 100×")
+      XCTAssertNotEqual(classes[0], .converged)
+      XCTAssertTrue(g.allSatisfy { $0 == 0 }, "a sample that did not converge contributes exactly 0")
+      let lm = ws.lambdaMax(net, at: ws.feedforwardV, alpha: s.alpha, kp: 0, tau: s.tau)
+      XCTAssertGreaterThan(lm[0].instantaneous, 0, "A_I^inst = −(JKᵀ + αI) has a positive eigenvalue")
+      XCTAssertEqual(lm[0].integral, lm[0].proportionalIntegral, accuracy: 1e-12, "A_PI at k_p = 0 is A_I")
+    }
+  }
+
+  func testJacobianMatchesFiniteDifferences() {   // P17
+    for hidden in [Activation.tanh, .linear] {
+      let net = toy(hidden: hidden)
+      let (x, _) = batch(1, 15, 5)
+      let ws = DFCWorkspace(net, capacity: 1)
+      x.withUnsafeBufferPointer { ws.forward(net, $0.baseAddress!, rows: 1) }
+      ws.computeJacobian(net, at: ws.feedforwardV)
+      let j = ws.jacobian(of: 0, width: net.stateWidth)
+      /// r_L when every layer's pre-activation v_i is shifted by δ_i (the shift propagating to the layers above).
+      func output(_ delta: [Double]) -> [Double] {
+        var r = x
+        for i in 1...net.layerCount {
+          let w = net.weight(i), b = net.bias(i), o = net.unitOffset(i)
+          r = (0..<net.sizes[i]).map { c in net.activations[i - 1].value((0..<net.sizes[i - 1]).reduce(b[c]) { $0 + r[$1] * w[$1, c] } + delta[o + c]) }
+        }
+        return r
+      }
+      var worst = 0.0
+      for k in 0..<net.stateWidth {
+        var plus = [Double](repeating: 0, count: net.stateWidth), minus = plus
+        plus[k] = 1e-6; minus[k] = -1e-6
+        let fd = zip(output(plus), output(minus)).map { ($0 - $1) / 2e-6 }
+        for a in 0..<net.outputWidth { worst = max(worst, abs(fd[a] - j[a, k])) }
+      }
+      XCTAssertLessThan(worst, 1e-7, "\(hidden)")
+    }
+  }
+
+  func testWeightProductFeedbackIsTheJacobianOfALinearNet() {   // P11
+    let net = toy(hidden: .linear)
+    let (x, _) = batch(2, 15, 5)
+    let ws = DFCWorkspace(net, capacity: 2)
+    x.withUnsafeBufferPointer { ws.forward(net, $0.baseAddress!, rows: 2) }
+    ws.computeJacobian(net, at: ws.feedforwardV)
+    XCTAssertEqual(ws.feedbackMeasures(net, gamma: 0).conditionTwo, 1, accuracy: 1e-12)
+    let j = ws.jacobian(of: 1, width: net.stateWidth)
+    var k = [Double]()
+    for a in 0..<net.outputWidth { for i in 1...net.layerCount { k += (0..<net.sizes[i]).map { net.feedbackWeight(i)[a, $0] } } }
+    XCTAssertLessThan(relativeError(k, j.storage), 1e-12)
+  }
+
+  func testDFAWithWeightProductFeedbackIsScaledBackpropOnALinearNet() {   // P12
+    let net = toy(hidden: .linear)
+    let (x, y) = batch(6, 15, 5)
+    let ws = DFCWorkspace(net, capacity: 6)
+    x.withUnsafeBufferPointer { px in
+      ws.forward(net, px.baseAddress!, rows: 6)
+      y.withUnsafeBufferPointer { _ = ws.setOutputTarget(net, y: $0.baseAddress!, loss: .meanSquaredError, lambda: 0.05) }
+      var dfa = [Double](repeating: 0, count: net.parameters.count), bp = dfa
+      ws.directFeedbackAlignmentUpdate(net, px.baseAddress!, lambda: 0.05, into: &dfa)
+      ws.backpropGradient(net, px.baseAddress!, into: &bp)
+      XCTAssertLessThan(relativeError(dfa, bp.map { 2 * 0.05 / 6 * $0 }), 1e-10)
+    }
+  }
+
+  func testAntiHebbianFeedbackLearningRaisesConditionTwo() throws {   // P14 (short), and its sign regression
+    func conditionTwo(after epochs: Int, sign: Double) throws -> (Double, Double) {
+      var net = toy(sizes: [20, 10, 5], hidden: .linear, feedback: .xavier, seed: 5)
+      var rng = Random(seed: 6, stream: "dfc-test-inputs")
+      let x = (0..<(640 * 20)).map { _ in rng.uniform(-1, 1) }
+      var c = ControllerSettings(alpha: 0.5, kp: 0, dt: 0.001, steps: 300, tau: 0.005, tauApical: 0.3)
+      c.sigma = 0.01; c.sigmaOutput = 0.01
+      let settings = FeedbackLearningSettings(controller: c)
+      var opt = OptimizerState<Double>(.sgd(learningRate: 0.1, momentum: 0), count: net.feedback.count)
+      var noise = GaussianNoise(seed: 7)
+      let ws = DFCWorkspace(net, capacity: 128)
+      func measure() -> (Double, Double) {
+        x.withUnsafeBufferPointer { ws.forward(net, $0.baseAddress!, rows: 128) }
+        ws.computeJacobian(net, at: ws.feedforwardV)
+        let m = ws.feedbackMeasures(net, gamma: 5)
+        return (m.conditionTwo, m.jacobianTransposeAngle)
+      }
+      let before = measure()
+      var gk = [Double](repeating: 0, count: net.feedback.count)
+      for _ in 0..<epochs {
+        for b in 0..<5 {
+          x.withUnsafeBufferPointer { px in
+            gk.withUnsafeMutableBufferPointer { g in
+              _ = ws.feedbackGradient(net, px.baseAddress! + b * 128 * 20, rows: 128, settings, into: g.baseAddress!) { _, _, out, n in noise.fill(out, n) }
+            }
+          }
+          opt.apply(to: &net.feedback, gradient: gk.map { sign * $0 }, decay: .coupled(0.01))
+        }
+      }
+      let after = measure()
+      return (after.0 - before.0, after.1)
+    }
+    let (gain, _) = try conditionTwo(after: 20, sign: 1)
+    XCTAssertGreaterThan(gain, 0.05, "the anti-Hebbian rule raises Condition 2")
+    let (_, flippedAngle) = try conditionTwo(after: 20, sign: -1)
+    XCTAssertGreaterThan(flippedAngle, 90, "with the sign flipped, Q turns away from Jᵀ")
+  }
+}
