@@ -141,7 +141,7 @@ enum DFCFigure3 {
     checks.append(Check(name: "every run finished", holds: diverged.isEmpty, detail: diverged.isEmpty ? "7 runs" : diverged.map { "\($0.experiment) diverged" }.joined(separator: ", ")))
 
     // The script: 2 × 3, lettered column-wise as the paper (A C E / B D F).
-    let panels = [("cond2", "A  Condition 2  ‖P_{Jᵀ}Q‖_F / ‖Q‖_F", ""), ("cond1", "C  Condition 1", ""), ("lmax_PI", "E  λ_max(A_PI)", ""),
+    let panels = [("cond2", "A  Condition 2: ‖P Q‖_F / ‖Q‖_F, P the projector on row(J)", ""), ("cond1", "C  Condition 1", ""), ("lmax_PI", "E  λ_max(A_PI)", ""),
                   ("mn", "B  ∠(ΔW, ΔW^MN) [°]", ""), ("gn", "D  ∠(ΔW, ΔW^GN) [°]", ""), ("ssa", "F  ∠(ΔW, ΔW^SSA) [°]", "")]
     func col(_ h: String) -> Int? { header.firstIndex(of: h).map { $0 + 1 } }
     var script = "set multiplot layout 2,3 title 'DFC Fig. 3\(linear ? " (linear hidden layers)" : ""): toy 15-10-10-5, \(context.scale.rawValue) scale, rolling mean over \(window) epochs ± std'\n"

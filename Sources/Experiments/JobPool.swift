@@ -35,8 +35,11 @@ public enum JobPool {
     dir.appendingPathComponent("\(job.name)-seed\(job.seed)-\(job.key).json")
   }
 
+  /// How many worker processes run at once (`--jobs N`; default 2, one per core).
+  nonisolated(unsafe) public static var defaultProcesses = 2
+
   public static func run<J: PoolJob>(_ jobs: [J], data: DataLocations, options: RunOptions, cache: URL? = nil,
-                         processes: Int = 2) throws -> [RunRecord] {
+                         processes: Int = defaultProcesses) throws -> [RunRecord] {
     var records = [RunRecord?](repeating: nil, count: jobs.count)
     if let cache {
       for (i, job) in jobs.enumerated() {

@@ -88,7 +88,7 @@ public enum Invocation {
 public enum CommandLineSpec {
   public static let papers: [Paper] = [PaperRegistry.lra, PaperRegistry.bioflax, PaperRegistry.gait,
                                        PaperRegistry.align, PaperRegistry.dfc]
-  static let common: Set<String> = ["out", "threads", "kmnist-dir", "cifar10-dir"]
+  static let common: Set<String> = ["out", "threads", "kmnist-dir", "cifar10-dir", "jobs"]
   static let paperFlags: Set<String> = common.union(["table", "figure", "scale", "seeds"]).union(paperOptions)
   /// Paper-specific flags handed to the artefact (LRA-E: depth; GAIT-prop: the evaluation schedule).
   static let paperOptions: Set<String> = ["depth", "eval-every", "eval-train-subset", "eval", "dataset", "network", "rules"]

@@ -31,7 +31,13 @@ public enum Commands {
     o.values["out"].map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL } ?? packageRoot
   }
 
-  static func setThreads(_ o: Options) throws { BLASThreads.set(try o.int("threads") ?? 1) }
+  static func setThreads(_ o: Options) throws {
+    BLASThreads.set(try o.int("threads") ?? 1)
+    if let jobs = try o.int("jobs") {
+      guard jobs >= 1 else { throw UsageError("--jobs needs a positive number of worker processes") }
+      JobPool.defaultProcesses = jobs
+    }
+  }
 
   public static func execute(_ invocation: Invocation) throws -> Int32 {
     switch invocation {
