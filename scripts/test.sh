@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build --build-tests
-swift test 2>&1 | tee /tmp/reproduce-unit-tests.log | grep -E "error|failed|Executed [0-9]+ tests" || true
+OPENBLAS_NUM_THREADS=1 swift test 2>&1 | tee /tmp/reproduce-unit-tests.log | grep -E "error|failed|Executed [0-9]+ tests" || true
 grep -q "with 0 failures" <(grep "Executed" /tmp/reproduce-unit-tests.log | tail -1) || { echo "unit tests failed"; exit 1; }
 
 scratch=$(mktemp -d)

@@ -8,7 +8,7 @@ set multiplot layout 2,3 title 'DFC Fig. 3: toy 15-10-10-5, quick scale, rolling
 set xlabel 'Epoch'
 set style fill transparent solid 0.1 noborder
 unset key
-set title 'A  Condition 2  ‖P_{Jᵀ}Q‖_F / ‖Q‖_F'
+set title 'A  Condition 2: ‖P Q‖_F / ‖Q‖_F, P the projector on row(J)'
 set yrange [0.7:1.0]
 set xrange [0:99]
 plot 'fig3_smooth.csv' using 1:($14-$15):($14+$15) with filledcurves lc rgb '#8a2be2' notitle, \

@@ -8,7 +8,7 @@ enum Help {
       reproduce list                                   papers, their tables and figures, costs, what exists
       reproduce <paper> --table N | --figure ID | --all [--scale smoke|quick|full] [--seeds K] [--out DIR]
       reproduce train [--rule bp] [--dataset mnist] [--hidden 256,256,256] [--activation tanh] [--epochs 5] ...
-      reproduce bench [--threads 1] [--epochs 2] [--json]
+      reproduce bench [--threads 1] [--epochs 2] [--gait | --dfc] [--json]
       reproduce data fetch | verify                    get / check the data sets
       reproduce smoke [--out DIR]                      every implemented table and figure at smoke scale (CI)
 
@@ -18,7 +18,14 @@ enum Help {
       --out DIR        root under which Figures/ and Results/ are written (default: the package root)
       --threads N      BLAS threads per process (default 1: a second thread on a shared 2-core machine is slower)
       --json           print one JSON object on stdout
+      --jobs N         worker processes for independent runs (default 2, one per core)
       --kmnist-dir D   KMNIST files (or KMNIST_DIR);  --cifar10-dir D   CIFAR-10 binary batches (or CIFAR10_DIR)
+
+    PAPER FLAGS
+      lra --figure 1 --depth 3|5|8
+      gait --table 1 --dataset mnist,fmnist --network tower|full --rules bp,gait,tp   train only these rows
+      gait --eval-every N --eval-train-subset M (0 = all) | --eval official           the evaluation schedule
+      dfc --figure 3 --linear                                                          identity hidden layers
 
     Run `reproduce help train` for the training workbench's flags.
     Long runs checkpoint to Checkpoints/ and resume when the same command is run again.

@@ -56,6 +56,8 @@ final class ExperimentsTests: XCTestCase {
 
 /// GAIT-prop's runner: exact resume across an epoch boundary, and the angle metric.
 final class InvertibleRunnerTests: XCTestCase {
+  // One BLAS thread, as the suite runs: a second thread spin-waits on a shared 2-core machine (measured 15× slower).
+  override class func setUp() { BLASThreads.set(1) }
   func problem() -> Problem<Double> {
     var rng = Random(seed: 4)
     func part(_ n: Int) -> Examples<Double> {

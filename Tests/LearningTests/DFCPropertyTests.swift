@@ -4,6 +4,8 @@ import Numerics
 
 /// Properties of DFC from dfc.md §6, on small Double networks.
 final class DFCPropertyTests: XCTestCase {
+  // One BLAS thread, as the suite runs: a second thread spin-waits on a shared 2-core machine (measured 15× slower).
+  override class func setUp() { BLASThreads.set(1) }
   /// A 15-10-10-5 tanh/tanh/linear net with weight-product feedback (or the given one), one or a few inputs.
   func toy(sizes: [Int] = [15, 10, 10, 5], hidden: Activation = .tanh, feedback: FeedbackInitialisation = .weightProduct,
            seed: UInt64 = 3) -> DFCNetwork<Double> {

@@ -4,6 +4,8 @@ import Numerics
 
 /// Properties of the invertible networks and GAIT-prop from gait.md §6.
 final class GAITPropertyTests: XCTestCase {
+  // One BLAS thread, as the suite runs: a second thread spin-waits on a shared 2-core machine (measured 15× slower).
+  override class func setUp() { BLASThreads.set(1) }
   func orthogonalNet(widths: [Int], linear: Bool = false, seed: UInt64 = 1) throws -> InvertibleNetwork {
     var rng = Random(seed: seed)
     var net = InvertibleNetwork(widths: widths, linear: linear)
@@ -106,6 +108,8 @@ final class GAITPropertyTests: XCTestCase {
 
 /// Training-time properties of the invertible networks (gait.md §6 P10–P15) on the workspace the runner uses.
 final class GAITTrainingPropertyTests: XCTestCase {
+  // One BLAS thread, as the suite runs: a second thread spin-waits on a shared 2-core machine (measured 15× slower).
+  override class func setUp() { BLASThreads.set(1) }
   func batch(_ rows: Int, _ width: Int, seed: UInt64 = 3) -> ([Double], [Int32]) {
     var rng = Random(seed: seed)
     return ((0..<(rows * width)).map { _ in rng.uniform() }, (0..<rows).map { _ in Int32(rng.next() % 10) })

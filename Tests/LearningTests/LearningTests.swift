@@ -64,6 +64,20 @@ final class LearningTests: XCTestCase {
     XCTAssertLessThan(worst, 4e-7, "max |fast tanh − tanh| = \(worst)")
   }
 
+  func testFastDoubleTanhIsWithinAFewUlpOfLibm() {
+    var xs = stride(from: -25.0, through: 25.0, by: 1.3e-4).map { $0 }
+    xs += [0, -0.0, 1e-300, -1e-300, 1e-17, 3e-9, -3e-9, 0.3465735902799726, 19.999, 20, 700, -700, .infinity, -.infinity]
+    var ys = [Double](repeating: 0, count: xs.count)
+    FastMath.tanhDouble(xs, &ys, xs.count)
+    var worst = 0.0
+    for (x, y) in zip(xs, ys) {
+      let exact = Foundation.tanh(x)
+      worst = max(worst, exact == 0 ? abs(y) : abs(y - exact) / abs(exact))
+    }
+    XCTAssertLessThan(worst, 6e-16, "max relative |fast tanh − tanh| = \(worst)")
+    XCTAssertEqual(ys[xs.firstIndex(of: 1e-300)!], 1e-300, "tiny arguments keep their value")
+  }
+
   func testActivationDerivativesAtKinks() {
     var a: [Double] = [0, -1, 2], h = [0.0, 0, 0], d = [0.0, 0, 0]
     Activation.relu.forward(rows: 1, n: 3, bias: [0, 0, 0], a: &a, h: &h, d: &d)
