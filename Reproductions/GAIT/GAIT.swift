@@ -11,7 +11,7 @@ public let gait = Paper(
     Artefact(.table, "1", title: "final and peak train/test accuracy: BP, GAIT-prop, TP; full width and tower (suite-defined; paper values unknown)",
              cost: [.smoke: "about 30 s (MNIST tower, 50 batches; one full-width GAIT batch)",
                     .quick: "about 10 min (MNIST + FMNIST; tower 1 epoch, full width 300 batches)",
-                    .full: "about 25 h per seed on 2 cores (100 epochs, 2 data sets, 6 entries; background, resumable)"],
+                    .full: "about 35 CPU-hours per seed (18 h on 2 cores; 100 epochs, 2 data sets, 12 runs; background, resumable; --dataset/--network/--rules for a few rows at a time)"],
              run: { try GAITTable1.run($0) }),
     Artefact(.figure, "curves", title: "accuracy during training, full-width network (suite-defined; paper figure number unverified)",
              cost: [.smoke: "shares the Table 1 runs", .quick: "shares the Table 1 runs", .full: "shares the Table 1 runs"],
