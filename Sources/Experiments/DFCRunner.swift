@@ -262,7 +262,13 @@ public enum DFCRunner {
       s.initial = EpochRecord(epoch: 0, trainLoss: .nan, validationLoss: v.loss, validationAccuracy: v.accuracy, testLoss: t.loss, testAccuracy: t.accuracy, seconds: 0)
     }
     if !s.pretrained {
-      if e.learnsFeedback { for k in 0..<e.pretrainingEpochs { feedbackPass(pretraining: true, logFirst: k == e.pretrainingEpochs - 1) } }
+      if e.learnsFeedback {
+        var pre = Progress(label: "\(e.name) seed \(seed): feedback pre-training", enabled: options.progress)
+        for k in 0..<e.pretrainingEpochs {
+          feedbackPass(pretraining: true, logFirst: k == e.pretrainingEpochs - 1)
+          pre.update(done: Double(k + 1), total: Double(e.pretrainingEpochs), detail: "epoch \(k + 1) of \(e.pretrainingEpochs)")
+        }
+      }
       s.pretrained = true
     }
     training: while s.epoch < e.epochs {
