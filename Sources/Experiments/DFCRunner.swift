@@ -89,7 +89,7 @@ public struct DFCExperiment: Sendable, Codable, Equatable {
 /// One logged minibatch (§5.1): measures at its feedforward state and of its update before the optimiser step.
 public struct DFCLogPoint: Sendable, Codable, Equatable {
   public var epoch: Int, minibatch: Int
-  public var batchLoss: Double
+  public var batchLoss: Double?           // the forward phase's minibatch loss (nil in the feedback log)
   public var conditionOne: Double?
   public var conditionTwo: Double?
   public var jacobianTransposeAngle: Double?, dampedInverseAngle: Double?
@@ -225,7 +225,7 @@ public enum DFCRunner {
         if (logFirst && k == 0) || e.feedbackLogInterval.map({ k % $0 == 0 }) == true {
           ws.computeJacobian(net, at: ws.feedforwardV)
           let m = ws.feedbackMeasures(net, gamma: e.referenceDamping)
-          var point = DFCLogPoint(epoch: s.epoch + (pretraining ? 0 : 1), minibatch: k, batchLoss: .nan, conditionTwo: m.conditionTwo,
+          var point = DFCLogPoint(epoch: s.epoch + (pretraining ? 0 : 1), minibatch: k, batchLoss: nil, conditionTwo: m.conditionTwo,
                                   jacobianTransposeAngle: m.jacobianTransposeAngle, dampedInverseAngle: m.dampedInverseAngle)
           if let gammas = e.feedbackLogDampings { point.dampedInverseAngles = gammas.map { ws.feedbackMeasures(net, gamma: $0).dampedInverseAngle } }
           s.feedbackLog.append(point)
@@ -280,6 +280,7 @@ public enum DFCRunner {
         let rows = gather(permutation, k)
         let log = k % e.logInterval == 0
         var point = DFCLogPoint(epoch: s.epoch + 1, minibatch: k, batchLoss: 0)
+        var batchLoss = 0.0
         var refs: (mn: [T], gn: [T], bp: [T]) = ([], [], [])
         var failure: String? = nil
         bx.withUnsafeBufferPointer { pxb in
@@ -287,6 +288,7 @@ public enum DFCRunner {
           ws.forward(net, px, rows: rows)
           let loss = by.withUnsafeBufferPointer { ws.setOutputTarget(net, y: $0.baseAddress!, loss: e.loss, lambda: e.lambda) }
           point.batchLoss = loss; lossSum += loss; seen += rows
+          batchLoss = loss
           if case .images = e.data {
             let out = ws.feedforwardOutput
             for r in 0..<rows {
@@ -342,8 +344,8 @@ public enum DFCRunner {
             point.lambdaMaxPIStd = (pi.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(pi.count)).squareRoot()
           }
         }
-        guard failure == nil, point.batchLoss.isFinite, g.allSatisfy(\.isFinite) else {
-          s.diverged = Divergence(epoch: s.epoch + 1, step: k + 1, loss: point.batchLoss)
+        guard failure == nil, batchLoss.isFinite, g.allSatisfy(\.isFinite) else {
+          s.diverged = Divergence(epoch: s.epoch + 1, step: k + 1, loss: batchLoss)
           Progress.note("\(e.name) seed \(seed): diverged at epoch \(s.epoch + 1), minibatch \(k + 1)\(failure.map { " (\($0))" } ?? "")")
           break training
         }

@@ -97,3 +97,34 @@ final class InvertibleRunnerTests: XCTestCase {
     XCTAssertEqual(angle([1, 1e-9], [1, 0]), 1e-9 * 180 / .pi, accuracy: 1e-18)   // arccos would return 0
   }
 }
+
+/// DFC's runner: a run interrupted after an epoch resumes to the same logs and losses.
+final class DFCRunnerTests: XCTestCase {
+  override class func setUp() { BLASThreads.set(1) }
+
+  func testResumeIsExact() throws {
+    var e = DFCExperiment(name: "dfc-resume-test", data: .teacher(inputs: 15, outputs: 5, seed: 42), sizes: [15, 10, 10, 5], hidden: .tanh,
+                          variant: .steadyState, loss: .meanSquaredError, lambda: 0.05, optimizer: .sgd(learningRate: 0.05, momentum: 0),
+                          controller: ControllerSettings(alpha: 0.0015, kp: 1.5, dt: 0.005, steps: 200, tau: 0.2),
+                          feedback: FeedbackLearningSettings(controller: {
+                            var c = ControllerSettings(alpha: 0.25, kp: 0.1, dt: 0.002, steps: 20, tau: 0.01, tauApical: 0.3)
+                            c.sigma = 0.01; c.sigmaOutput = 0.01; return c }()),
+                          feedbackOptimizer: .sgd(learningRate: 0.002, momentum: 0), feedbackInitOptimizer: .sgd(learningRate: 0.1, momentum: 0), epochs: 3)
+    e.trainLimit = 256; e.pretrainingEpochs = 1; e.logInterval = 1; e.includeNonConverged = true
+    let p = try DFCRunner.problem(e, DataLocations(root: FileManager.default.temporaryDirectory)) as Problem<Double>
+    var options = RunOptions(progress: false)
+    let whole = try DFCRunner.train(e, seed: 1, problem: p, options: options, as: Double.self).record
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dfc-resume-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    options.checkpointDirectory = dir
+    options.stopAfterSteps = 1          // DFC: stop after this many completed epochs
+    XCTAssertThrowsError(try DFCRunner.train(e, seed: 1, problem: p, options: options, as: Double.self)) { XCTAssertTrue($0 is Interrupted) }
+    options.stopAfterSteps = nil
+    let resumed = try DFCRunner.train(e, seed: 1, problem: p, options: options, as: Double.self).record
+    XCTAssertTrue(resumed.resumed)
+    XCTAssertEqual(resumed.dfcLog, whole.dfcLog)
+    XCTAssertEqual(resumed.dfcFeedbackLog, whole.dfcFeedbackLog)
+    XCTAssertEqual(resumed.epochs.map(\.testLoss), whole.epochs.map(\.testLoss))
+    XCTAssertEqual(whole.epochs.count, 3)
+  }
+}
