@@ -75,6 +75,7 @@ enum DFCFigure3 {
   static func run(_ context: ArtefactContext) throws -> [URL] {
     let linear = context.options["linear"] != nil
     let runs = try load(context, linear: linear)
+    let base = linear ? "fig3_linear" : "fig3"          // --linear writes its own files beside the nonlinear figure
     let window = DFCToyProtocol.window(context.scale)
     let tags = ["dfc_tr", "ss_tr", "ssa_tr", "dfa", "dfc_fx", "ss_fx", "ssa_fx"]
     let length = runs.records.values.map { ($0.dfcLog ?? []).count }.max() ?? 0
@@ -160,7 +161,7 @@ enum DFCFigure3 {
         guard let mc = col("\(m)_\(t)_mean"), let sc = col("\(m)_\(t)_std") else { continue }
         let base = String(t.split(separator: "_").first!), colour = colours[base]!, dashed = t.hasSuffix("_fx")
         let label = (base == "dfa" ? "DFA" : base == "dfc" ? "DFC" : base == "ss" ? "DFC-SS" : "DFC-SSA") + (t.hasSuffix("_tr") ? "" : t.hasSuffix("_fx") ? " (fixed)" : "")
-        parts.append("'fig3_smooth.csv' using 1:($\(mc)-$\(sc)):($\(mc)+$\(sc)) with filledcurves lc rgb '\(colour)' notitle")
+        parts.append("'\(base)_smooth.csv' using 1:($\(mc)-$\(sc)):($\(mc)+$\(sc)) with filledcurves lc rgb '\(colour)' notitle")
         parts.append("'' using 1:\(mc) with lines lw 2 \(dashed ? "dt 2 " : "")lc rgb '\(colour)' title '\(label)'")
       }
       script += "plot " + parts.joined(separator: ", \\\n     ") + "\n"
@@ -185,9 +186,9 @@ enum DFCFigure3 {
       }
       for ep in r.epochs { epochCSV += "\(t),\(ep.epoch),\(cell(ep.trainLoss)),\(cell(ep.validationLoss)),\(cell(ep.testLoss)),\(cell(ep.seconds))\n" }
     }
-    return try writeFigure(paper: "dfc", name: "fig3", title: "alignment and stability on the toy task (7 runs)", context: context,
+    return try writeFigure(paper: "dfc", name: base, title: "alignment and stability on the toy task (7 runs)\(linear ? ", linear hidden layers" : "")", context: context,
                            header: header, rows: rows, script: script, checks: checks, runs: runs.all, seeds: [1],
-                           wallSeconds: runs.wallSeconds, size: (1500, 650), dataName: "fig3_smooth",
-                           extraFiles: ["fig3_raw.csv": rawCSV, "fig3_layers.csv": layerCSV, "fig3_epochs.csv": epochCSV])
+                           wallSeconds: runs.wallSeconds, size: (1500, 650), dataName: "\(base)_smooth",
+                           extraFiles: ["\(base)_raw.csv": rawCSV, "\(base)_layers.csv": layerCSV, "\(base)_epochs.csv": epochCSV])
   }
 }

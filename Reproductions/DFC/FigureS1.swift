@@ -9,7 +9,9 @@ import Learning
 /// (4) Condition 2. Shares the Fig. 3 runs.
 enum DFCFigureS1 {
   static func run(_ context: ArtefactContext) throws -> [URL] {
-    let runs = try DFCFigure3.load(context, linear: context.options["linear"] != nil)
+    let linear = context.options["linear"] != nil
+    let runs = try DFCFigure3.load(context, linear: linear)
+    let base = linear ? "figS1_linear" : "figS1"
     let tags = ["dfc_tr", "dfc_fx"], L = DFCToyProtocol.sizes.count - 1
     var header = ["log_index"], columns: [[Double]] = []
     var long = "run,log_index,key,mean,std\n"
@@ -51,22 +53,22 @@ enum DFCFigureS1 {
     var script = "set multiplot layout 2,2 title 'DFC Fig. S1 (reconstructed): the Fig. 3 DFC runs, solid = trained feedback, dashed = fixed; \(context.scale.rawValue) scale'\n"
     script += "set xlabel 'Epoch'\nset key bottom right font ',8'\n"
     var parts: [String] = ["0 with lines lc rgb '#888888' notitle"]
-    for t in tags { for (k, m) in matrices.enumerated() { parts.append("'figS1_wide.csv' using 1:\(col("\(t) lmax \(m)")) with lines lw 2 \(styles[t]!)lc rgb '\(colours[k])' title '\(m)\(t == "dfc_fx" ? " (fixed)" : "")'") } }
+    for t in tags { for (k, m) in matrices.enumerated() { parts.append("'\(base)_wide.csv' using 1:\(col("\(t) lmax \(m)")) with lines lw 2 \(styles[t]!)lc rgb '\(colours[k])' title '\(m)\(t == "dfc_fx" ? " (fixed)" : "")'") } }
     script += "set title 'λ_max of the system matrices'\nplot " + parts.joined(separator: ", \\\n     ") + "\n"
     parts = ["0 with lines lc rgb '#888888' notitle"]
-    for t in tags { for l in 0..<L { parts.append("'figS1_wide.csv' using 1:\(col("\(t) norm deviation r\(l)")) with lines lw 2 \(styles[t]!)lc rgb '\(colours[l])' title '\(l == 0 ? "input" : "layer \(l)")\(t == "dfc_fx" ? " (fixed)" : "")'") } }
+    for t in tags { for l in 0..<L { parts.append("'\(base)_wide.csv' using 1:\(col("\(t) norm deviation r\(l)")) with lines lw 2 \(styles[t]!)lc rgb '\(colours[l])' title '\(l == 0 ? "input" : "layer \(l)")\(t == "dfc_fx" ? " (fixed)" : "")'") } }
     script += "set title '(‖r_i‖ − mean)/mean per layer (Condition 1)'\nplot " + parts.joined(separator: ", \\\n     ") + "\n"
     parts = []
     for t in tags { for l in 1...L {
-      parts.append("'figS1_wide.csv' using 1:\(col("\(t) layer \(l) MN")) with lines lw 2 \(styles[t]!)lc rgb '\(colours[l - 1])' title 'layer \(l) MN\(t == "dfc_fx" ? " (fixed)" : "")'")
-      parts.append("'figS1_wide.csv' using 1:\(col("\(t) layer \(l) GN")) with lines lw 1 \(styles[t]!)lc rgb '\(colours[l - 1])' notitle")
+      parts.append("'\(base)_wide.csv' using 1:\(col("\(t) layer \(l) MN")) with lines lw 2 \(styles[t]!)lc rgb '\(colours[l - 1])' title 'layer \(l) MN\(t == "dfc_fx" ? " (fixed)" : "")'")
+      parts.append("'\(base)_wide.csv' using 1:\(col("\(t) layer \(l) GN")) with lines lw 1 \(styles[t]!)lc rgb '\(colours[l - 1])' notitle")
     } }
     script += "set title 'per-layer angle with MN (thick) and GN (thin) [°]'\nset yrange [0:*]\nplot " + parts.joined(separator: ", \\\n     ") + "\nset yrange [*:*]\n"
-    parts = tags.map { t in "'figS1_wide.csv' using 1:\(col("\(t) cond2")) with lines lw 2 \(styles[t]!)lc rgb '#4169E1' title 'Condition 2\(t == "dfc_fx" ? " (fixed)" : "")'" }
+    parts = tags.map { t in "'\(base)_wide.csv' using 1:\(col("\(t) cond2")) with lines lw 2 \(styles[t]!)lc rgb '#4169E1' title 'Condition 2\(t == "dfc_fx" ? " (fixed)" : "")'" }
     script += "set title 'Condition 2'\nplot " + parts.joined(separator: ", \\\n     ") + "\nunset multiplot\n"
-    return try writeFigure(paper: "dfc", name: "figS1", title: "stability matrices, layer norms, per-layer alignment of the Fig. 3 DFC runs",
+    return try writeFigure(paper: "dfc", name: base, title: "stability matrices, layer norms, per-layer alignment of the Fig. 3 DFC runs",
                            context: context, header: header, rows: rows, script: script, checks: checks,
                            runs: tags.compactMap { runs.records[$0] }, seeds: [1], wallSeconds: runs.wallSeconds, size: (1400, 900),
-                           dataName: "figS1_wide", extraFiles: ["figS1.csv": long])
+                           dataName: "\(base)_wide", extraFiles: ["\(base).csv": long])
   }
 }
