@@ -75,7 +75,7 @@ enum DFCFigure3 {
   static func run(_ context: ArtefactContext) throws -> [URL] {
     let linear = context.options["linear"] != nil
     let runs = try load(context, linear: linear)
-    let base = linear ? "fig3_linear" : "fig3"          // --linear writes its own files beside the nonlinear figure
+    let base = context.fileName(linear ? "fig3_linear" : "fig3")          // --linear writes its own files beside the nonlinear figure
     let window = DFCToyProtocol.window(context.scale)
     let tags = ["dfc_tr", "ss_tr", "ssa_tr", "dfa", "dfc_fx", "ss_fx", "ssa_fx"]
     let length = runs.records.values.map { ($0.dfcLog ?? []).count }.max() ?? 0

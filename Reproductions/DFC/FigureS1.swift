@@ -11,7 +11,7 @@ enum DFCFigureS1 {
   static func run(_ context: ArtefactContext) throws -> [URL] {
     let linear = context.options["linear"] != nil
     let runs = try DFCFigure3.load(context, linear: linear)
-    let base = linear ? "figS1_linear" : "figS1"
+    let base = context.fileName(linear ? "figS1_linear" : "figS1")
     let tags = ["dfc_tr", "dfc_fx"], L = DFCToyProtocol.sizes.count - 1
     var header = ["log_index"], columns: [[Double]] = []
     var long = "run,log_index,key,mean,std\n"

@@ -147,6 +147,7 @@ enum GAITAngles {
                           detail: low.map { String(format: "%.1f°", $0) }.joined(separator: ", ") + " (re-implementation: 85–92° at batch 299)"))
     }
 
+    let name = context.fileName("angles")
     func col(_ h: String) -> Int { header.firstIndex(of: h)! + 1 }
     // Log axes cannot show 0: angles below 1e-4° are drawn at 1e-4° (the CSV keeps the exact values).
     func y(_ h: String) -> String { "($\(col(h))<1e-4?1e-4:$\(col(h)))" }
@@ -157,14 +158,14 @@ enum GAITAngles {
     script += "set arrow 1 from 1e-3, graph 0 to 1e-3, graph 1 nohead lc rgb '#888888' dt 2\n"
     var parts: [String] = []
     for l in 1..<L {
-      parts.append("'angles.csv' using 1:\(y("(a) absolute layer \(l)")) with linespoints lw 2 pt 7 lc rgb '\(colours[l - 1])' title 'layer \(l)'")
+      parts.append("'\(name).csv' using 1:\(y("(a) absolute layer \(l)")) with linespoints lw 2 pt 7 lc rgb '\(colours[l - 1])' title 'layer \(l)'")
       parts.append("'' using 1:\(y("(a) deviation layer \(l)")) with linespoints lw 2 dt 2 pt 6 lc rgb '\(colours[l - 1])' notitle")
     }
     script += "plot " + parts.joined(separator: ", \\\n     ") + "\n"
     script += "unset arrow 1\nset title '(b) W = Q + εG/√n, γ = 1e-2 (ε = 0 at left edge; Gaussian init at 0.3)'\nset xlabel 'ε'\nset xrange [5e-5:0.6]\n"
     parts = []
     for l in 1..<L {
-      parts.append("'angles.csv' using \(col("epsilon (0 drawn at 1e-4)")):\(y("(b) layer \(l)")) with linespoints lw 2 pt 7 lc rgb '\(colours[l - 1])' title 'layer \(l)'")
+      parts.append("'\(name).csv' using \(col("epsilon (0 drawn at 1e-4)")):\(y("(b) layer \(l)")) with linespoints lw 2 pt 7 lc rgb '\(colours[l - 1])' title 'layer \(l)'")
       parts.append("'' using \(col("gaussian x")):\(y("(b) gaussian layer \(l)")) with points pt 5 ps 1.5 lc rgb '\(colours[l - 1])' notitle")
     }
     script += "plot " + parts.joined(separator: ", \\\n     ") + "\n"
@@ -172,11 +173,11 @@ enum GAITAngles {
     parts = []
     for (k, (name, _)) in training.enumerated() {
       for l in 1..<Lc {
-        parts.append("'angles.csv' using \(col("batch")):\(y("(c) \(name) layer \(l)")) with lines lw 2 dt \(k + 1) lc rgb '\(colours[l - 1])' \(k == 0 ? "title 'layer \(l)'" : "notitle")")
+        parts.append("'\(name).csv' using \(col("batch")):\(y("(c) \(name) layer \(l)")) with lines lw 2 dt \(k + 1) lc rgb '\(colours[l - 1])' \(k == 0 ? "title 'layer \(l)'" : "notitle")")
       }
     }
     script += "plot " + parts.joined(separator: ", \\\n     ") + "\nunset multiplot\n"
-    return try writeFigure(paper: "gait", name: "angles", title: "BP–GAIT update angles", context: context, header: header, rows: rows,
+    return try writeFigure(paper: "gait", name: name, title: "BP–GAIT update angles", context: context, header: header, rows: rows,
                            script: script, checks: checks, runs: training.compactMap { $0.1 }, seeds: [1],
                            wallSeconds: Clock.wall - start, size: (1800, 600))
   }

@@ -12,7 +12,7 @@ enum GAITCurves {
 
   static func run(_ context: ArtefactContext, network: InvertibleArchitecture) throws -> [URL] {
     let runs = try GAITTable1.load(context)
-    let name = network == .tower ? "tower" : "curves"
+    let name = context.fileName(network == .tower ? "tower" : "curves")
     let datasets = GAITProtocol.datasets(context.scale).filter { runs.missing[$0] == nil }
     let rules = GAITTable1.plan(context.scale).filter { $0.0 == network }.map { $0.1.rule.label }
     // Every run of a scale logs at the same batches: one x column serves all series.

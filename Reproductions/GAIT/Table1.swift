@@ -139,7 +139,7 @@ enum GAITTable1 {
     if context.scale != .full { notes.insert("\(context.scale.rawValue) scale: not the paper's protocol (100 epochs).", at: 0) }
     if !runs.missing.isEmpty { notes.append("KMNIST: not run, its files were not supplied. \(Catalog.kmnistHint)") }
     let result = TableResult(
-      paper: "gait", target: "table1", title: "final and peak train/test accuracy (%), BP vs GAIT-prop vs TP", scale: context.scale,
+      paper: "gait", target: context.fileName("table1"), title: "final and peak train/test accuracy (%), BP vs GAIT-prop vs TP", scale: context.scale,
       provenance: Provenance.current(packageRoot: context.packageRoot), seeds: runs.seeds, wallSeconds: runs.wallSeconds,
       unit: "% accuracy", tolerance: 0, rows: rows, checks: checks(runs, context.scale), notes: notes, runs: runs.all)
     return try result.publish(context)

@@ -18,6 +18,14 @@ public struct ArtefactContext: Sendable {
   }
 }
 
+extension ArtefactContext {
+  /// A result file's name: `base` at the artefact's default scale, `base-<scale>` otherwise, so that the quick- and
+  /// full-scale files of one table or figure sit side by side (GAIT-prop, DFC).
+  public func fileName(_ base: String, defaultScale: Scale = .quick) -> String {
+    scale == defaultScale ? base : "\(base)-\(scale.rawValue)"
+  }
+}
+
 /// A table or figure of a paper: its id on the command line, what it shows, what it costs at each scale,
 /// and the function that produces it (nil: not yet implemented).
 public struct Artefact: Sendable {
