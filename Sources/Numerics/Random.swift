@@ -98,3 +98,65 @@ public struct Random: RandomNumberGenerator, Sendable, Codable, Equatable {
   }
 }
 
+
+/// Standard normals by the ziggurat method (Marsaglia & Tsang 2000, "The ziggurat method for generating random
+/// variables", 128 layers, 32-bit layer coordinates): one 64-bit draw and a table lookup for 98.8 % of the
+/// samples, no libm call. About 8× faster than Box–Muller here; for bulk noise (DFC's feedback phase), not for
+/// initialisations, which keep `normal()`.
+public enum Ziggurat {
+  public static let tables: (k: [UInt32], w: [Double], f: [Double]) = {
+    var k = [UInt32](repeating: 0, count: 128), w = [Double](repeating: 0, count: 128), f = [Double](repeating: 0, count: 128)
+    let m1 = 2147483648.0, vn = 9.91256303526217e-3
+    var dn = 3.442619855899, tn = dn
+    let q = vn / Double.exp(-0.5 * dn * dn)
+    k[0] = UInt32((dn / q) * m1); k[1] = 0
+    w[0] = q / m1; w[127] = dn / m1
+    f[0] = 1; f[127] = Double.exp(-0.5 * dn * dn)
+    for i in stride(from: 126, through: 1, by: -1) {
+      dn = (-2 * Double.log(vn / dn + Double.exp(-0.5 * dn * dn))).squareRoot()
+      k[i + 1] = UInt32((dn / tn) * m1)
+      tn = dn
+      f[i] = Double.exp(-0.5 * dn * dn)
+      w[i] = dn / m1
+    }
+    return (k, w, f)
+  }()
+}
+
+extension Random {
+  /// Fills `out` with standard normals by the ziggurat (see `Ziggurat`).
+  public mutating func fillNormal<T: BLASScalar>(_ out: UnsafeMutablePointer<T>, _ n: Int) {
+    let (kn, wn, fn) = Ziggurat.tables
+    kn.withUnsafeBufferPointer { k in
+      wn.withUnsafeBufferPointer { w in
+        for j in 0..<n {
+          let hz = Int32(truncatingIfNeeded: Int64(bitPattern: next()) >> 32)
+          let iz = Int(hz & 127)
+          out[j] = T(hz.magnitude < k[iz] ? Double(hz) * w[iz] : zigguratTail(hz, iz, k, w, fn))
+        }
+      }
+    }
+  }
+
+  /// The slow path (1.2 % of draws): the wedges by rejection, the base strip's tail beyond r by Marsaglia's method.
+  mutating func zigguratTail(_ hz0: Int32, _ iz0: Int, _ k: UnsafeBufferPointer<UInt32>, _ w: UnsafeBufferPointer<Double>, _ f: [Double]) -> Double {
+    let r = 3.442620
+    var hz = hz0, iz = iz0
+    while true {
+      let x = Double(hz) * w[iz]
+      if iz == 0 {
+        var xx: Double, y: Double
+        repeat {
+          var u1 = uniform(); while u1 == 0 { u1 = uniform() }
+          var u2 = uniform(); while u2 == 0 { u2 = uniform() }
+          xx = -Double.log(u1) * 0.2904764; y = -Double.log(u2)
+        } while y + y < xx * xx
+        return hz > 0 ? r + xx : -r - xx
+      }
+      if f[iz] + uniform() * (f[iz - 1] - f[iz]) < Double.exp(-0.5 * x * x) { return x }
+      hz = Int32(truncatingIfNeeded: Int64(bitPattern: next()) >> 32)
+      iz = Int(hz & 127)
+      if hz.magnitude < k[iz] { return Double(hz) * w[iz] }
+    }
+  }
+}

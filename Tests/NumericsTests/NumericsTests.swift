@@ -123,3 +123,26 @@ final class NumericsTests: XCTestCase {
     XCTAssertEqual(cosine([0.0, 0], [1, 1]), 0)
   }
 }
+
+final class ZigguratTests: XCTestCase {
+  /// The ziggurat's normals: moments, tail mass and the Kolmogorov–Smirnov distance to Φ on 10⁶ draws.
+  func testZigguratDrawsStandardNormals() {
+    var rng = Random(seed: 11, stream: "ziggurat-test")
+    let n = 1_000_000
+    var z = [Double](repeating: 0, count: n)
+    z.withUnsafeMutableBufferPointer { rng.fillNormal($0.baseAddress!, n) }
+    let mean = z.reduce(0, +) / Double(n)
+    let variance = z.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)
+    let kurtosis = z.map { pow($0 - mean, 4) }.reduce(0, +) / Double(n) / (variance * variance)
+    XCTAssertEqual(mean, 0, accuracy: 0.005); XCTAssertEqual(variance, 1, accuracy: 0.005); XCTAssertEqual(kurtosis, 3, accuracy: 0.03)
+    let tail = Double(z.filter { abs($0) > 3.5 }.count) / Double(n)     // beyond the base strip's r = 3.44
+    XCTAssertEqual(tail, 4.6525e-4, accuracy: 1e-4)
+    z.sort()
+    var ks = 0.0
+    for (i, v) in z.enumerated() where i % 97 == 0 {
+      let phi = 0.5 * erfc(-v / 2.0.squareRoot())
+      ks = max(ks, abs(phi - Double(i) / Double(n)))
+    }
+    XCTAssertLessThan(ks, 0.002)
+  }
+}

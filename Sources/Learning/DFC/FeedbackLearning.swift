@@ -41,11 +41,10 @@ extension DFCWorkspace {
   }
 }
 
-/// Gaussian noise for the simulations, from its own stream (so that runs sharing a seed share their noise).
+/// Gaussian noise for the simulations, from its own stream (so that runs sharing a seed share their noise), by
+/// the ziggurat: a feedback step draws one normal per unit and sample, which Box–Muller made the step's main cost.
 public struct GaussianNoise: Sendable, Codable {
   public var rng: Random
   public init(seed: UInt64, stream: String = "dfc-noise") { rng = Random(seed: seed, stream: stream) }
-  public mutating func fill<T: BLASScalar>(_ out: UnsafeMutablePointer<T>, _ count: Int) {
-    for j in 0..<count { out[j] = T(rng.normal()) }
-  }
+  public mutating func fill<T: BLASScalar>(_ out: UnsafeMutablePointer<T>, _ count: Int) { rng.fillNormal(out, count) }
 }
