@@ -159,8 +159,8 @@ enum DFCFigure3 {
       }
       for t in order {
         guard let mc = col("\(m)_\(t)_mean"), let sc = col("\(m)_\(t)_std") else { continue }
-        let base = String(t.split(separator: "_").first!), colour = colours[base]!, dashed = t.hasSuffix("_fx")
-        let label = (base == "dfa" ? "DFA" : base == "dfc" ? "DFC" : base == "ss" ? "DFC-SS" : "DFC-SSA") + (t.hasSuffix("_tr") ? "" : t.hasSuffix("_fx") ? " (fixed)" : "")
+        let family = String(t.split(separator: "_").first!), colour = colours[family]!, dashed = t.hasSuffix("_fx")
+        let label = (family == "dfa" ? "DFA" : family == "dfc" ? "DFC" : family == "ss" ? "DFC-SS" : "DFC-SSA") + (t.hasSuffix("_tr") ? "" : t.hasSuffix("_fx") ? " (fixed)" : "")
         parts.append("'\(base)_smooth.csv' using 1:($\(mc)-$\(sc)):($\(mc)+$\(sc)) with filledcurves lc rgb '\(colour)' notitle")
         parts.append("'' using 1:\(mc) with lines lw 2 \(dashed ? "dt 2 " : "")lc rgb '\(colour)' title '\(label)'")
       }
