@@ -137,7 +137,19 @@ public struct TableResult: Sendable, Codable {
   }
 }
 
-/// A figure's provenance file (`<name>.json` beside the CSV, script and PNG).
+/// Which run a figure drew on: enough to find its full record in `Results/<paper>/runs/` and to judge its provenance.
+public struct RunSummary: Sendable, Codable {
+  public var experiment: String, key: String, seed: UInt64, rule: String
+  public var commit: String?, dirty: Bool?, resumed: Bool, diverged: Divergence?
+  public var wallSeconds: Double, dataChecksum: String
+  public init(_ r: RunRecord) {
+    experiment = r.experiment; key = r.key; seed = r.seed; rule = r.rule; commit = r.commit; dirty = r.dirty
+    resumed = r.resumed; diverged = r.diverged; wallSeconds = r.wallSeconds; dataChecksum = r.dataChecksum
+  }
+}
+
+/// A figure's provenance file (`<name>.json` beside the CSV, script and PNG). The runs are summarised; their full
+/// records are the run cache's (`Results/<paper>/runs/`), and the figure's numbers are in its CSV.
 public struct FigureRecord: Sendable, Codable {
   public var paper: String
   public var figure: String
@@ -151,11 +163,11 @@ public struct FigureRecord: Sendable, Codable {
   public var date: String
   public var checks: [Check]
   public var files: [String]
-  public var runs: [RunRecord]
+  public var runs: [RunSummary]
   public init(paper: String, figure: String, title: String, scale: Scale, provenance: Provenance, seeds: [UInt64],
               wallSeconds: Double, checks: [Check], files: [String], runs: [RunRecord]) {
     self.paper = paper; self.figure = figure; self.title = title; self.scale = scale
     commit = provenance.commit; dirty = provenance.dirty; machine = provenance.machine; date = provenance.date
-    self.seeds = seeds; self.wallSeconds = wallSeconds; self.checks = checks; self.files = files; self.runs = runs
+    self.seeds = seeds; self.wallSeconds = wallSeconds; self.checks = checks; self.files = files; self.runs = runs.map(RunSummary.init)
   }
 }
