@@ -13,8 +13,10 @@ enum GAITCurves {
   static func run(_ context: ArtefactContext, network: InvertibleArchitecture) throws -> [URL] {
     let runs = try GAITTable1.load(context)
     let name = context.fileName(network == .tower ? "tower" : "curves")
-    let datasets = GAITProtocol.datasets(context.scale).filter { runs.missing[$0] == nil }
+    // The data sets and rules that have runs (`--dataset`/`--rules` may select a few).
     let rules = GAITTable1.plan(context.scale).filter { $0.0 == network }.map { $0.1.rule.label }
+      .filter { r in GAITProtocol.datasets(context.scale).contains { !runs.get($0, network, r).isEmpty } }
+    let datasets = GAITProtocol.datasets(context.scale).filter { d in runs.missing[d] == nil && rules.contains { !runs.get(d, network, $0).isEmpty } }
     // Every run of a scale logs at the same batches: one x column serves all series.
     let batches = Array(Set(datasets.flatMap { d in rules.flatMap { r in runs.get(d, network, r).flatMap { $0.curve?.map(\.batch) ?? [] } } })).sorted()
     var header = ["epoch"], columns: [[Double]] = []
