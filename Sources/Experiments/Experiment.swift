@@ -129,9 +129,7 @@ public struct Experiment: Sendable, Codable, Equatable {
   public var key: String {
     var config = self
     config.seeds = []
-    let json = (try? canonicalJSON(config)) ?? name
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in json.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-    return String(h, radix: 16)
+    return fnvKey((try? canonicalJSON(config)) ?? name)
   }
+
 }
