@@ -143,31 +143,15 @@ public enum InvertibleRunner {
     var lossSum = 0.0, lossCount = 0  // training batches since the last evaluation
   }
 
-  /// "GAIT1\n", a JSON header line (the state), then parameters, Adam's m and v as raw doubles. Written atomically.
+  /// "GAIT1\n", the state as a JSON line, then parameters, Adam's m and v (`CheckpointFile`).
   static func save(_ s: State, _ net: InvertibleNetwork, _ opt: OptimizerState<Double>, to url: URL) throws {
-    var data = Data("GAIT1\n".utf8)
-    data.append(Data(try canonicalJSON(s).replacingOccurrences(of: "\n", with: " ").utf8)); data.append(10)
-    for a in [net.parameters, opt.first, opt.second] { a.withUnsafeBytes { data.append(contentsOf: $0) } }
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try data.write(to: url, options: .atomic)
+    try CheckpointFile.write(magic: "GAIT1", header: s, arrays: [net.parameters, opt.first, opt.second], to: url)
   }
 
   static func restore(from url: URL, _ net: inout InvertibleNetwork, _ opt: inout OptimizerState<Double>) throws -> State {
-    guard let data = try? Data(contentsOf: url), data.starts(with: Data("GAIT1\n".utf8)),
-          let newline = data[6...].firstIndex(of: 10) else { throw RunError.badCheckpoint("\(url.path) is not a GAIT-prop checkpoint; delete it to start over") }
-    let s: State
-    do { s = try suiteJSONDecoder().decode(State.self, from: data[6..<newline]) }
-    catch { throw RunError.badCheckpoint("\(url.path): \(error); delete it to start over") }
-    let n = net.parameters.count, size = MemoryLayout<Double>.stride
-    guard data.count - (newline + 1) == 3 * n * size else { throw RunError.badCheckpoint("\(url.path) does not match this network; delete it to start over") }
-    var offset = newline + 1
-    func take() -> [Double] {
-      defer { offset += n * size }
-      return [Double](unsafeUninitializedCapacity: n) { buf, count in
-        _ = data[offset..<(offset + n * size)].copyBytes(to: UnsafeMutableRawBufferPointer(buf)); count = n
-      }
-    }
-    net.parameters = take(); opt.first = take(); opt.second = take(); opt.step = s.optimizerStep
+    let n = net.parameters.count
+    let (s, arrays) = try CheckpointFile.read(magic: "GAIT1", from: url, as: State.self, counts: { _ in [n, n, n] }, element: Double.self)
+    net.parameters = arrays[0]; opt.first = arrays[1]; opt.second = arrays[2]; opt.step = s.optimizerStep
     return s
   }
 
