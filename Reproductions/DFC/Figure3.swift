@@ -142,13 +142,13 @@ enum DFCFigure3 {
     checks.append(Check(name: "every run finished", holds: diverged.isEmpty, detail: diverged.isEmpty ? "7 runs" : diverged.map { "\($0.experiment) diverged" }.joined(separator: ", ")))
 
     // The script: 2 × 3, lettered column-wise as the paper (A C E / B D F).
-    let panels = [("cond2", "A  Condition 2: ‖P Q‖_F / ‖Q‖_F, P the projector on row(J)", ""), ("cond1", "C  Condition 1", ""), ("lmax_PI", "E  λ_max(A_PI)", ""),
-                  ("mn", "B  ∠(ΔW, ΔW^MN) [°]", ""), ("gn", "D  ∠(ΔW, ΔW^GN) [°]", ""), ("ssa", "F  ∠(ΔW, ΔW^SSA) [°]", "")]
+    let panels = [("cond2", "A  Condition 2: ‖P Q‖_F / ‖Q‖_F, P the projector on row(J)"), ("cond1", "C  Condition 1"), ("lmax_PI", "E  λ_max(A_PI)"),
+                  ("mn", "B  ∠(ΔW, ΔW^MN) [°]"), ("gn", "D  ∠(ΔW, ΔW^GN) [°]"), ("ssa", "F  ∠(ΔW, ΔW^SSA) [°]")]
     func col(_ h: String) -> Int? { header.firstIndex(of: h).map { $0 + 1 } }
     var script = "set multiplot layout 2,3 title 'DFC Fig. 3\(linear ? " (linear hidden layers)" : ""): toy 15-10-10-5, \(context.scale.rawValue) scale, rolling mean over \(window) epochs ± std'\n"
     script += "set xlabel 'Epoch'\nset style fill transparent solid 0.1 noborder\nunset key\n"
     if length >= 300 { script += "set xtics 100\n" }
-    for (k, (m, title, _)) in panels.enumerated() {
+    for (k, (m, title)) in panels.enumerated() {
       let (lo, hi) = range(m, linear: linear)
       script += "set title '\(title)'\nset yrange [\(lo):\(hi)]\nset xrange [0:\(max(1, length - 1))]\n"
       if k == 5 { script += "set key top right maxcols 2 font ',9'\n" }

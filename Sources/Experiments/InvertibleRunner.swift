@@ -53,13 +53,6 @@ public struct InvertibleExperiment: Sendable, Codable, Equatable {
   public var key: String { fnvKey((try? canonicalJSON(self)) ?? name) }
 }
 
-/// FNV-1a of a configuration's JSON: the short stable identity in checkpoint and run-cache names.
-func fnvKey(_ s: String) -> String {
-  var h: UInt64 = 0xcbf2_9ce4_8422_2325
-  for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-  return String(h, radix: 16)
-}
-
 /// One evaluation of a GAIT-prop run: after `batch` training batches (0: the initial network).
 public struct CurvePoint: Sendable, Codable, Equatable {
   public var batch: Int

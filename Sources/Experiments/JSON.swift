@@ -21,3 +21,10 @@ public func suiteJSONDecoder() -> JSONDecoder {
   d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
   return d
 }
+
+/// FNV-1a of a configuration's JSON: the short stable identity in checkpoint and run-cache names.
+func fnvKey(_ s: String) -> String {
+  var h: UInt64 = 0xcbf2_9ce4_8422_2325
+  for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+  return String(h, radix: 16)
+}

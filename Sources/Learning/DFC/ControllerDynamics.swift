@@ -75,11 +75,10 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
   }
   deinit { storage.deallocate() }
 
-  @inlinable @inline(__always) func block(_ base: UnsafeMutablePointer<T>, _ i: Int) -> UnsafeMutablePointer<T> { base + rows * sizes[1..<i].reduce(0, +) }
   /// Layer i's block of a packed state (V, R, …) for the current rows.
-  @inlinable public func layer(_ base: UnsafeMutablePointer<T>, _ i: Int) -> UnsafeMutablePointer<T> { block(base, i) }
-  public var outputRates: UnsafeMutablePointer<T> { block(r, sizes.count - 1) }
-  public var feedforwardOutput: UnsafeMutablePointer<T> { block(feedforwardR, sizes.count - 1) }
+  @inlinable public func layer(_ base: UnsafeMutablePointer<T>, _ i: Int) -> UnsafeMutablePointer<T> { base + rows * sizes[1..<i].reduce(0, +) }
+  public var outputRates: UnsafeMutablePointer<T> { layer(r, sizes.count - 1) }
+  public var feedforwardOutput: UnsafeMutablePointer<T> { layer(feedforwardR, sizes.count - 1) }
 
   /// The feedforward pass of `rows` rows of x into V^-, R^-.
   @inlinable public func forward(_ net: DFCNetwork<T>, _ x: UnsafePointer<T>, rows: Int) {
@@ -87,9 +86,9 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
     self.rows = rows
     net.parameters.withUnsafeBufferPointer { p in
       for i in 1...net.layerCount {
-        let below = i == 1 ? x : UnsafePointer(block(feedforwardR, i - 1))
-        basal(net, p.baseAddress!, i, below, into: block(feedforwardV, i))
-        net.activations[i - 1].apply(block(feedforwardV, i), block(feedforwardR, i), rows * sizes[i])
+        let below = i == 1 ? x : UnsafePointer(layer(feedforwardR, i - 1))
+        basal(net, p.baseAddress!, i, below, into: layer(feedforwardV, i))
+        net.activations[i - 1].apply(layer(feedforwardV, i), layer(feedforwardR, i), rows * sizes[i])
       }
     }
   }
@@ -130,7 +129,7 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
     let alpha = T(s.alpha), kp = T(s.kp), dt = T(s.dt), tau = T(s.resolvedTau), tauA = T(s.resolvedTauApical)
     let instantApical = s.tauApical == nil || s.resolvedTauApical == s.dt
     let order = s.instTransmission ? Array(1...L) : Array((1...L).reversed())
-    let rL = block(r, L)
+    let rL = layer(r, L)
     net.parameters.withUnsafeBufferPointer { pp in
     net.feedback.withUnsafeBufferPointer { kp_ in
       let p = pp.baseAddress!, k = kp_.baseAddress!
@@ -148,7 +147,7 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
         // The feedback rule pairs V^fb[t] with U[t+1] (§2.8).
         if case .feedbackGradient = mode {
           for i in 1...L {
-            T.gemm(.transposed, .none, m: d, n: sizes[i], k: rows, alpha: 1, a: u, lda: d, b: block(vfb, i), ldb: sizes[i],
+            T.gemm(.transposed, .none, m: d, n: sizes[i], k: rows, alpha: 1, a: u, lda: d, b: layer(vfb, i), ldb: sizes[i],
                    beta: 1, c: feedbackSums + net.feedbackOffset[i - 1], ldc: sizes[i])
           }
         }
@@ -156,8 +155,8 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
         // 2. Layers.
         for i in order {
           let ni = sizes[i], count = rows * ni
-          let below = i == 1 ? x : UnsafePointer(block(r, i - 1))
-          let vi = block(v, i), vffi = block(vff, i), vfbi = block(vfb, i)
+          let below = i == 1 ? x : UnsafePointer(layer(r, i - 1))
+          let vi = layer(v, i), vffi = layer(vff, i), vfbi = layer(vfb, i)
           basal(net, p, i, below, into: vffi)
           if instantApical {
             T.gemm(.none, .none, m: rows, n: ni, k: d, alpha: 1, a: drive, lda: d, b: k + net.feedbackOffset[i - 1], ldb: ni, beta: 0, c: vfbi, ldc: ni)
@@ -176,11 +175,11 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
           }
           let step = dt / tau
           for j in 0..<count { vi[j] += step * (vfbi[j] + vffi[j] - vi[j]) }
-          net.activations[i - 1].apply(vi, block(r, i), count)
+          net.activations[i - 1].apply(vi, layer(r, i), count)
         }
         // DFC: Σ_t R_{i−1}[t]ᵀ (φ(V_i[t]) − φ(V_i^ff[t])) with the stored basal potential.
         if case .continuousUpdate = mode {
-          for i in 1...L { accumulateDifference(net, i, below: i == 1 ? x : UnsafePointer(block(r, i - 1)), rates: block(r, i), basal: block(vff, i)) }
+          for i in 1...L { accumulateDifference(net, i, below: i == 1 ? x : UnsafePointer(layer(r, i - 1)), rates: layer(r, i), basal: layer(vff, i)) }
         }
         observe(t + 1)
       }
@@ -201,7 +200,7 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
 
   /// Per sample ‖r_L* − r_L‖.
   @inlinable func outputError(into out: UnsafeMutablePointer<T>) {
-    let d = sizes.last!, rL = block(r, sizes.count - 1)
+    let d = sizes.last!, rL = layer(r, sizes.count - 1)
     for b in 0..<rows {
       var s: T = 0
       for j in 0..<d { let e = target[b * d + j] - rL[b * d + j]; s += e * e }
