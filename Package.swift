@@ -33,7 +33,7 @@ let reproductions: [Target] = papers.map {
 let tool: [Target] = [
   .target(name: "ReproduceCLI",
           dependencies: ["Experiments", "Plotting"] + papers.map { .target(name: $0) }, swiftSettings: optimised),
-  .executableTarget(name: "reproduce", dependencies: ["ReproduceCLI"]),
+  .executableTarget(name: "reproduce", dependencies: ["ReproduceCLI", "Experiments"]),
 ]
 
 // MARK: - Tests

@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # The suite's test command (README, .ci/run): set-up, unit tests, then every implemented table and figure
-# at smoke scale into a scratch folder, printing reference beside reproduced.
+# at smoke scale into a scratch folder, printing reference beside reproduced. Logs and scratch files live in
+# one temporary folder, removed at the end (kept, and named, when something fails).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-swift build --build-tests
-OPENBLAS_NUM_THREADS=1 swift test 2>&1 | tee /tmp/reproduce-unit-tests.log | grep -E "error|failed|Executed [0-9]+ tests" || true
-grep -q "with 0 failures" <(grep "Executed" /tmp/reproduce-unit-tests.log | tail -1) || { echo "unit tests failed"; exit 1; }
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/reproduce-test.XXXXXX")
+trap 'status=$?; if [ $status -eq 0 ]; then rm -rf "$scratch"; else echo "test: failed (exit $status); logs kept in $scratch"; fi' EXIT
 
-scratch=$(mktemp -d)
-echo "smoke-scale reproductions into $scratch"
-swift run reproduce smoke --out "$scratch"
+bash scripts/setup.sh
+
+echo "test: building the unit tests"
+swift build --build-tests
+echo "test: unit tests (one BLAS thread; about 1 minute); full log: $scratch/unit-tests.log"
+if OPENBLAS_NUM_THREADS=1 swift test >"$scratch/unit-tests.log" 2>&1; then unit=0; else unit=$?; fi
+grep -E "error:|failed \(|Executed [0-9]+ tests" "$scratch/unit-tests.log" | grep -v "^\s*$" | tail -n 20 || true
+if [ $unit -ne 0 ] || ! grep "Executed" "$scratch/unit-tests.log" | tail -n 1 | grep -q "with 0 failures"; then
+  echo "test: unit tests failed (exit $unit)"; exit 1
+fi
+
+echo "test: every implemented table and figure at smoke scale, into $scratch/smoke (about 4 minutes)"
+OPENBLAS_NUM_THREADS=1 swift run --skip-build reproduce smoke --out "$scratch/smoke"

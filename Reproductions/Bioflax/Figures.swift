@@ -97,7 +97,7 @@ enum BioflaxFigures {
       }
       rows.append(row)
     }
-    let name = "figure\(n)"
+    let name = context.fileName("figure\(n)")
     var script = "set multiplot layout 1,\(panels.count) title \"\(title.replacingOccurrences(of: "\"", with: "'"))\" font ',11'\n"
     script += "set xlabel 'epoch'\nset xtics 1\nset key bottom right font ',8'\n"
     if let yRange { script += "set yrange \(yRange)\n" } else { script += "set autoscale y\n" }
@@ -132,9 +132,10 @@ enum BioflaxFigures {
       labels.append(label); predictions.append(p)
     }
     let rows = order.map { i in [x[i], Foundation.sin(x[i])] + predictions.map { $0[i] } }
-    var script = "set title 'sin regression: test-set predictions after \(runs.byRule["BP"]?.first?.epochs.count ?? 0) epochs (seed \(runs.seeds[0]))'\n"
+    var script = "set title 'sin regression: test-set predictions after \(plural(runs.byRule["BP"]?.first?.epochs.count ?? 0, "epoch")) (seed \(runs.seeds[0]))'\n"
     script += "set xlabel 'x'\nset ylabel 'y'\nset key top left\nset xrange [-pi:pi]\n"
-    script += "plot '\(("figure10")).csv' using 1:2 with lines lw 3 lc rgb '#444444' title 'sin(x)'"
+    let name = context.fileName("figure10")
+    script += "plot '\(name).csv' using 1:2 with lines lw 3 lc rgb '#444444' title 'sin(x)'"
     for (k, l) in labels.enumerated() { script += ", '' using 1:\(3 + k) with points pt 7 ps 0.5 lc \(k + 1) title '\(l)'" }
     script += "\n"
     let mse = predictions.map { p in order.map { i in 0.5 * (p[i] - Foundation.sin(x[i])) * (p[i] - Foundation.sin(x[i])) }.reduce(0, +) / Double(x.count) }
@@ -143,7 +144,7 @@ enum BioflaxFigures {
     let checks = [Check(name: "BP, KP and the lr-\(lr) FA and DFA fit better than the zero predictor (test ½-MSE < 0.25)",
                         holds: fits.count == expected.count ? fits.allSatisfy { $0.1 < 0.25 } : false,
                         detail: zip(labels, mse).map { "\($0): \(String(format: "%.4f", $1))" }.joined(separator: "; "))]
-    return try writeFigure(paper: "bioflax", name: "figure10", title: "sin regression fit", context: context,
+    return try writeFigure(paper: "bioflax", name: name, title: "sin regression fit", context: context,
                                header: ["x", "sin(x)"] + labels, rows: rows, script: script, checks: checks,
                                runs: runs.all, seeds: runs.seeds, wallSeconds: runs.wallSeconds)
   }

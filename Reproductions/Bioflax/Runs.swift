@@ -22,17 +22,13 @@ struct TaskRuns {
       }
     }
     let jobs = labelled.flatMap { (_, e) in seeds.map { Job(e, seed: $0) } }
-    let start = Clock.wall
-    let cache = context.outputRoot.appendingPathComponent("Results/bioflax/runs")
-    var options = RunOptions(checkpointDirectory: context.outputRoot.appendingPathComponent("Checkpoints"), progress: true)
-    options.provenance = Provenance.current(packageRoot: context.packageRoot)
-    let records = try JobPool.run(jobs, data: context.data, options: options, cache: cache)
+    let (records, wall) = try context.runs(jobs, paper: "bioflax")
     var byRule: [String: [RunRecord]] = [:]
     for (k, (label, _)) in labelled.enumerated() {
       byRule[label] = Array(records[(k * seeds.count)..<((k + 1) * seeds.count)])
     }
     return TaskRuns(task: task, scale: context.scale, seeds: seeds, byRule: byRule,
-                    wallSeconds: Clock.wall - start + 0)
+                    wallSeconds: wall)
   }
 
   /// The labels in display order.

@@ -39,7 +39,7 @@ enum BioflaxTables {
       add(label, "s per run") { $0.wallSeconds }
     }
     var notes = [
-      "Protocol: bioflax run_train.py defaults (\(task.title); SGD lr 0.02, batch 32, \(runs.all.first?.epochs.count ?? 0) epochs, LeCun K and B, zero biases, metrics on the first 5 batches of each epoch). Weight decay: none (λ = 0), so KP's W − B never shrinks (quirk D3). Evaluation: mean of batch means over batches of 32 (D14). Best epoch: highest validation accuracy, or lowest validation loss for regression (D5 fixed). Data split seed 0; seeds \(runs.seeds.map(String.init).joined(separator: ", ")).",
+      "Protocol: bioflax run_train.py defaults (\(task.title); SGD lr 0.02, batch 32, \(plural(runs.all.first?.epochs.count ?? 0, "epoch")), LeCun K and B, zero biases, metrics on the first 5 batches of each epoch). Weight decay: none (λ = 0), so KP's W − B never shrinks (quirk D3). Evaluation: mean of batch means over batches of 32 (D14). Best epoch: highest validation accuracy, or lowest validation loss for regression (D5 fixed). Data split seed 0; seeds \(runs.seeds.map(String.init).joined(separator: ", ")).",
       "Per-layer final-epoch alignments are in the JSON (`runs[].epochs[].metrics`, bioflax's key names).",
     ]
     if !classification {
@@ -51,7 +51,7 @@ enum BioflaxTables {
     if task == .sinreg {
       notes.append("Rows marked (lr \(BioflaxTask.sinregVariantLearningRate)) are the labelled variant of quirk D22: at the default lr 0.02 bioflax's FA and DFA diverge on sinreg; a run that diverged is reported as such, never as a number.")
     }
-    let result = TableResult(paper: "bioflax", target: "table\(number)", title: task.title, scale: context.scale,
+    let result = TableResult(paper: "bioflax", target: context.fileName("table\(number)"), title: task.title, scale: context.scale,
                              provenance: Provenance.current(packageRoot: context.packageRoot), seeds: runs.seeds,
                              wallSeconds: runs.wallSeconds, unit: "the column's unit", tolerance: 0, rows: rows,
                              checks: checks(task, runs, rows), notes: notes, runs: runs.all)
@@ -161,7 +161,7 @@ enum BioflaxTables {
       rows.append(TableRow(method: method, column: "Fashion-MNIST error %", reference: Reference(value: fashion, source: source), values: nil, tolerance: 1.0,
                            note: "not yet runnable: needs convolutional layers"))
     }
-    let result = TableResult(paper: "bioflax", target: "table4", title: "biotorch anchor: LeNet on MNIST and Fashion-MNIST", scale: context.scale,
+    let result = TableResult(paper: "bioflax", target: context.fileName("table4"), title: "biotorch anchor: LeNet on MNIST and Fashion-MNIST", scale: context.scale,
                              provenance: Provenance.current(packageRoot: context.packageRoot), seeds: [], wallSeconds: 0,
                              unit: "error %", tolerance: 0.3, rows: rows, checks: [],
                              notes: ["Not yet runnable: LeNet needs Conv2d and max-pool layers and convolutional FA/DFA/uSF/brSF/frSF, which the suite does not have yet. Only the reference numbers are shown; nothing is reproduced."],

@@ -11,6 +11,7 @@ import Numerics
 enum DFCFigure1D {
   static func run(_ context: ArtefactContext) throws -> [URL] {
     let start = Clock.wall
+    let name = context.fileName("fig1d")
     // Pre-training only: a DFC experiment with no forward epochs (its run record keeps the network's provenance).
     var e = DFCToyProtocol.experiment(.steadyState, trainedFeedback: true, scale: context.scale, outputs: 1, name: "dfc-fig1d-pretraining")
     e.epochs = 0
@@ -43,16 +44,16 @@ enum DFCFigure1D {
                           holds: residual < 1e-4 && eT < 0.25 * e0,
                           detail: String(format: "residual %.2e; error %.4g → %.4g", residual, e0, eT)))
     }
-    var script = "set multiplot layout 1,3 title 'DFC Fig. 1D: one controlled relaxation (15-10-10-1, feedback pre-trained \(e.pretrainingEpochs) epochs; k_p 1, α 0.0015, T 2000)'\n"
+    var script = "set multiplot layout 1,3 title 'DFC Fig. 1D: one controlled relaxation (15-10-10-1, feedback pre-trained \(plural(e.pretrainingEpochs, "epoch")); k_p 1, α 0.0015, T 2000)'\n"
     script += "set xlabel 'timestep'\nset xtics 500\nset ylabel 'r_L (blue), r_L* (dashed)'\nset y2label 'u (red)'\nset ytics nomirror\nset y2tics\nset key center right font ',9'\n"
     for b in 0..<3 {
       script += "set title 'sample \(b + 1)'\n"
-      script += "plot 'fig1d.csv' using ($1==\(b) && $2>0 ? $2 : 1/0):4 with lines lw 2 lc rgb '#1f77b4' title 'r_L', \\\n"
+      script += "plot '\(name).csv' using ($1==\(b) && $2>0 ? $2 : 1/0):4 with lines lw 2 lc rgb '#1f77b4' title 'r_L', \\\n"
       script += "     '' using ($1==\(b) && $2>0 ? $2 : 1/0):5 with lines lw 1.5 dt 2 lc rgb '#000000' title 'r_L*', \\\n"
       script += "     '' using ($1==\(b) && $2>0 ? $2 : 1/0):6 axes x1y2 with lines lw 1.5 lc rgb '#d62728' title 'u'\n"
     }
     script += "unset multiplot\n"
-    return try writeFigure(paper: "dfc", name: "fig1d", title: "output and control during one controlled relaxation", context: context,
+    return try writeFigure(paper: "dfc", name: name, title: "output and control during one controlled relaxation", context: context,
                            header: ["sample", "step", "time_tau_u", "r_L", "r_L_target", "u"], rows: rows, script: script, checks: checks,
                            runs: [trained.record], seeds: [1], wallSeconds: Clock.wall - start, size: (1500, 450))
   }

@@ -12,6 +12,7 @@ import Numerics
 enum DFCFigure2 {
   static func run(_ context: ArtefactContext) throws -> [URL] {
     let start = Clock.wall
+    let name = context.fileName("fig2")
     let count = context.scale == .smoke ? 200 : 2000
     var rng = Random(seed: 42, stream: "dfc-fig2")
     let net = DFCNetwork<Double>.initial(sizes: [5, 2, 2], hidden: .tanh, feedbackInit: .xavier, rng: &rng)
@@ -102,14 +103,14 @@ enum DFCFigure2 {
     script += "set xlabel 'PC1'\nset ylabel 'PC2'\nset xtics -0.5,0.5\nset ytics -0.5,0.5\nset size ratio -1\n"
     script += "set palette defined (0 '#f7fbff', 1 '#c6dbef', 2 '#6baed6', 3 '#2171b5', 4 '#08306b')\nset palette maxcolors 5\nset cblabel 'probability density'\n"
     script += "set xrange [\(gx0):\(gx1)]\nset yrange [\(gy0):\(gy1)]\nset key below\n"
-    script += "plot 'fig2_kde.csv' using 1:2:3 with image notitle, \\\n"
-    script += "     'fig2_points.csv' using ((strcol(1) eq 'Q') ? $3 : 1/0):4 with points pt 7 ps 0.3 lc rgb '#1f4e9a' title 'Q (C2, C3)', \\\n"
+    script += "plot '\(name)_kde.csv' using 1:2:3 with image notitle, \\\n"
+    script += "     '\(name)_points.csv' using ((strcol(1) eq 'Q') ? $3 : 1/0):4 with points pt 7 ps 0.3 lc rgb '#1f4e9a' title 'Q (C2, C3)', \\\n"
     script += "     '' using ((strcol(1) eq 'damped') ? $3 : 1/0):4 with points pt 2 ps 0.8 lc rgb '#ff8c00' title 'Jᵀ(JJᵀ+γI)⁻¹, γ 1e-5 … 1e2', \\\n"
     script += "     '' using ((strcol(1) eq 'JT') ? $3 : 1/0):4 with points pt 2 ps 2.5 lw 3 lc rgb '#d62728' title 'Jᵀ', \\\n"
     script += "     '' using ((strcol(1) eq 'Jpinv') ? $3 : 1/0):4 with points pt 2 ps 2.5 lw 3 lc rgb '#2ca02c' title 'J^†'\n"
-    return try writeFigure(paper: "dfc", name: "fig2", title: "feedback matrices satisfying Conditions 2 and 3, PCA", context: context,
+    return try writeFigure(paper: "dfc", name: name, title: "feedback matrices satisfying Conditions 2 and 3, PCA", context: context,
                            header: ["kind", "gamma", "pc1", "pc2"], rows: rows, script: script, checks: checks, runs: [], seeds: [42],
-                           wallSeconds: Clock.wall - start, size: (900, 800), dataName: "fig2_numeric",
-                           extraFiles: ["fig2_points.csv": points, "fig2_kde.csv": kde])
+                           wallSeconds: Clock.wall - start, size: (900, 800), dataName: "\(name)_numeric",
+                           extraFiles: ["\(name)_points.csv": points, "\(name)_kde.csv": kde])
   }
 }

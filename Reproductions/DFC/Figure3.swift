@@ -29,12 +29,8 @@ enum DFCFigure3 {
 
   static func load(_ context: ArtefactContext, linear: Bool) throws -> Runs {
     let plan = DFCToyProtocol.figure3Runs(context.scale, linear: linear)
-    var options = RunOptions(checkpointDirectory: context.outputRoot.appendingPathComponent("Checkpoints"))
-    options.provenance = Provenance.current(packageRoot: context.packageRoot)
-    let start = Clock.wall
-    let records = try JobPool.run(plan.map { DFCJob($0.experiment, seed: 1) }, data: context.data, options: options,
-                                  cache: context.outputRoot.appendingPathComponent("Results/dfc/runs"))
-    var runs = Runs(wallSeconds: Clock.wall - start)
+    let (records, wall) = try context.runs(plan.map { DFCJob($0.experiment, seed: 1) }, paper: "dfc")
+    var runs = Runs(wallSeconds: wall)
     for (p, r) in zip(plan, records) { runs.records[p.tag] = r }
     return runs
   }
@@ -145,18 +141,31 @@ enum DFCFigure3 {
     let panels = [("cond2", "A  Condition 2: ‖P Q‖_F / ‖Q‖_F, P the projector on row(J)"), ("cond1", "C  Condition 1"), ("lmax_PI", "E  λ_max(A_PI)"),
                   ("mn", "B  ∠(ΔW, ΔW^MN) [°]"), ("gn", "D  ∠(ΔW, ΔW^GN) [°]"), ("ssa", "F  ∠(ΔW, ΔW^SSA) [°]")]
     func col(_ h: String) -> Int? { header.firstIndex(of: h).map { $0 + 1 } }
-    var script = "set multiplot layout 2,3 title 'DFC Fig. 3\(linear ? " (linear hidden layers)" : ""): toy 15-10-10-5, \(context.scale.rawValue) scale, rolling mean over \(window) epochs ± std'\n"
+    var script = "set multiplot layout 2,3 title 'DFC Fig. 3\(linear ? " (linear hidden layers)" : ""): toy 15-10-10-5, \(context.scale.rawValue) scale, rolling mean over \(window) epochs ± std; grey band: the y-range of the paper where the data leave it'\n"
     script += "set xlabel 'Epoch'\nset style fill transparent solid 0.1 noborder\nunset key\n"
     if length >= 300 { script += "set xtics 100\n" }
-    for (k, (m, title)) in panels.enumerated() {
-      let (lo, hi) = range(m, linear: linear)
-      script += "set title '\(title)'\nset yrange [\(lo):\(hi)]\nset xrange [0:\(max(1, length - 1))]\n"
-      if k == 5 { script += "set key top right maxcols 2 font ',9'\n" }
-      var parts: [String] = []
+    for (m, title) in panels {
       // Front to back: DFC trained, DFC fixed, SS trained, SS fixed, SSA trained, SSA fixed, DFA: drawn back to front.
       let order = ["dfa", "ssa_fx", "ssa_tr", "ss_fx", "ss_tr", "dfc_fx", "dfc_tr"].filter { t in
         (m != "mn" && m != "gn" ? t != "dfa" : true) && !(m == "ssa" && t.hasPrefix("ssa"))
       }
+      // The paper's fixed y-range, widened to the data (mean ± std) so that no curve is clipped; where it is
+      // widened, the paper's range is drawn as a grey band.
+      let (lo, hi) = range(m, linear: linear)
+      var dataLo = lo, dataHi = hi
+      for t in order {
+        guard let mc = col("\(m)_\(t)_mean"), let sc = col("\(m)_\(t)_std") else { continue }
+        for (mean, std) in zip(columns[mc - 2], columns[sc - 2]) where mean.isFinite {
+          let s = std.isFinite ? std : 0
+          dataLo = min(dataLo, mean - s); dataHi = max(dataHi, mean + s)
+        }
+      }
+      let pad = 0.03 * (dataHi - dataLo)
+      let yLo = dataLo < lo ? dataLo - pad : lo, yHi = dataHi > hi ? dataHi + pad : hi
+      script += "set title '\(title)'\nset yrange [\(String(format: "%.6g", yLo)):\(String(format: "%.6g", yHi))]\nset xrange [0:\(max(1, length - 1))]\n"
+      script += yLo < lo || yHi > hi ? "set object 1 rect from graph 0, first \(lo) to graph 1, first \(hi) behind fc rgb '#ececec' fs solid 1.0 noborder\n" : "unset object 1\n"
+      if m == "mn" { script += "set key right center opaque maxcols 2 font ',9'\n" }   // panel B draws all seven runs, DFA included
+      var parts: [String] = []
       for t in order {
         guard let mc = col("\(m)_\(t)_mean"), let sc = col("\(m)_\(t)_std") else { continue }
         let family = String(t.split(separator: "_").first!), colour = colours[family]!, dashed = t.hasSuffix("_fx")
@@ -165,7 +174,7 @@ enum DFCFigure3 {
         parts.append("'' using 1:\(mc) with lines lw 2 \(dashed ? "dt 2 " : "")lc rgb '\(colour)' title '\(label)'")
       }
       script += "plot " + parts.joined(separator: ", \\\n     ") + "\n"
-      if k == 5 { script += "unset key\n" }
+      if m == "mn" { script += "unset key\n" }
     }
     script += "unset multiplot\n"
 

@@ -37,12 +37,7 @@ enum DFCFigureC2C3 {
       for a in alphas { plan.append(("S3", linear, a, experiment(linear: linear, alpha: a, kp: 0.3, dampings: [5], scale: context.scale))) }
       for k in gains { plan.append(("S4", linear, k, experiment(linear: linear, alpha: 0.1, kp: k, dampings: [5], scale: context.scale))) }
     }
-    var options = RunOptions(checkpointDirectory: context.outputRoot.appendingPathComponent("Checkpoints"))
-    options.provenance = Provenance.current(packageRoot: context.packageRoot)
-    let start = Clock.wall
-    let records = try JobPool.run(plan.map { DFCJob($0.experiment, seed: 1) }, data: context.data, options: options,
-                                  cache: context.outputRoot.appendingPathComponent("Results/dfc/runs"))
-    let wall = Clock.wall - start
+    let (records, wall) = try context.runs(plan.map { DFCJob($0.experiment, seed: 1) }, paper: "dfc")
     var urls: [URL] = []
     for figure in ["S2", "S3", "S4"] {
       let members = zip(plan, records).filter { $0.0.figure == figure }
@@ -100,7 +95,7 @@ enum DFCFigureC2C3 {
       }
       let colours = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725", "#f98e09", "#d62728"]
       func col(_ h: String) -> Int { header.firstIndex(of: h)! + 1 }
-      let name = "fig\(figure)"
+      let name = context.fileName("fig\(figure)")
       var script: String
       if figure == "S2" {
         script = "set multiplot layout 1,2 title 'DFC Fig. S2 (reconstructed): angle between Q and Jᵀ(JJᵀ + γI)⁻¹ during feedback learning (k_p,fb 0, α_fb 0.5)'\n"

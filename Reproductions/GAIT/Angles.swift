@@ -171,9 +171,9 @@ enum GAITAngles {
     script += "plot " + parts.joined(separator: ", \\\n     ") + "\n"
     script += "set title '(c) training, \(smoke ? "MNIST tower" : "FMNIST"): solid GAIT γ=1e-3, dashed γ=1e-2, dotted TP'\nunset logscale x\nset xrange [*:*]\nset xlabel 'batch'\n"
     parts = []
-    for (k, (name, _)) in training.enumerated() {
+    for (k, (label, _)) in training.enumerated() {
       for l in 1..<Lc {
-        parts.append("'\(name).csv' using \(col("batch")):\(y("(c) \(name) layer \(l)")) with lines lw 2 dt \(k + 1) lc rgb '\(colours[l - 1])' \(k == 0 ? "title 'layer \(l)'" : "notitle")")
+        parts.append("'\(name).csv' using \(col("batch")):\(y("(c) \(label) layer \(l)")) with lines lw 2 dt \(k + 1) lc rgb '\(colours[l - 1])' \(k == 0 ? "title 'layer \(l)'" : "notitle")")
       }
     }
     script += "plot " + parts.joined(separator: ", \\\n     ") + "\nunset multiplot\n"

@@ -59,12 +59,8 @@ enum GAITTable1 {
       }
     }
     for e in extra { for s in runs.seeds { keys.append("extra|\(e.name)"); jobs.append(InvertibleJob(e, seed: s)) } }
-    var options = RunOptions(checkpointDirectory: context.outputRoot.appendingPathComponent("Checkpoints"))
-    options.provenance = Provenance.current(packageRoot: context.packageRoot)
-    let start = Clock.wall
-    let records = try JobPool.run(jobs, data: context.data, options: options,
-                                  cache: context.outputRoot.appendingPathComponent("Results/gait/runs"))
-    runs.wallSeconds = Clock.wall - start
+    let (records, wall) = try context.runs(jobs, paper: "gait")
+    runs.wallSeconds = wall
     for (k, r) in zip(keys, records) { runs.records[k, default: []].append(r) }
     return runs
   }
@@ -92,7 +88,7 @@ enum GAITTable1 {
   static func run(_ context: ArtefactContext) throws -> [URL] {
     let runs = try load(context)
     var rows: [TableRow] = []
-    let columns = ["final train %", "final test %", "peak train %", "peak train epoch (median)", "peak test %", "peak test epoch (median)", "paper"]
+    let columns = ["final train %", "final test %", "peak train %", "peak train at epoch (median; 1 epoch = 1000 batches)", "peak test %", "peak test at epoch (median; 1 epoch = 1000 batches)", "paper"]
     for d in GAITProtocol.datasets(context.scale) {
       for (n, entry) in plan(context.scale) {
         let method = "\(label(d)) · \(netLabel(n)) · \(entry.rule.label) (η \(sci(entry.learningRate)), λ \(sci(entry.lambda))\(entry.rule.label == "GAIT-prop" ? ", γ \(sci(GAITProtocol.gamma))" : ""))"

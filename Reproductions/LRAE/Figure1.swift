@@ -9,11 +9,12 @@ import Foundation
 /// the mean hidden-layer angle of FA (dashed) and DFA (dotted).
 enum LRAFigure1 {
   static func run(_ context: ArtefactContext) throws -> [URL] {
-    let depth = Int(context.options["depth"] ?? "8") ?? 8
+    let depth = Int(context.options["depth"] ?? "8") ?? -1
     guard LRAProtocol.depths.contains(depth) else {
-      throw NotYetImplemented(paper: "lra", artefact: "figure 1 at depth \(depth) (valid depths: 3, 5, 8)")
+      throw InvalidOption("lra --figure 1: no depth \(context.options["depth"] ?? ""); valid depths: 3, 5, 8")
     }
     let runs = try LRATable1.load(context, depths: [depth])
+    let file = context.fileName(depth == 8 ? "fig1" : "fig1_depth\(depth)")   // the paper's figure is depth 8
     let L = depth + 1
     var header = ["epoch"], columns: [[Double]] = []
     func add(_ name: String, _ values: [Double]) { header.append(name); columns.append(values) }
@@ -59,7 +60,7 @@ enum LRAFigure1 {
       var parts: [String] = []
       for r in LRAProtocol.rules {
         let name = "\(tag) \(LRATable1.ruleLabel(r))", c = colours[LRATable1.ruleLabel(r)]!
-        parts.append("'fig1.csv' using 1:\(col("\(name) test err %")) with linespoints lw 2 pt 7 ps 0.5 lc rgb '\(c)' title '\(LRATable1.ruleLabel(r)) test'")
+        parts.append("'\(file).csv' using 1:\(col("\(name) test err %")) with linespoints lw 2 pt 7 ps 0.5 lc rgb '\(c)' title '\(LRATable1.ruleLabel(r)) test'")
         parts.append("'' using 1:\(col("\(name) train-subset err %")) with lines dt 2 lc rgb '\(c)' title '\(LRATable1.ruleLabel(r)) train subset'")
       }
       script += "plot " + parts.joined(separator: ", \\\n     ") + "\n"
@@ -69,7 +70,7 @@ enum LRAFigure1 {
         // Dark red at the input side to light orange at the output side.
         let f = Double(l - 1) / Double(max(1, L - 2))
         let rgb = String(format: "%02x%02x%02x", Int(90 + 165 * f), Int(20 + 150 * f), Int(10 + 60 * f))
-        parts.append("'fig1.csv' using 1:\(col("\(tag) LRA-E layer \(l) angle")) with lines lw 2 lc rgb '#\(rgb)' title 'LRA-E layer \(l)'")
+        parts.append("'\(file).csv' using 1:\(col("\(tag) LRA-E layer \(l) angle")) with lines lw 2 lc rgb '#\(rgb)' title 'LRA-E layer \(l)'")
       }
       parts.append("'' using 1:\(col("\(tag) LRA-E layer \(L) angle")) with lines lw 2 lc rgb '#000000' title 'LRA-E top layer (0°)'")
       parts.append("'' using 1:\(col("\(tag) FA mean hidden angle")) with lines lw 2 dt 2 lc rgb '#777777' title 'FA (mean hidden)'")
@@ -77,7 +78,7 @@ enum LRAFigure1 {
       script += "plot " + parts.joined(separator: ", \\\n     ") + "\n"
     }
     script += "unset multiplot\n"
-    return try writeFigure(paper: "lra", name: "fig1", title: "learning curves and update angles, depth \(depth)", context: context,
+    return try writeFigure(paper: "lra", name: file, title: "learning curves and update angles, depth \(depth)", context: context,
                                header: header, rows: rows, script: script, checks: checks, runs: runs.all, seeds: runs.seeds,
                                wallSeconds: runs.wallSeconds, size: (1400, 1000))
   }

@@ -27,12 +27,8 @@ enum LRATable1 {
       e.seeds = seeds
       for s in seeds { keys.append("\(d.rawValue)|\(h)|\(r)"); jobs.append(Job(e, seed: s)) }
     } } }
-    var options = RunOptions(checkpointDirectory: context.outputRoot.appendingPathComponent("Checkpoints"))
-    options.provenance = Provenance.current(packageRoot: context.packageRoot)
-    let start = Clock.wall
-    let records = try JobPool.run(jobs, data: context.data, options: options,
-                                  cache: context.outputRoot.appendingPathComponent("Results/lra/runs"))
-    var runs = Runs(wallSeconds: Clock.wall - start, seeds: seeds)
+    let (records, wall) = try context.runs(jobs, paper: "lra")
+    var runs = Runs(wallSeconds: wall, seeds: seeds)
     for (k, r) in zip(keys, records) { runs.records[k, default: []].append(r) }
     return runs
   }
@@ -56,12 +52,12 @@ enum LRATable1 {
       } }
     }
     let result = TableResult(
-      paper: "lra", target: "table1", title: "test error (%) of the final model, 784-256×H-10 tanh", scale: context.scale,
+      paper: "lra", target: context.fileName("table1"), title: "test error (%) of the final model, 784-256×H-10 tanh", scale: context.scale,
       provenance: Provenance.current(packageRoot: context.packageRoot), seeds: runs.seeds, wallSeconds: runs.wallSeconds,
       unit: "% test error", tolerance: 1.0, rows: rows, checks: checks(runs),
       notes: [
         "Paper values: not available (the paper's table could not be obtained); every reference cell is unknown, never invented.",
-        "Protocol (\(context.scale.rawValue)): \(LRAProtocol.epochs(context.scale)) epochs, batch 50, SGD η = 1e-3 on batch sums (baselines: η = 0.05 on the batch-mean cross-entropy, the same step), W ~ N(0, 0.1²), no biases, TF1 split (validation = first 5 000 training images), pixels ÷ 255" + (context.scale == .smoke ? "; smoke: 5 000 training, 1 000 validation, 2 000 test images" : "") + ".",
+        "Protocol (\(context.scale.rawValue)): \(plural(LRAProtocol.epochs(context.scale), "epoch")), batch 50, SGD η = 1e-3 on batch sums (baselines: η = 0.05 on the batch-mean cross-entropy, the same step), W ~ N(0, 0.1²), no biases, TF1 split (validation = first 5 000 training images), pixels ÷ 255" + (context.scale == .smoke ? "; smoke: 5 000 training, 1 000 validation, 2 000 test images" : "") + ".",
         "LRA-E: official-tf1 preset (β = 0.1, γ = 1, E ~ N(0, 1), square hidden E applied un-transposed: quirk Q1). BP, FA (B ~ N(0, 0.1²)) and DFA (D ~ N(0, 0.1²)) are the suite's baselines under the same protocol: suite choices, not the paper's settings.",
         "Check margins Δ = 1 pp (MNIST), 2 pp (Fashion-MNIST) are suite choices expressing 'competitive with BP'. Only full-scale verdicts speak for the paper's protocol.",
       ],

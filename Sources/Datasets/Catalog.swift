@@ -2,7 +2,7 @@ import Foundation
 
 /// Where the data sets come from, how they are checked, and where their caches live.
 /// Data directory: $REPRODUCE_DATA_DIR, else `.data/` in the package root (git-ignored).
-public struct DataLocations: Sendable {
+public struct DataLocations: Sendable, Codable {
   public var root: URL
   public var kmnistDirectory: String?
   public var cifar10Directory: String?
@@ -61,6 +61,9 @@ public enum Catalog {
   public static func load(_ name: DatasetName, _ loc: DataLocations) throws -> ImageDataset {
     let cacheURL = loc.cache.appendingPathComponent("\(name.rawValue).rpds")
     if let cached = DatasetCache.read(cacheURL, expectedSHA256: nil), cached.name == name.rawValue { return cached }
+    if FileManager.default.fileExists(atPath: cacheURL.path) {
+      FileHandle.standardError.write(Data("data: the cache \(cacheURL.path) is damaged or stale (its checksum does not match its content); rebuilding it from the source\n".utf8))
+    }
     let d: ImageDataset
     switch name {
     case .mnist: d = try loadMNIST(loc)
@@ -158,7 +161,7 @@ public enum Catalog {
 
   static func loadKMNIST(_ loc: DataLocations) throws -> ImageDataset {
     guard let dir = loc.kmnistDirectory else {
-      throw DataError.missing(dataset: "KMNIST", files: kmnistNPZ + idxNames.map { "or \($0)" }, directory: "(no directory given)",
+      throw DataError.missing(dataset: "KMNIST", files: kmnistNPZ + ["(or instead the four IDX files \(idxNames.joined(separator: ", ")))"], directory: "(no directory given)",
                               hint: kmnistHint)
     }
     let hasNPZ = kmnistNPZ.allSatisfy { FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent($0)) }

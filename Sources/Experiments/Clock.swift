@@ -22,6 +22,8 @@ public struct Progress: Sendable {
   let interactive: Bool
   let start: Double
   var lastPlain: Double
+  // Work already done when this process started (a resumed run): the ETA extrapolates from this session's rate.
+  var firstDone: Double? = nil, firstEpoch: Int? = nil
 
   public init(label: String, enabled: Bool = true) {
     self.label = label; self.enabled = enabled
@@ -40,18 +42,34 @@ public struct Progress: Sendable {
   public mutating func update(done: Double, total: Double, detail: String = "", force: Bool = false) {
     guard enabled else { return }
     let now = Clock.wall, elapsed = now - start
-    let eta = done > 0 ? elapsed * (total - done) / done : .nan
+    if firstDone == nil { firstDone = done - 1 }
+    let rate = done - firstDone!
+    let eta = rate > 0 ? elapsed * (total - done) / rate : .nan
     let line = String(format: "%@ %5.1f%%  elapsed %@  ETA %@  %@", label, 100 * done / max(total, 1e-12),
                       Progress.format(seconds: elapsed), Progress.format(seconds: eta), detail)
     if interactive {
-      FileHandle.standardError.write(Data(("\r\u{1B}[K" + line + (done >= total ? "\n" : "")).utf8))
-    } else if force || now - lastPlain >= 30 || done >= total {
+      FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+    } else if force || now - lastPlain >= 30 {
       lastPlain = now
       FileHandle.standardError.write(Data((line + "\n").utf8))
     }
+  }
+
+  /// The line of a finished epoch: printed always, on a terminal, to a file or a pipe.
+  public mutating func epoch(_ done: Int, of total: Int, detail: String) {
+    guard enabled else { return }
+    let now = Clock.wall, elapsed = now - start
+    if firstEpoch == nil { firstEpoch = done - 1 }
+    let eta = done > firstEpoch! ? elapsed * Double(total - done) / Double(done - firstEpoch!) : .nan
+    let line = "\(label): epoch \(done)/\(total)  elapsed \(Progress.format(seconds: elapsed))  ETA \(Progress.format(seconds: eta))  \(detail)"
+    lastPlain = now
+    FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + line + "\n").utf8))
   }
 
   public static func note(_ s: String) {
     FileHandle.standardError.write(Data((s + "\n").utf8))
   }
 }
+
+/// "1 epoch", "2 epochs": a count with its noun.
+public func plural(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }

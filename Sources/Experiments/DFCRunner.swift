@@ -270,6 +270,7 @@ public enum DFCRunner {
         }
       }
       s.pretrained = true
+      if let url = checkpointURL, e.learnsFeedback && e.pretrainingEpochs > 0 { stamp(); try writeAtomically(try canonicalJSON(s), to: url) }
     }
     training: while s.epoch < e.epochs {
       let epochStart = Clock.wall
@@ -277,6 +278,10 @@ public enum DFCRunner {
       let permutation = order.permutation(train.count)
       var lossSum = 0.0, correct = 0, seen = 0
       for k in 0..<batches {
+        if StopSignal.requested {
+          // The checkpoint is the last epoch boundary's (or the end of pre-training): this epoch starts over.
+          throw Interrupted(checkpoints: checkpointURL.flatMap { FileManager.default.fileExists(atPath: $0.path) ? [$0] : nil } ?? [])
+        }
         let rows = gather(permutation, k)
         let log = k % e.logInterval == 0
         var point = DFCLogPoint(epoch: s.epoch + 1, minibatch: k, batchLoss: 0)
@@ -361,8 +366,7 @@ public enum DFCRunner {
           s.log.append(point)
         }
         forwardOpt.apply(to: &net.parameters, gradient: g)
-        progress.update(done: Double(s.epoch * batches + k + 1), total: Double(e.epochs * batches),
-                        detail: s.epochs.last.map { String(format: "epoch %d: test loss %.4g", $0.epoch, $0.testLoss) } ?? "")
+        progress.update(done: Double(s.epoch * batches + k + 1), total: Double(e.epochs * batches), detail: "epoch \(s.epoch + 1)/\(e.epochs)")
       }
       if e.learnsFeedback { for _ in 0..<e.extraFeedbackEpochs { feedbackPass(pretraining: false, logFirst: false) } }
       let v = evaluate(p.validation), t = evaluate(p.test)
@@ -371,12 +375,13 @@ public enum DFCRunner {
                                   validationLoss: v.loss, validationAccuracy: v.accuracy, testLoss: t.loss, testAccuracy: t.accuracy,
                                   seconds: Clock.wall - epochStart))
       s.epoch += 1
+      progress.epoch(s.epoch, of: e.epochs, detail: Runner.summary(s.epochs.last!))
       if let url = checkpointURL, s.epoch < e.epochs {
         stamp(); try writeAtomically(try canonicalJSON(s), to: url)
       }
       if let stop = options.stopAfterSteps, s.epoch >= stop, s.epoch < e.epochs {
         stamp(); if let url = checkpointURL { try writeAtomically(try canonicalJSON(s), to: url) }
-        throw Interrupted()
+        throw Interrupted(checkpoints: checkpointURL.map { [$0] } ?? [])
       }
     }
     if let url = checkpointURL { try? FileManager.default.removeItem(at: url) }

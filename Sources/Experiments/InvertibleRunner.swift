@@ -235,14 +235,15 @@ public enum InvertibleRunner {
           || (s.done == e.batches && e.evaluation.final && s.curve.last?.batch != s.done) {
         measure(s.done)
       }
-      progress.update(done: Double(s.done), total: Double(e.batches),
-                      detail: s.curve.last.map { String(format: "batch %d: test acc %.2f%%", $0.batch, 100 * $0.testAccuracy) } ?? "")
+      let latest = s.curve.last.map { String(format: "after batch %d: test acc %.2f%%, train-subset acc %.2f%%", $0.batch, 100 * $0.testAccuracy, 100 * $0.trainAccuracy) } ?? ""
+      if inEpoch == 0 { progress.epoch(s.done / perEpoch, of: (e.batches + perEpoch - 1) / perEpoch, detail: latest) }
+      else { progress.update(done: Double(s.done), total: Double(e.batches), detail: latest) }
       if let url = checkpointURL, Clock.wall - lastCheckpoint > options.checkpointEverySeconds {
         s.optimizerStep = opt.step; stamp(); try save(s, net, opt, to: url); lastCheckpoint = Clock.wall
       }
-      if let stop = options.stopAfterSteps, steps >= stop {
+      if StopSignal.requested || options.stopAfterSteps.map({ steps >= $0 }) == true {
         if let url = checkpointURL { s.optimizerStep = opt.step; stamp(); try save(s, net, opt, to: url) }
-        throw Interrupted()
+        throw Interrupted(checkpoints: checkpointURL.map { [$0] } ?? [])
       }
     }
     if let url = checkpointURL { try? FileManager.default.removeItem(at: url) }

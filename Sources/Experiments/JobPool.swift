@@ -26,7 +26,7 @@ public struct Job: PoolJob {
 /// BLAS threads in one. With a cache directory, a finished run's record is kept there and reused by any
 /// later table or figure that asks for the same experiment and seed (its key names the configuration).
 public enum JobPool {
-  struct Request<J: PoolJob>: Codable { var kind: String; var job: J; var checkpointDirectory: String?; var provenance: Provenance?; var output: String }
+  struct Request<J: PoolJob>: Codable { var kind: String; var job: J; var data: DataLocations; var checkpointDirectory: String?; var provenance: Provenance?; var output: String }
   struct Kind: Codable { var kind: String }
   /// The job types a worker can decode.
   static func kind<J: PoolJob>(_: J.Type) -> String { J.self == InvertibleJob.self ? "invertible" : J.self == DFCJob.self ? "dfc" : "network" }
@@ -61,10 +61,17 @@ public enum JobPool {
     defer { try? FileManager.default.removeItem(at: dir) }
     var pending = todo, running: [(Process, Int, URL)] = []
     while !pending.isEmpty || !running.isEmpty {
+      if StopSignal.requested {
+        // Stop: every running worker checkpoints and exits (the terminal's Ctrl-C reached them too; SIGTERM for
+        // a signal that was sent to this process only), then say where their checkpoints are.
+        for (p, _, _) in running where p.isRunning { kill(p.processIdentifier, SIGTERM) }
+        for (p, _, _) in running { p.waitUntilExit() }
+        throw Interrupted(checkpoints: running.flatMap { checkpoints(of: jobs[$0.1], in: options.checkpointDirectory) })
+      }
       while running.count < processes, let i = pending.first {
         pending.removeFirst()
         let request = dir.appendingPathComponent("job\(i).json"), output = dir.appendingPathComponent("job\(i).out.json")
-        try writeAtomically(try canonicalJSON(Request(kind: kind(J.self), job: jobs[i], checkpointDirectory: options.checkpointDirectory?.path,
+        try writeAtomically(try canonicalJSON(Request(kind: kind(J.self), job: jobs[i], data: data, checkpointDirectory: options.checkpointDirectory?.path,
                                                       provenance: options.provenance, output: output.path)), to: request)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
@@ -75,6 +82,7 @@ public enum JobPool {
       if let k = running.firstIndex(where: { !$0.0.isRunning }) {
         let (p, i, output) = running.remove(at: k)
         guard p.terminationStatus == 0, let data = FileManager.default.contents(atPath: output.path) else {
+          if StopSignal.requested { running.append((p, i, output)); continue }   // stopped: reported at the loop's top
           for (q, _, _) in running { q.terminate() }
           throw RunError.badCheckpoint("\(jobs[i].name) seed \(jobs[i].seed) failed in its worker process (exit \(p.terminationStatus)); its error is printed above")
         }
@@ -87,19 +95,25 @@ public enum JobPool {
     return records.map { $0! }
   }
 
+  /// The checkpoint files of a job: every runner names them `<name>-<key>-seed<seed>.…`.
+  static func checkpoints<J: PoolJob>(of job: J, in dir: URL?) -> [URL] {
+    guard let dir, let files = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [] }
+    return files.filter { $0.hasPrefix("\(job.name)-\(job.key)-seed\(job.seed).") }.sorted().map { dir.appendingPathComponent($0) }
+  }
+
   static func store<J: PoolJob>(_ r: RunRecord, _ job: J, _ cache: URL?) throws {
     guard let cache else { return }
     try writeAtomically(try canonicalJSON(r), to: cacheURL(job, in: cache))
   }
 
   /// The child's side: run one job, write its record.
-  public static func work(requestPath: String, data: DataLocations) throws {
+  public static func work(requestPath: String) throws {
     guard let bytes = FileManager.default.contents(atPath: requestPath) else { throw RunError.badCheckpoint("no request \(requestPath)") }
     func work<J: PoolJob>(_: J.Type) throws {
       let r = try suiteJSONDecoder().decode(Request<J>.self, from: bytes)
       var options = RunOptions(checkpointDirectory: r.checkpointDirectory.map { URL(fileURLWithPath: $0) })
       options.provenance = r.provenance
-      let record = try r.job.run(data: data, options: options)
+      let record = try r.job.run(data: r.data, options: options)
       try writeAtomically(try canonicalJSON(record), to: URL(fileURLWithPath: r.output))
     }
     switch try suiteJSONDecoder().decode(Kind.self, from: bytes).kind {

@@ -4,6 +4,8 @@ import Foundation
 /// What a table or figure run is given.
 public struct ArtefactContext: Sendable {
   public var scale: Scale
+  /// The artefact's default scale: its files carry no scale in their name (`fileName`).
+  public var defaultScale: Scale = .quick
   public var seedCount: Int?          // --seeds K (nil: the target's default)
   public var outputRoot: URL          // Figures/ and Results/ are written under it
   public var packageRoot: URL
@@ -19,10 +21,41 @@ public struct ArtefactContext: Sendable {
 }
 
 extension ArtefactContext {
-  /// A result file's name: `base` at the artefact's default scale, `base-<scale>` otherwise, so that the quick- and
-  /// full-scale files of one table or figure sit side by side (GAIT-prop, DFC).
-  public func fileName(_ base: String, defaultScale: Scale = .quick) -> String {
+  /// The one naming rule of every table and figure file: `base` at the artefact's default scale, `base-<scale>`
+  /// otherwise, so that files of different scales sit side by side and a smoke run (`-smoke`, git-ignored) never
+  /// replaces a committed result. `writeFigure` and `TableResult.publish` refuse a name that breaks it.
+  public func fileName(_ base: String) -> String {
     scale == defaultScale ? base : "\(base)-\(scale.rawValue)"
+  }
+
+  /// Throws unless `name` follows `fileName`'s rule for this context's scale.
+  public func checkFileName(_ name: String) throws {
+    if scale != defaultScale && !name.hasSuffix("-\(scale.rawValue)") {
+      throw ArtefactNameError(name: name, scale: scale)
+    }
+  }
+
+  /// The run cache of a paper: `Results/<paper>/runs/`, smoke runs in its git-ignored `smoke/` subfolder.
+  public func runCache(_ paper: String) -> URL {
+    let dir = outputRoot.appendingPathComponent("Results").appendingPathComponent(paper).appendingPathComponent("runs")
+    return scale == .smoke ? dir.appendingPathComponent("smoke") : dir
+  }
+
+  /// Trains the jobs an artefact needs (or reads them from the paper's run cache), checkpointing under
+  /// `Checkpoints/`, and returns their records in order with the wall time this call took.
+  public func runs<J: PoolJob>(_ jobs: [J], paper: String, progress: Bool = true) throws -> (records: [RunRecord], wallSeconds: Double) {
+    var options = RunOptions(checkpointDirectory: outputRoot.appendingPathComponent("Checkpoints"), progress: progress)
+    options.provenance = Provenance.current(packageRoot: packageRoot)
+    let start = Clock.wall
+    let records = try JobPool.run(jobs, data: data, options: options, cache: runCache(paper))
+    return (records, Clock.wall - start)
+  }
+}
+
+public struct ArtefactNameError: Error, CustomStringConvertible {
+  public let name: String, scale: Scale
+  public var description: String {
+    "internal error: the file name '\(name)' at scale \(scale.rawValue) lacks its '-\(scale.rawValue)' suffix (ArtefactContext.fileName), so it could replace a result of another scale"
   }
 }
 
@@ -63,6 +96,12 @@ public struct Paper: Sendable {
   }
   public var tables: [Artefact] { artefacts.filter { $0.kind == .table } }
   public var figures: [Artefact] { artefacts.filter { $0.kind == .figure } }
+}
+
+/// Said when a paper flag has a value the artefact cannot take (exit status 2, like a usage error).
+public struct InvalidOption: Error, CustomStringConvertible {
+  public let description: String
+  public init(_ message: String) { description = message }
 }
 
 /// Said when a listed artefact has no implementation yet.

@@ -80,22 +80,28 @@ public struct TableResult: Sendable, Codable {
       if abs(v) >= 1000 || abs(v) < 0.01 { return String(format: "%.3g", v) }
       return abs(v) >= 1 ? String(format: "%.2f", v) : String(format: "%.4f", v)
     }
+    // A paper's number as the paper printed it (shortest exact decimal: 0.91, not 0.9100).
+    func printed(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)" }
     func cell(_ r: TableRow, first: Bool) -> String {
       var c = r.reproduced.map { $0.n > 1 ? "\(fmt($0.mean)) ± \(fmt($0.std))" : fmt($0.mean) } ?? r.verdict
-      if let ref = r.reference { c += " (paper \(fmt(ref.value))\(ref.std.map { " ± \(fmt($0))" } ?? ""); \(r.verdict))" }
+      if let ref = r.reference { c += " (paper \(printed(ref.value))\(ref.std.map { " ± \(printed($0))" } ?? ""); \(r.verdict))" }
       if first, let n = r.note { c += " [\(n)]" }   // a row's note once, in its first cell
       return c
     }
     var md = "# \(paper) \(target): \(title) — scale: \(scale.rawValue)\n\n"
-    md += "Commit \(commit.prefix(12))\(dirty ? " (dirty)" : ""), seeds \(seeds.map(String.init).joined(separator: ", ")), "
-    md += "wall time \(Progress.format(seconds: wallSeconds)), \(machine), \(date).\n"
+    md += "Commit \(commit.prefix(12))\(dirty ? " (dirty)" : ""), "
+    md += seeds.isEmpty ? "no seeds (no runs), " : "\(seeds.count == 1 ? "seed" : "seeds") \(seeds.map(String.init).joined(separator: ", ")), "
+    md += "\(machine), \(date).\n"
     let runCommits = Set(runs.compactMap { $0.commit.map { String($0.prefix(12)) } })
-    if !runs.isEmpty {
+    let training = runs.map(\.wallSeconds).reduce(0, +)
+    if runs.isEmpty {
+      md += "Wall time \(Progress.format(seconds: wallSeconds)).\n"
+    } else {
       md += "Runs: \(runs.count), trained at commit \(runCommits.isEmpty ? "unknown" : runCommits.sorted().joined(separator: ", "))"
       md += runs.contains { $0.dirty ?? true } ? " (some from uncommitted code)" : ""
-      md += "; \(runs.filter(\.resumed).count) resumed from a checkpoint; their training took "
-      md += "\(Progress.format(seconds: runs.map(\.wallSeconds).reduce(0, +))) in all (each run's own wall clock; the wall time above"
-      md += " is this invocation's, which reuses cached runs).\n"
+      md += "; \(runs.filter(\.resumed).count) resumed from a checkpoint. Training took \(Progress.format(seconds: training)) in all "
+      md += "(each run's own wall clock); this table took \(Progress.format(seconds: wallSeconds))"
+      md += wallSeconds < 0.5 * training ? ", reading runs from the run cache.\n" : ".\n"
     }
     md += "\n"
     var methods: [String] = [], columns: [String] = []
@@ -111,7 +117,8 @@ public struct TableResult: Sendable, Codable {
     }
     let references = Set(rows.compactMap { $0.reference?.source })
     md += "\nPaper values: " + (references.isEmpty ? "none available to this suite (every verdict is \"no reference\")." : references.sorted().joined(separator: "; ") + ".")
-    md += " Verdict rule: \(verdictRule) (tolerance \(tolerance) \(unit)).\n"
+    let tolerant = rows.contains { $0.reference != nil && $0.reference?.std == nil }
+    md += " Verdict rule: \(verdictRule)" + (tolerant ? " (tolerance \(tolerance) \(unit)).\n" : ".\n")
     if !checks.isEmpty {
       md += "\n## Checks (computed from the numbers above)\n\n| check | holds | detail |\n|---|---|---|\n"
       for c in checks { md += "| \(c.name) | \(c.holds.map { $0 ? "yes" : "no" } ?? "undecided") | \(c.detail) |\n" }
@@ -122,6 +129,7 @@ public struct TableResult: Sendable, Codable {
 
   /// Writes the files and prints the table on stdout (one JSON object with --json).
   public func publish(_ context: ArtefactContext) throws -> [URL] {
+    try context.checkFileName(target)
     let urls = try write(root: context.outputRoot)
     print(context.json ? try canonicalJSON(self) : markdown)
     return urls

@@ -97,8 +97,6 @@ public struct RunOptions: Sendable {
   }
 }
 
-/// Thrown when `stopAfterSteps` interrupts a run (after its checkpoint is written).
-public struct Interrupted: Error {}
 
 // Kept in this file: in a non-WMO build, generic code is specialised only where its body is visible, so the
 // rule is built, handed to the loop and trained in one file (measured: 20x slower across files).
@@ -287,13 +285,13 @@ public enum Runner {
         }
         s.lossSum += Double(loss); s.seen += rows; s.batch += 1; steps += 1
         progress.update(done: Double(s.epoch * batchesPerEpoch + s.batch), total: Double(e.epochs * batchesPerEpoch),
-                        detail: s.history.last.map { summary($0) } ?? "")
+                        detail: "epoch \(s.epoch + 1)/\(e.epochs)")
         if let url = checkpointURL, Clock.wall - lastCheckpoint > options.checkpointEverySeconds {
           try s.save(to: url, rule: rule); lastCheckpoint = Clock.wall
         }
-        if let stop = options.stopAfterSteps, steps >= stop {
+        if StopSignal.requested || options.stopAfterSteps.map({ steps >= $0 }) == true {
           if let url = checkpointURL { try s.save(to: url, rule: rule) }
-          throw Interrupted()
+          throw Interrupted(checkpoints: checkpointURL.map { [$0] } ?? [])
         }
       }
       // End of epoch: evaluate, record, move on.
@@ -311,6 +309,7 @@ public enum Runner {
       s.epoch += 1; s.batch = 0; s.lossSum = 0; s.correct = 0; s.seen = 0
       s.orderAtEpochStart = order
       if let url = checkpointURL, s.epoch < e.epochs { try s.save(to: url, rule: rule); lastCheckpoint = Clock.wall }
+      progress.epoch(s.epoch, of: e.epochs, detail: summary(record))
     }
     if let url = checkpointURL { try? FileManager.default.removeItem(at: url) }
     let predictions = e.recordTestPredictions && diverged == nil ? s.net.predict(problem.test.features, tape: &tape).storage.map { Double($0) } : nil
@@ -321,9 +320,13 @@ public enum Runner {
                      commit: options.provenance?.commit, dirty: options.provenance?.dirty)
   }
 
+  /// The numbers of a finished epoch, as the per-epoch progress line shows them.
   static func summary(_ r: EpochRecord) -> String {
-    if let a = r.testAccuracy { return String(format: "epoch %d: test acc %.2f%%", r.epoch, 100 * a) }
-    return String(format: "epoch %d: test loss %.4g", r.epoch, r.testLoss)
+    var s = String(format: "train loss %.4g", r.trainLoss)
+    if let a = r.validationAccuracy { s += String(format: ", validation acc %.2f%%", 100 * a) }
+    else if let l = r.validationLoss { s += String(format: ", validation loss %.4g", l) }
+    if let a = r.testAccuracy { s += String(format: ", test acc %.2f%%", 100 * a) } else { s += String(format: ", test loss %.4g", r.testLoss) }
+    return s
   }
 
   /// Loss and accuracy of the network on a whole set: per-example means, or bioflax's mean of batch means.

@@ -46,7 +46,10 @@ public enum Gnuplot {
     return nil
   }
 
-  /// Renders `files.script` in its directory. Returns nil on success, or a sentence saying how to render.
+  /// Renders `files.script` in its directory. Returns nil on success, or what went wrong: gnuplot missing, a
+  /// non-zero exit, or anything gnuplot printed. Our scripts print nothing when every file is there and every
+  /// curve has points, so a message ("Cannot find or open file", "No data in plot", "Skipping data file with no
+  /// valid points", "empty y range") means a missing or empty panel, and the figure is not "ok".
   public static func render(_ files: FigureFiles) -> String? {
     guard let exe = executable else {
       return "gnuplot is not installed: the CSV and script are written; install gnuplot-nox (apt-get install gnuplot-nox) and run `cd \(files.directory.path) && gnuplot \(files.name).gp`."
@@ -57,10 +60,11 @@ public enum Gnuplot {
     p.currentDirectoryURL = files.directory
     let err = Pipe(); p.standardError = err
     do { try p.run() } catch { return "gnuplot could not start: \(error)" }
-    let message = err.fileHandleForReading.readDataToEndOfFile()
+    let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
     p.waitUntilExit()
-    if p.terminationStatus != 0 {
-      return "gnuplot failed on \(files.script.path): \(String(decoding: message, as: UTF8.self))"
+    if p.terminationStatus != 0 || !message.isEmpty {
+      return "gnuplot \(p.terminationStatus != 0 ? "failed (exit \(p.terminationStatus))" : "warned") on \(files.script.path):\n\(message)"
     }
     return nil
   }

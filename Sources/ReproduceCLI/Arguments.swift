@@ -92,7 +92,7 @@ public enum CommandLineSpec {
   static let paperFlags: Set<String> = common.union(["table", "figure", "scale", "seeds"]).union(paperOptions)
   /// Paper-specific flags handed to the artefact (LRA-E: depth; GAIT-prop: the evaluation schedule).
   static let paperOptions: Set<String> = ["depth", "eval-every", "eval-train-subset", "eval", "dataset", "network", "rules"]
-  static let trainFlags: Set<String> = common.union(["rule", "dataset", "hidden", "activation", "epochs", "batch-size",
+  static let trainFlags: Set<String> = common.union(["rule", "seeds", "dataset", "hidden", "activation", "epochs", "batch-size",
     "optimizer", "lr", "momentum", "beta1", "beta2", "eps", "loss", "precision", "seed", "validation", "scaling",
     "limit", "init", "init-b", "scale-w", "scale-b", "leaky-slope", "clip", "name", "weight-decay", "weight-decay-mode",
     "metrics", "eval-batch", "beta", "gamma", "e-orientation", "reduction",

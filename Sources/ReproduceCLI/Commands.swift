@@ -20,9 +20,6 @@ public enum Commands {
   }
 
   static func locations(_ o: Options) -> DataLocations {
-    // Worker processes (parallel runs) read the directories from the environment they inherit.
-    if let d = o.values["kmnist-dir"] { setenv("KMNIST_DIR", d, 1) }
-    if let d = o.values["cifar10-dir"] { setenv("CIFAR10_DIR", d, 1) }
     return DataLocations(root: packageRoot.appendingPathComponent(".data"), kmnistDirectory: o.values["kmnist-dir"],
                   cifar10Directory: o.values["cifar10-dir"])
   }
@@ -50,7 +47,7 @@ public enum Commands {
     case .smoke(let o): return try smoke(o)
     case .worker(let path):
       BLASThreads.set(1)
-      try JobPool.work(requestPath: path, data: DataLocations(root: packageRoot.appendingPathComponent(".data")))
+      do { try JobPool.work(requestPath: path) } catch is Interrupted { return 130 }   // the parent reports where the checkpoint is
       return 0
     }
   }
@@ -70,10 +67,11 @@ public enum Commands {
       guard let run = a.run else { missing.append("\(a.kind.rawValue) \(a.id)"); continue }
       let scale = o.values["scale"].flatMap(Scale.init(rawValue:)) ?? a.defaultScale
       Progress.note("\(paper.id) \(a.kind.rawValue) \(a.id) at scale \(scale.rawValue): estimated \(a.cost[scale] ?? "unknown")")
-      let context = ArtefactContext(scale: scale, seedCount: try o.int("seeds"), outputRoot: outputRoot(o),
+      var context = ArtefactContext(scale: scale, seedCount: try o.int("seeds"), outputRoot: outputRoot(o),
                                     packageRoot: packageRoot, data: locations(o), json: o.switches.contains("json"),
                                     options: o.values.filter { CommandLineSpec.paperOptions.contains($0.key) }
                                       .merging(o.switches.contains("linear") ? ["linear": "1"] : [:]) { $1 })
+      context.defaultScale = a.defaultScale
       for url in try run(context) { Progress.note("wrote \(url.path)") }
     }
     if !missing.isEmpty {
@@ -103,9 +101,10 @@ public enum Commands {
       for a in paper.artefacts {
         guard let run = a.run else { continue }
         item("\(paper.id) \(a.kind.rawValue) \(a.id)") {
-          let context = ArtefactContext(scale: .smoke, seedCount: nil, outputRoot: outputRoot(o), packageRoot: packageRoot,
+          var context = ArtefactContext(scale: .smoke, seedCount: nil, outputRoot: outputRoot(o), packageRoot: packageRoot,
                                         data: locations(o), json: false)
-          for url in try run(context) where url.pathExtension == "md" { print((try? String(contentsOf: url, encoding: .utf8)) ?? "") }
+          context.defaultScale = a.defaultScale
+          _ = try run(context)    // a table prints itself; a figure prints its checks
         }
       }
     }
@@ -120,7 +119,7 @@ public enum Commands {
   public static func trainExperiment(_ o: Options) throws -> Experiment {
     let ruleName = o.values["rule"] ?? "bp"
     guard let rule = RuleSpec.names[ruleName] else {
-      throw UsageError("unknown rule '\(ruleName)'; implemented rules: \(RuleSpec.names.keys.sorted().joined(separator: ", "))")
+      throw UsageError("unknown rule '\(ruleName)'; implemented rules: \(RuleSpec.names.keys.sorted().joined(separator: ", ")) on layered networks; gait, tp (and bp with --network full|tower) on GAIT-prop's invertible networks")
     }
     let dataset: DatasetName
     do { dataset = try DatasetName(parsing: o.values["dataset"] ?? "mnist") } catch { throw UsageError("\(error)") }
@@ -223,7 +222,7 @@ public enum Commands {
                              progress: !o.switches.contains("no-progress"))
     options.checkpointEverySeconds = 60
     options.provenance = Provenance.current(packageRoot: packageRoot)
-    Progress.note("\(e.name): \(e.rule) on \(e.data.dataset.rawValue), \(e.hidden) \(e.activation), \(e.optimizer), batch \(e.batchSize), \(e.epochs) epochs, \(e.precision), seeds \(e.seeds)")
+    Progress.note("\(e.name): \(e.rule) on \(e.data.dataset.rawValue), \(e.hidden) \(e.activation), \(e.optimizer), batch \(e.batchSize), \(plural(e.epochs, "epoch")), \(e.precision), seeds \(e.seeds)")
     let start = Clock.wall
     let records = try JobPool.run(e.seeds.map { Job(e, seed: $0) }, data: locations(o), options: options)
     let provenance = Provenance.current(packageRoot: packageRoot)
@@ -244,9 +243,11 @@ public enum Commands {
       for r in records {
         if let d = r.diverged { print("seed \(r.seed): diverged at epoch \(d.epoch), step \(d.step) (loss \(d.loss))"); continue }
         let f = r.final!
-        print(String(format: "seed %llu: test accuracy %@, test loss %.4f, best-validation epoch %d, %.2f s/epoch",
-                     r.seed, f.testAccuracy.map { String(format: "%.2f%%", 100 * $0) } ?? "n/a", f.testLoss,
-                     r.bestEpoch?.epoch ?? 0, r.secondsPerEpoch))
+        func acc(_ e: EpochRecord) -> String { e.testAccuracy.map { String(format: "test accuracy %.2f%%", 100 * $0) } ?? String(format: "test loss %.4g", e.testLoss) }
+        var line = "seed \(r.seed): after epoch \(f.epoch): \(acc(f))"
+        if f.testAccuracy != nil { line += String(format: ", test loss %.4f", f.testLoss) }
+        if let b = r.bestEpoch, b.epoch != f.epoch { line += "; best validation at epoch \(b.epoch) (\(acc(b)) there)" }
+        print(line + String(format: "; %.2f s per epoch", r.secondsPerEpoch))
       }
       print("wrote \(url.path)")
     }

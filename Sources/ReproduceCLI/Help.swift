@@ -27,14 +27,22 @@ enum Help {
       gait --eval-every N --eval-train-subset M (0 = all) | --eval official           the evaluation schedule
       dfc --figure 3 --linear                                                          identity hidden layers
 
+    OUTPUT
+      Results/<paper>/<table>.md (+ .json) and Figures/<paper>/<figure>.png (+ .gp script, .csv data, .json provenance).
+      A scale other than the artefact's default (quick, see `reproduce list`) is in the name: table1-full.md,
+      fig3-smoke.png; smoke files and smoke run caches (Results/<paper>/runs/smoke/) are git-ignored.
+      Finished runs are cached in Results/<paper>/runs/: tables and figures that share runs never retrain them.
+
     Run `reproduce help train` for the training workbench's flags.
-    Long runs checkpoint to Checkpoints/ and resume when the same command is run again.
+    Long runs print a line per epoch with its ETA and checkpoint to Checkpoints/. Ctrl-C (or SIGTERM, or SIGUSR1
+    as a Slurm job gets before its time limit) writes the checkpoint and exits with status 130; running the same
+    command again resumes from it.
     """
 
   static let train = """
     reproduce train — any implemented rule on any data set; prints test accuracy, writes Results/train/<name>.json
 
-      --rule R            \(RuleSpec.names.keys.sorted().joined(separator: ", ")) (default bp)
+      --rule R            \(RuleSpec.names.keys.sorted().joined(separator: ", ")) (default bp); gait, tp: see below
       --dataset D         mnist, fashion-mnist (fmnist), kmnist, cifar10, teacher, sinreg (default mnist)
       --hidden W,W,...    hidden widths (default 256,256,256)
       --activation A      tanh, relu, leaky-relu, sigmoid, linear (default tanh); --leaky-slope S (default 0.01)

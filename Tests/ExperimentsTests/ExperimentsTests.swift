@@ -52,6 +52,65 @@ final class ExperimentsTests: XCTestCase {
     XCTAssertEqual(png.width, 640); XCTAssertEqual(png.height, 480); XCTAssertFalse(png.isBlank)
     XCTAssertThrowsError(try inspectPNG(files.csv.path))
   }
+
+  /// A missing data file and a curve without points are failures, not "ok" (negative controls for the above).
+  func testGnuplotWarningsAreFailures() throws {
+    guard Gnuplot.isAvailable else { throw XCTSkip("gnuplot is not installed") }
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fig-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let files = FigureFiles(directory: dir, name: "bad")
+    try writeCSV(files.csv, header: ["x", "y"], rows: (0..<5).map { [Double($0), .nan] })
+    for (body, expected) in [("plot 'nosuch.csv' using 1:2 with lines\n", "Cannot find or open file"),
+                             ("plot 'bad.csv' using 1:2 with lines\n", "bad.gp")] {
+      try writeAtomically(Gnuplot.preamble(png: "bad.png") + body, to: files.script)
+      let problem = Gnuplot.render(files)
+      XCTAssertNotNil(problem, body)
+      XCTAssertTrue(problem?.contains(expected) ?? false, problem ?? "")
+    }
+  }
+
+  /// One naming rule: the artefact's default scale has the plain name, every other scale its suffix, and a
+  /// figure or table whose name breaks the rule is refused before anything is written.
+  func testFileNamesCarryTheScale() throws {
+    var c = ArtefactContext(scale: .smoke, seedCount: nil, outputRoot: FileManager.default.temporaryDirectory,
+                            packageRoot: FileManager.default.temporaryDirectory, data: DataLocations(root: FileManager.default.temporaryDirectory), json: false)
+    XCTAssertEqual(c.fileName("table1"), "table1-smoke")
+    XCTAssertThrowsError(try c.checkFileName("table1"))
+    XCTAssertNoThrow(try c.checkFileName("table1-smoke"))
+    XCTAssertEqual(c.runCache("bioflax").lastPathComponent, "smoke")
+    c.scale = .full
+    XCTAssertEqual(c.fileName("fig3"), "fig3-full"); XCTAssertEqual(c.runCache("dfc").lastPathComponent, "runs")
+    c.scale = .quick
+    XCTAssertEqual(c.fileName("fig3"), "fig3"); XCTAssertNoThrow(try c.checkFileName("fig3"))
+    c.defaultScale = .full; c.scale = .full
+    XCTAssertEqual(c.fileName("fig3"), "fig3")
+    let result = TableResult(paper: "x", target: "table1", title: "t", scale: .smoke, provenance: Provenance.current(packageRoot: c.packageRoot),
+                             seeds: [], wallSeconds: 0, unit: "", tolerance: 0, rows: [], checks: [], notes: [], runs: [])
+    c.scale = .smoke
+    XCTAssertThrowsError(try result.publish(c)) { XCTAssertTrue($0 is ArtefactNameError) }
+  }
+
+  /// A stop signal (Ctrl-C, SIGTERM, Slurm's SIGUSR1) writes the checkpoint at the next minibatch and throws
+  /// `Interrupted` naming it; the same run then resumes to the numbers of an uninterrupted run.
+  func testStopSignalCheckpointsAndTheRunResumes() throws {
+    let problem: Problem<Double> = SyntheticRegression.sine(seed: 1)
+    var e = experiment; e.precision = .double; e.epochs = 2
+    let uninterrupted = try Runner.run(e, seed: 1, problem: problem, options: RunOptions(progress: false))
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir); StopSignal.reset() }
+    let options = RunOptions(checkpointDirectory: dir, progress: false)
+    StopSignal.request(SIGUSR1)
+    XCTAssertThrowsError(try Runner.run(e, seed: 1, problem: problem, options: options)) { error in
+      guard let i = error as? Interrupted else { return XCTFail("\(error)") }
+      XCTAssertEqual(i.checkpoints.count, 1)
+      XCTAssertTrue(FileManager.default.fileExists(atPath: i.checkpoints[0].path))
+      XCTAssertTrue("\(i)".contains("Run the same command again to resume"))
+    }
+    StopSignal.reset()
+    let resumed = try Runner.run(e, seed: 1, problem: problem, options: options)
+    XCTAssertTrue(resumed.resumed)
+    XCTAssertEqual(resumed.epochs.map(\.testLoss), uninterrupted.epochs.map(\.testLoss))
+  }
 }
 
 /// GAIT-prop's runner: exact resume across an epoch boundary, and the angle metric.
