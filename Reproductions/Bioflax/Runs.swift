@@ -21,7 +21,7 @@ struct TaskRuns {
         ("\($0.label) (lr \(lr))", task.experiment($0, scale: context.scale, learningRate: lr))
       }
     }
-    let jobs = labelled.flatMap { (_, e) in seeds.map { Job(e, seed: $0) } }
+    let jobs = labelled.flatMap { (_, e) in seeds.map { Cell(e, seed: $0) } }
     let (records, wall) = try context.runs(jobs, paper: "bioflax")
     var byRule: [String: [RunRecord]] = [:]
     for (k, (label, _)) in labelled.enumerated() {

@@ -29,7 +29,7 @@ enum DFCFigure3 {
 
   static func load(_ context: ArtefactContext, linear: Bool) throws -> Runs {
     let plan = DFCToyProtocol.figure3Runs(context.scale, linear: linear)
-    let (records, wall) = try context.runs(plan.map { DFCJob($0.experiment, seed: 1) }, paper: "dfc")
+    let (records, wall) = try context.runs(plan.map { Cell($0.experiment, seed: 1) }, paper: "dfc")
     var runs = Runs(wallSeconds: wall)
     for (p, r) in zip(plan, records) { runs.records[p.tag] = r }
     return runs

@@ -37,7 +37,7 @@ enum DFCFigureC2C3 {
       for a in alphas { plan.append(("S3", linear, a, experiment(linear: linear, alpha: a, kp: 0.3, dampings: [5], scale: context.scale))) }
       for k in gains { plan.append(("S4", linear, k, experiment(linear: linear, alpha: 0.1, kp: k, dampings: [5], scale: context.scale))) }
     }
-    let (records, wall) = try context.runs(plan.map { DFCJob($0.experiment, seed: 1) }, paper: "dfc")
+    let (records, wall) = try context.runs(plan.map { Cell($0.experiment, seed: 1) }, paper: "dfc")
     var urls: [URL] = []
     for figure in ["S2", "S3", "S4"] {
       let members = zip(plan, records).filter { $0.0.figure == figure }

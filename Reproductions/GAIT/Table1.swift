@@ -47,7 +47,7 @@ enum GAITTable1 {
 
   static func load(_ context: ArtefactContext, datasets: [DatasetName]? = nil, extra: [InvertibleExperiment] = []) throws -> Runs {
     var runs = Runs(seeds: seeds(context))
-    var keys: [String] = [], jobs: [InvertibleJob] = []
+    var keys: [String] = [], jobs: [Cell] = []
     for d in datasets ?? GAITProtocol.datasets(context.scale) {
       do { _ = try Catalog.load(d, context.data) } catch {
         if d == .kmnist { runs.missing[d] = "\(error)"; continue }
@@ -55,10 +55,10 @@ enum GAITTable1 {
       }
       for (n, entry) in plan(context.scale) where selected(context, d, n, entry.rule.label) {
         let e = GAITProtocol.experiment(entry, dataset: d, network: n, scale: context.scale, options: context.options)
-        for s in runs.seeds { keys.append("\(d.rawValue)|\(netLabel(n))|\(entry.rule.label)"); jobs.append(InvertibleJob(e, seed: s)) }
+        for s in runs.seeds { keys.append("\(d.rawValue)|\(netLabel(n))|\(entry.rule.label)"); jobs.append(Cell(e, seed: s)) }
       }
     }
-    for e in extra { for s in runs.seeds { keys.append("extra|\(e.name)"); jobs.append(InvertibleJob(e, seed: s)) } }
+    for e in extra { for s in runs.seeds { keys.append("extra|\(e.name)"); jobs.append(Cell(e, seed: s)) } }
     let (records, wall) = try context.runs(jobs, paper: "gait")
     runs.wallSeconds = wall
     for (k, r) in zip(keys, records) { runs.records[k, default: []].append(r) }

@@ -20,12 +20,12 @@ enum LRATable1 {
   }
 
   static func load(_ context: ArtefactContext, depths: [Int] = LRAProtocol.depths) throws -> Runs {
-    var keys: [String] = [], jobs: [Job] = []
+    var keys: [String] = [], jobs: [Cell] = []
     let seeds = context.seedCount.map { (1...UInt64(max(1, $0))).map { $0 } } ?? [1]
     for d in LRAProtocol.datasets { for h in depths { for r in LRAProtocol.rules {
       var e = LRAProtocol.experiment(r, dataset: d, depth: h, scale: context.scale)
       e.seeds = seeds
-      for s in seeds { keys.append("\(d.rawValue)|\(h)|\(r)"); jobs.append(Job(e, seed: s)) }
+      for s in seeds { keys.append("\(d.rawValue)|\(h)|\(r)"); jobs.append(Cell(e, seed: s)) }
     } } }
     let (records, wall) = try context.runs(jobs, paper: "lra")
     var runs = Runs(wallSeconds: wall, seeds: seeds)

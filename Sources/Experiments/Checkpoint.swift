@@ -63,7 +63,7 @@ struct TrainingState<T: BLASScalar> {
   }
 }
 
-/// The checkpoint file format of the network and GAIT-prop runners: a magic line, the header as one line of JSON,
+/// The checkpoint file format of every runner (layered, invertible, controlled networks): a magic line, the header as one line of JSON,
 /// then the arrays' raw bytes, back to back (their lengths are in the header). Written atomically.
 enum CheckpointFile {
   static func write<H: Encodable, T>(magic: String, header: H, arrays: [[T]], to url: URL) throws {

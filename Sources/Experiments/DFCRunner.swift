@@ -104,15 +104,6 @@ public struct DFCLogPoint: Sendable, Codable, Equatable {
   public var dampedInverseAngles: [Double]?
 }
 
-public struct DFCJob: PoolJob {
-  public var experiment: DFCExperiment
-  public var seed: UInt64
-  public init(_ experiment: DFCExperiment, seed: UInt64) { self.experiment = experiment; self.seed = seed }
-  public var name: String { experiment.name }
-  public var key: String { experiment.key }
-  public func run(data: DataLocations, options: RunOptions) throws -> RunRecord { try DFCRunner.run(experiment, seed: seed, data: data, options: options) }
-}
-
 public enum DFCRunner {
   public static func run(_ e: DFCExperiment, seed: UInt64, data: DataLocations, options: RunOptions = RunOptions()) throws -> RunRecord {
     switch e.precision {
@@ -160,6 +151,11 @@ public enum DFCRunner {
     var initial: EpochRecord? = nil
     var wallSeconds = 0.0, cpuSeconds = 0.0
     var diverged: Divergence? = nil
+
+    /// The suite's one checkpoint format (`CheckpointFile`), the whole state in its JSON header: DFC's networks are
+    /// small enough that JSON's exact round trip of every Double and Float costs little.
+    static var magic: String { "RPCK-DFC1" }
+    func save(to url: URL) throws { try CheckpointFile.write(magic: Self.magic, header: self, arrays: [[T]](), to: url) }
   }
 
   static func train<T: BLASScalar>(_ e: DFCExperiment, seed: UInt64, problem p: Problem<T>, options: RunOptions, as: T.Type) throws -> (record: RunRecord, net: DFCNetwork<T>) {
@@ -170,11 +166,10 @@ public enum DFCRunner {
                   feedback: OptimizerState<T>(e.feedbackOptimizer, count: net0.feedback.count),
                   feedbackInit: OptimizerState<T>(e.feedbackInitOptimizer, count: net0.feedback.count),
                   order: Random(seed: seed, stream: "data-order"), noise: GaussianNoise(seed: seed))
-    let checkpointURL = options.checkpointDirectory?.appendingPathComponent("\(e.name)-\(e.key)-seed\(seed).dfc.json")
+    let checkpointURL = options.checkpointURL(e.name, e.key, seed: seed)
     var resumed = false
-    if let url = checkpointURL, let data = FileManager.default.contents(atPath: url.path) {
-      do { s = try suiteJSONDecoder().decode(State<T>.self, from: data) }
-      catch { throw RunError.badCheckpoint("\(url.path): \(error); delete it to start over") }
+    if let url = checkpointURL, FileManager.default.fileExists(atPath: url.path) {
+      s = try CheckpointFile.read(magic: State<T>.magic, from: url, as: State<T>.self, counts: { _ in [] }, element: T.self).0
       resumed = true
       Progress.note("\(e.name) seed \(seed): resuming from \(url.lastPathComponent) after epoch \(s.epoch)")
     }
@@ -270,7 +265,7 @@ public enum DFCRunner {
         }
       }
       s.pretrained = true
-      if let url = checkpointURL, e.learnsFeedback && e.pretrainingEpochs > 0 { stamp(); try writeAtomically(try canonicalJSON(s), to: url) }
+      if let url = checkpointURL, e.learnsFeedback && e.pretrainingEpochs > 0 { stamp(); try s.save(to: url) }
     }
     training: while s.epoch < e.epochs {
       let epochStart = Clock.wall
@@ -377,10 +372,10 @@ public enum DFCRunner {
       s.epoch += 1
       progress.epoch(s.epoch, of: e.epochs, detail: Runner.summary(s.epochs.last!))
       if let url = checkpointURL, s.epoch < e.epochs {
-        stamp(); try writeAtomically(try canonicalJSON(s), to: url)
+        stamp(); try s.save(to: url)
       }
       if let stop = options.stopAfterSteps, s.epoch >= stop, s.epoch < e.epochs {
-        stamp(); if let url = checkpointURL { try writeAtomically(try canonicalJSON(s), to: url) }
+        stamp(); if let url = checkpointURL { try s.save(to: url) }
         throw Interrupted(checkpoints: checkpointURL.map { [$0] } ?? [])
       }
     }

@@ -68,17 +68,6 @@ public struct AnglePoint: Sendable, Codable, Equatable {
   public var degrees: [Double]
 }
 
-public struct InvertibleJob: PoolJob {
-  public var experiment: InvertibleExperiment
-  public var seed: UInt64
-  public init(_ experiment: InvertibleExperiment, seed: UInt64) { self.experiment = experiment; self.seed = seed }
-  public var name: String { experiment.name }
-  public var key: String { experiment.key }
-  public func run(data: DataLocations, options: RunOptions) throws -> RunRecord {
-    try InvertibleRunner.run(experiment, seed: seed, data: data, options: options)
-  }
-}
-
 public enum InvertibleRunner {
   public static func run(_ e: InvertibleExperiment, seed: UInt64, data: DataLocations, options: RunOptions = RunOptions()) throws -> RunRecord {
     let problem: Problem<Double> = try ProblemLoader.load(DataSpec(dataset: e.dataset, scaling: .unit, validationCount: 0), data)
@@ -156,7 +145,7 @@ public enum InvertibleRunner {
     var opt = OptimizerState<Double>(e.optimizer, count: net.parameters.count)
     var s = State()
     let wallStart = Clock.wall, cpuStart = Clock.processCPU
-    let checkpointURL = options.checkpointDirectory?.appendingPathComponent("\(e.name)-\(e.key)-seed\(seed).ckpt")
+    let checkpointURL = options.checkpointURL(e.name, e.key, seed: seed)
     var resumed = false
     if let url = checkpointURL, FileManager.default.fileExists(atPath: url.path) {
       s = try restore(from: url, &net, &opt)

@@ -1,59 +1,40 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Datasets
 import Foundation
 
-/// A training run the pool can execute in a worker process: a configuration at one seed.
-public protocol PoolJob: Sendable, Codable {
-  var name: String { get }
-  var seed: UInt64 { get }
-  var key: String { get }          // the configuration, seeds excluded
-  func run(data: DataLocations, options: RunOptions) throws -> RunRecord
-}
-
-/// One training run: an experiment at one seed.
-public struct Job: PoolJob {
-  public var experiment: Experiment
-  public var seed: UInt64
-  public init(_ experiment: Experiment, seed: UInt64) { self.experiment = experiment; self.seed = seed }
-  public var name: String { experiment.name }
-  public var key: String { experiment.key }
-  public func run(data: DataLocations, options: RunOptions) throws -> RunRecord {
-    try Runner.run(experiment, seed: seed, data: data, options: options)
-  }
-}
-
-/// Runs independent jobs (seeds, rules) in parallel child processes (`reproduce _worker`), at most
-/// `processes` at a time, each with one BLAS thread: on 2 cores two processes use the machine better than two
-/// BLAS threads in one. With a cache directory, a finished run's record is kept there and reused by any
-/// later table or figure that asks for the same experiment and seed (its key names the configuration).
+/// Runs independent cells (seeds, rules) in parallel child processes, each `reproduce cell FILE` (the same
+/// command a Slurm array task runs), at most `processes` at a time, each with one BLAS thread: on 2 cores two
+/// processes use the machine better than two BLAS threads in one. With a cache directory, a finished run's
+/// record is kept there and reused by any later table or figure that asks for the same cell.
 public enum JobPool {
-  struct Request<J: PoolJob>: Codable { var kind: String; var job: J; var data: DataLocations; var checkpointDirectory: String?; var provenance: Provenance?; var output: String }
-  struct Kind: Codable { var kind: String }
-  /// The job types a worker can decode.
-  static func kind<J: PoolJob>(_: J.Type) -> String { J.self == InvertibleJob.self ? "invertible" : J.self == DFCJob.self ? "dfc" : "network" }
+  public static func cacheURL(_ cell: Cell, in dir: URL) -> URL { dir.appendingPathComponent("\(cell.id).json") }
 
-  public static func cacheURL<J: PoolJob>(_ job: J, in dir: URL) -> URL {
-    dir.appendingPathComponent("\(job.name)-seed\(job.seed)-\(job.key).json")
+  /// The cached record of a cell, if its run finished before. A file there that is not a run record of exactly
+  /// this cell (another configuration, seed or name) is an error, never a result.
+  public static func cachedRecord(_ cell: Cell, in dir: URL) throws -> RunRecord? {
+    let url = cacheURL(cell, in: dir)
+    guard let d = FileManager.default.contents(atPath: url.path) else { return nil }
+    let r: RunRecord
+    do { r = try suiteJSONDecoder().decode(RunRecord.self, from: d) }
+    catch { throw CellError("\(url.path) is not a run record (\(error)); delete it to retrain that run") }
+    guard r.key == cell.key, r.seed == cell.seed, r.experiment == cell.name else {
+      throw CellError("\(url.path) holds the run \(r.experiment) seed \(r.seed) key \(r.key), not this cell's (\(cell.name) seed \(cell.seed) key \(cell.key)); delete it to retrain that run")
+    }
+    return r
   }
 
   /// How many worker processes run at once (`--jobs N`; default 2, one per core).
   nonisolated(unsafe) public static var defaultProcesses = 2
 
-  public static func run<J: PoolJob>(_ jobs: [J], data: DataLocations, options: RunOptions, cache: URL? = nil,
+  public static func run(_ cells: [Cell], data: DataLocations, options: RunOptions, cache: URL? = nil,
                          processes: Int = defaultProcesses) throws -> [RunRecord] {
-    var records = [RunRecord?](repeating: nil, count: jobs.count)
-    if let cache {
-      for (i, job) in jobs.enumerated() {
-        if let d = FileManager.default.contents(atPath: cacheURL(job, in: cache).path),
-           let r = try? suiteJSONDecoder().decode(RunRecord.self, from: d) { records[i] = r }
-      }
-    }
-    let todo = jobs.indices.filter { records[$0] == nil }
-    if !todo.isEmpty && jobs.count - todo.count > 0 { Progress.note("reusing \(jobs.count - todo.count) cached run(s); \(todo.count) to train") }
+    var records = try cells.map { cell in try cache.flatMap { try cachedRecord(cell, in: $0) } }
+    let todo = cells.indices.filter { records[$0] == nil }
+    if !todo.isEmpty && cells.count - todo.count > 0 { Progress.note("reusing \(cells.count - todo.count) cached run(s); \(todo.count) to train") }
     if todo.count == 1 || processes <= 1 || ProcessInfo.processInfo.activeProcessorCount < 2 {
-      for i in todo {
-        records[i] = try jobs[i].run(data: data, options: options)
-        try store(records[i]!, jobs[i], cache)
-      }
+      for i in todo { records[i] = try CellRequest(cell: cells[i], data: data, cache: cache, options: options).execute() }
       return records.map { $0! }
     }
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reproduce-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
@@ -66,16 +47,15 @@ public enum JobPool {
         // a signal that was sent to this process only), then say where their checkpoints are.
         for (p, _, _) in running where p.isRunning { kill(p.processIdentifier, SIGTERM) }
         for (p, _, _) in running { p.waitUntilExit() }
-        throw Interrupted(checkpoints: running.flatMap { checkpoints(of: jobs[$0.1], in: options.checkpointDirectory) })
+        throw Interrupted(checkpoints: running.flatMap { checkpoints(of: cells[$0.1], in: options.checkpointDirectory) })
       }
       while running.count < processes, let i = pending.first {
         pending.removeFirst()
-        let request = dir.appendingPathComponent("job\(i).json"), output = dir.appendingPathComponent("job\(i).out.json")
-        try writeAtomically(try canonicalJSON(Request(kind: kind(J.self), job: jobs[i], data: data, checkpointDirectory: options.checkpointDirectory?.path,
-                                                      provenance: options.provenance, output: output.path)), to: request)
+        let request = dir.appendingPathComponent("cell\(i).json"), output = dir.appendingPathComponent("cell\(i).out.json")
+        try writeAtomically(try canonicalJSON(CellRequest(cell: cells[i], data: data, cache: cache, options: options, output: output)), to: request)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        p.arguments = ["_worker", request.path]
+        p.arguments = ["cell", request.path, "--worker"]
         try p.run()
         running.append((p, i, output))
       }
@@ -84,10 +64,9 @@ public enum JobPool {
         guard p.terminationStatus == 0, let data = FileManager.default.contents(atPath: output.path) else {
           if StopSignal.requested { running.append((p, i, output)); continue }   // stopped: reported at the loop's top
           for (q, _, _) in running { q.terminate() }
-          throw RunError.badCheckpoint("\(jobs[i].name) seed \(jobs[i].seed) failed in its worker process (exit \(p.terminationStatus)); its error is printed above")
+          throw CellError("\(cells[i].name) seed \(cells[i].seed) failed in its worker process (exit \(p.terminationStatus)); its error is printed above")
         }
         records[i] = try suiteJSONDecoder().decode(RunRecord.self, from: data)
-        try store(records[i]!, jobs[i], cache)
       } else {
         usleep(50_000)
       }
@@ -95,31 +74,9 @@ public enum JobPool {
     return records.map { $0! }
   }
 
-  /// The checkpoint files of a job: every runner names them `<name>-<key>-seed<seed>.…`.
-  static func checkpoints<J: PoolJob>(of job: J, in dir: URL?) -> [URL] {
-    guard let dir, let files = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [] }
-    return files.filter { $0.hasPrefix("\(job.name)-\(job.key)-seed\(job.seed).") }.sorted().map { dir.appendingPathComponent($0) }
-  }
-
-  static func store<J: PoolJob>(_ r: RunRecord, _ job: J, _ cache: URL?) throws {
-    guard let cache else { return }
-    try writeAtomically(try canonicalJSON(r), to: cacheURL(job, in: cache))
-  }
-
-  /// The child's side: run one job, write its record.
-  public static func work(requestPath: String) throws {
-    guard let bytes = FileManager.default.contents(atPath: requestPath) else { throw RunError.badCheckpoint("no request \(requestPath)") }
-    func work<J: PoolJob>(_: J.Type) throws {
-      let r = try suiteJSONDecoder().decode(Request<J>.self, from: bytes)
-      var options = RunOptions(checkpointDirectory: r.checkpointDirectory.map { URL(fileURLWithPath: $0) })
-      options.provenance = r.provenance
-      let record = try r.job.run(data: r.data, options: options)
-      try writeAtomically(try canonicalJSON(record), to: URL(fileURLWithPath: r.output))
-    }
-    switch try suiteJSONDecoder().decode(Kind.self, from: bytes).kind {
-    case "invertible": try work(InvertibleJob.self)
-    case "dfc": try work(DFCJob.self)
-    default: try work(Job.self)
-    }
+  /// The checkpoint file of a cell, if there is one.
+  public static func checkpoints(of cell: Cell, in dir: URL?) -> [URL] {
+    let url = RunOptions(checkpointDirectory: dir).checkpointURL(cell.name, cell.key, seed: cell.seed)
+    return url.map { FileManager.default.fileExists(atPath: $0.path) ? [$0] : [] } ?? []
   }
 }

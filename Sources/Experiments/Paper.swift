@@ -11,6 +11,8 @@ public struct ArtefactContext: Sendable {
   public var packageRoot: URL
   public var data: DataLocations
   public var json: Bool
+  /// Set by `--slurm DIR`: `runs` collects the cells that are not in the run cache instead of training them.
+  public var collector: CellCollector? = nil
   /// Paper-specific flags (e.g. `--depth` of LRA-E's Figure 1).
   public var options: [String: String]
   public init(scale: Scale, seedCount: Int?, outputRoot: URL, packageRoot: URL, data: DataLocations, json: Bool,
@@ -43,14 +45,32 @@ extension ArtefactContext {
 
   /// Trains the jobs an artefact needs (or reads them from the paper's run cache), checkpointing under
   /// `Checkpoints/`, and returns their records in order with the wall time this call took.
-  public func runs<J: PoolJob>(_ jobs: [J], paper: String, progress: Bool = true) throws -> (records: [RunRecord], wallSeconds: Double) {
+  public func runs(_ jobs: [Cell], paper: String, progress: Bool = true) throws -> (records: [RunRecord], wallSeconds: Double) {
     var options = RunOptions(checkpointDirectory: outputRoot.appendingPathComponent("Checkpoints"), progress: progress)
     options.provenance = Provenance.current(packageRoot: packageRoot)
+    if let collector {
+      let cache = runCache(paper)
+      let missing = try jobs.filter { try JobPool.cachedRecord($0, in: cache) == nil }
+      if !missing.isEmpty {
+        collector.requests += missing.map { CellRequest(cell: $0, data: data, cache: cache, options: options) }
+        throw CellsCollected()
+      }
+    }
     let start = Clock.wall
     let records = try JobPool.run(jobs, data: data, options: options, cache: runCache(paper))
     return (records, Clock.wall - start)
   }
 }
+
+/// Collects the cells an artefact needs (`--slurm`): a class, so that every copy of the context adds to one list.
+public final class CellCollector: @unchecked Sendable {
+  public var requests: [CellRequest] = []
+  public init() {}
+}
+
+/// Thrown by `ArtefactContext.runs` when it collected cells instead of running them: the artefact stops there.
+/// An artefact that trains in two stages (the second needs the first's records) is collected stage by stage.
+public struct CellsCollected: Error {}
 
 public struct ArtefactNameError: Error, CustomStringConvertible {
   public let name: String, scale: Scale

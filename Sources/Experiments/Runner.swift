@@ -50,6 +50,8 @@ public struct RunRecord: Sendable, Codable, Equatable {
   /// The code that trained it (from `RunOptions.provenance`).
   public var commit: String? = nil
   public var dirty: Bool? = nil
+  /// The machine's host name (a cluster node, for a Slurm task).
+  public var host: String? = nil
   /// GAIT-prop runs (InvertibleRunner): evaluations by batch instead of epochs, the BP angles, 1000 batches per epoch.
   public var curve: [CurvePoint]? = nil
   public var angles: [AnglePoint]? = nil
@@ -94,6 +96,10 @@ public struct RunOptions: Sendable {
   public var provenance: Provenance? = nil
   public init(checkpointDirectory: URL? = nil, progress: Bool = true) {
     self.checkpointDirectory = checkpointDirectory; self.progress = progress
+  }
+  /// Every runner's checkpoint file: `<name>-<key>-seed<seed>.ckpt` in the checkpoint directory.
+  public func checkpointURL(_ name: String, _ key: String, seed: UInt64) -> URL? {
+    checkpointDirectory?.appendingPathComponent("\(name)-\(key)-seed\(seed).ckpt")
   }
 }
 
@@ -188,7 +194,7 @@ public enum Runner {
                                                       net initial: Network<T>, rule: inout R, options: RunOptions) throws -> RunRecord {
     var s = TrainingState(net: initial, optimizer: OptimizerState<T>(e.optimizer, count: initial.layout.count),
                           order: Random(seed: seed, stream: "data-order"))
-    let checkpointURL = options.checkpointDirectory?.appendingPathComponent("\(e.name)-\(e.key)-seed\(seed).ckpt")
+    let checkpointURL = options.checkpointURL(e.name, e.key, seed: seed)
     var resumed = false
     if let url = checkpointURL, FileManager.default.fileExists(atPath: url.path) {
       try s.restore(from: url, rule: &rule)

@@ -82,14 +82,15 @@ public enum Invocation {
   case bench(Options)
   case data(String, Options)
   case smoke(Options)
-  case worker(String)
+  case cell(String, Options)
+  case status(String)
 }
 
 public enum CommandLineSpec {
   public static let papers: [Paper] = [PaperRegistry.lra, PaperRegistry.bioflax, PaperRegistry.gait,
                                        PaperRegistry.align, PaperRegistry.dfc]
   static let common: Set<String> = ["out", "threads", "kmnist-dir", "cifar10-dir", "jobs"]
-  static let paperFlags: Set<String> = common.union(["table", "figure", "scale", "seeds"]).union(paperOptions)
+  static let paperFlags: Set<String> = common.union(["table", "figure", "scale", "seeds", "slurm", "partition", "time", "mem"]).union(paperOptions)
   /// Paper-specific flags handed to the artefact (LRA-E: depth; GAIT-prop: the evaluation schedule).
   static let paperOptions: Set<String> = ["depth", "eval-every", "eval-train-subset", "eval", "dataset", "network", "rules"]
   static let trainFlags: Set<String> = common.union(["rule", "seeds", "dataset", "hidden", "activation", "epochs", "batch-size",
@@ -107,6 +108,10 @@ public enum CommandLineSpec {
     if rest.contains("--help") || rest.contains("-h") { return .help(first) }
     switch first {
     case "list": _ = try Options(rest, valued: [], switches: []); return .list
+    case "status":
+      let o = try Options(rest, valued: [], switches: [])
+      guard o.words.count == 1 else { throw UsageError("`reproduce status DIR` follows the sweep that --slurm DIR wrote") }
+      return .status(o.words[0])
     case "train": return .train(try Options(rest, valued: trainFlags, switches: ["json", "no-progress", "no-checkpoint", "decay-fixed-feedback",
                                                                        "adam-bias-correction", "distinct-output-init", "shuffle", "linear"]))
     case "smoke": return .smoke(try Options(rest, valued: ["out", "threads"], switches: []))
@@ -117,12 +122,13 @@ public enum CommandLineSpec {
         throw UsageError("`reproduce data` needs fetch or verify, e.g. `reproduce data fetch`")
       }
       return .data(verb, o)
-    case "_worker":
-      guard let path = rest.first else { throw UsageError("_worker needs a request file") }
-      return .worker(path)
+    case "cell":
+      let o = try Options(rest, valued: [], switches: ["worker"])
+      guard o.words.count == 1 else { throw UsageError("`reproduce cell` runs one cell file: reproduce cell DIR/cells/<cell>.json (written by --slurm DIR)") }
+      return .cell(o.words[0], o)
     default:
       guard let paper = papers.first(where: { $0.id == first.lowercased() || $0.aliases.contains(first.lowercased()) }) else {
-        let names = papers.map(\.id) + ["list", "train", "bench", "data", "smoke"]
+        let names = papers.map(\.id) + ["list", "train", "bench", "data", "smoke", "cell", "status"]
         let hint = Options.closest(first.lowercased(), in: Set(names)).map { " Did you mean \($0)?" } ?? ""
         throw UsageError("unknown paper or command '\(first)'.\(hint) Valid: \(names.joined(separator: ", "))")
       }

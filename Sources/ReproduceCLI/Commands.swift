@@ -45,33 +45,108 @@ public enum Commands {
     case .bench(let o): return try bench(o)
     case .data(let verb, let o): return try data(verb, o)
     case .smoke(let o): return try smoke(o)
-    case .worker(let path):
-      BLASThreads.set(1)
-      do { try JobPool.work(requestPath: path) } catch is Interrupted { return 130 }   // the parent reports where the checkpoint is
+    case .cell(let path, let o): return try cell(path, o)
+    case .status(let dir): return try status(dir)
+    }
+  }
+
+  // MARK: one cell
+
+  /// `reproduce cell FILE`: one training run, exactly as its cell file names it, resumable, its record written into
+  /// the run cache. The worker processes of `--jobs` and the tasks of a Slurm array both run this.
+  static func cell(_ path: String, _ o: Options) throws -> Int32 {
+    BLASThreads.set(1)
+    let request = try CellRequest.read(URL(fileURLWithPath: path))
+    let worker = o.switches.contains("worker")
+    if !worker, try request.cached() != nil {
+      print("\(request.cell.id): already in the run cache \(request.cache ?? ""); nothing to do")
       return 0
     }
+    let record: RunRecord
+    do { record = try request.execute() } catch is Interrupted where worker { return 130 }   // the parent says where the checkpoint is
+    if !worker {
+      let outcome = record.diverged.map { "diverged at epoch \($0.epoch)" } ?? "finished"
+      print("\(request.cell.id): \(outcome) in \(Progress.format(seconds: record.wallSeconds)) on \(record.host ?? "?"); record in \(request.cache ?? "(no cache)")")
+    }
+    return 0
+  }
+
+  // MARK: Slurm
+
+  /// `--slurm DIR`: the cells of the chosen tables and figures that are not in the run cache, as a job array.
+  static func slurm(_ paper: Paper, _ selection: ArtefactSelection, _ path: String, _ o: Options) throws -> Int32 {
+    guard SlurmSweep.sbatch() != nil else {
+      throw UsageError("--slurm needs Slurm's sbatch on PATH (this machine has none); run it on the cluster's login node")
+    }
+    let collector = CellCollector()
+    var labels: [String] = []
+    for a in try chosen(paper, selection) {
+      guard let run = a.run else { continue }
+      var context = try artefactContext(a, o)
+      context.collector = collector
+      labels.append("\(a.kind.rawValue) \(a.id)")
+      do { _ = try run(context) } catch is CellsCollected {}
+    }
+    var seen = Set<String>()
+    let requests = collector.requests.filter { seen.insert($0.cell.id).inserted }
+    let scale = o.values["scale"] ?? "default"
+    let label = "\(paper.id) \(labels.joined(separator: ", ")), scale \(scale)"
+    if requests.isEmpty {
+      print("every run of \(label) is in the run cache: run the same command without --slurm to write the tables and figures")
+      return 0
+    }
+    let dir = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+    var sweep = SlurmSweep(directory: dir, label: label, requests: requests,
+                           executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(), packageRoot: packageRoot)
+    sweep.partition = o.values["partition"]
+    sweep.time = o.values["time"] ?? sweep.time
+    sweep.memory = o.values["mem"] ?? sweep.memory
+    do { try sweep.write() } catch let e as CellError { throw UsageError(e.description) }
+    print("wrote \(requests.count) cells of \(label) to \(dir.path) (cells.tsv, array.sbatch, cells/)")
+    print("submit:  sbatch \(dir.path)/array.sbatch")
+    print("follow:  reproduce status \(dir.path)")
+    print("then:    the same command without --slurm assembles the tables and figures from the run cache")
+    return 0
+  }
+
+  static func status(_ path: String) throws -> Int32 {
+    let rows: [(cell: String, state: String)]
+    do { rows = try SlurmSweep.status(URL(fileURLWithPath: path)) } catch let e as CellError { throw UsageError(e.description) }
+    for r in rows { print("\(r.state.split(separator: " ").first ?? "")\t\(r.cell)\t\(r.state)") }
+    let counts = Dictionary(grouping: rows) { String($0.state.split(separator: " ").first ?? "") }.mapValues(\.count)
+    print(counts.keys.sorted().map { "\($0.trimmingCharacters(in: .punctuationCharacters)) \(counts[$0]!)" }.joined(separator: ", ") + " of \(rows.count) cells")
+    return 0
   }
 
   // MARK: papers
 
+  static func chosen(_ paper: Paper, _ selection: ArtefactSelection) throws -> [Artefact] {
+    switch selection {
+    case .table(let t): return paper.tables.filter { $0.matches(t) }
+    case .figure(let f): return paper.figures.filter { $0.matches(f) }
+    case .all: return paper.artefacts
+    }
+  }
+
+  static func artefactContext(_ a: Artefact, _ o: Options) throws -> ArtefactContext {
+    let scale = o.values["scale"].flatMap(Scale.init(rawValue:)) ?? a.defaultScale
+    var context = ArtefactContext(scale: scale, seedCount: try o.int("seeds"), outputRoot: outputRoot(o),
+                                  packageRoot: packageRoot, data: locations(o), json: o.switches.contains("json"),
+                                  options: o.values.filter { CommandLineSpec.paperOptions.contains($0.key) }
+                                    .merging(o.switches.contains("linear") ? ["linear": "1"] : [:]) { $1 })
+    context.defaultScale = a.defaultScale
+    return context
+  }
+
   static func runPaper(_ paper: Paper, _ selection: ArtefactSelection, _ o: Options) throws -> Int32 {
     try setThreads(o)
-    let chosen: [Artefact]
-    switch selection {
-    case .table(let t): chosen = paper.tables.filter { $0.matches(t) }
-    case .figure(let f): chosen = paper.figures.filter { $0.matches(f) }
-    case .all: chosen = paper.artefacts
-    }
+    if let dir = o.values["slurm"] { return try slurm(paper, selection, dir, o) }
+    for flag in ["partition", "time", "mem"] where o.values[flag] != nil { throw UsageError("--\(flag) goes with --slurm DIR") }
     var missing: [String] = []
-    for a in chosen {
+    for a in try chosen(paper, selection) {
       guard let run = a.run else { missing.append("\(a.kind.rawValue) \(a.id)"); continue }
-      let scale = o.values["scale"].flatMap(Scale.init(rawValue:)) ?? a.defaultScale
-      Progress.note("\(paper.id) \(a.kind.rawValue) \(a.id) at scale \(scale.rawValue): estimated \(a.cost[scale] ?? "unknown")")
-      var context = ArtefactContext(scale: scale, seedCount: try o.int("seeds"), outputRoot: outputRoot(o),
-                                    packageRoot: packageRoot, data: locations(o), json: o.switches.contains("json"),
-                                    options: o.values.filter { CommandLineSpec.paperOptions.contains($0.key) }
-                                      .merging(o.switches.contains("linear") ? ["linear": "1"] : [:]) { $1 })
-      context.defaultScale = a.defaultScale
+      let context = try artefactContext(a, o)
+      Progress.note("\(paper.id) \(a.kind.rawValue) \(a.id) at scale \(context.scale.rawValue): estimated \(a.cost[context.scale] ?? "unknown")")
       for url in try run(context) { Progress.note("wrote \(url.path)") }
     }
     if !missing.isEmpty {
@@ -224,7 +299,7 @@ public enum Commands {
     options.provenance = Provenance.current(packageRoot: packageRoot)
     Progress.note("\(e.name): \(e.rule) on \(e.data.dataset.rawValue), \(e.hidden) \(e.activation), \(e.optimizer), batch \(e.batchSize), \(plural(e.epochs, "epoch")), \(e.precision), seeds \(e.seeds)")
     let start = Clock.wall
-    let records = try JobPool.run(e.seeds.map { Job(e, seed: $0) }, data: locations(o), options: options)
+    let records = try JobPool.run(e.seeds.map { Cell(e, seed: $0) }, data: locations(o), options: options)
     let provenance = Provenance.current(packageRoot: packageRoot)
     let summary = TrainSummary(records: records, provenance: provenance, experiment: e, wallSeconds: Clock.wall - start)
     let url = root.appendingPathComponent("Results/train/\(e.name).json")

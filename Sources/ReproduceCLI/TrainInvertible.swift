@@ -73,7 +73,7 @@ extension Commands {
     let seeds = try o.int("seeds").map { (1...UInt64(max(1, $0))).map { $0 } } ?? [UInt64(try o.int("seed") ?? 1)]
     Progress.note("\(e.name): \(e.rule.label) on \(e.dataset.rawValue), \(e.architecture.label), η \(e.learningRate), λ \(e.orthoLambda), \(e.batches) batches of 60, seeds \(seeds)")
     let start = Clock.wall
-    let records = try JobPool.run(seeds.map { InvertibleJob(e, seed: $0) }, data: locations(o), options: options)
+    let records = try JobPool.run(seeds.map { Cell(e, seed: $0) }, data: locations(o), options: options)
     struct Summary: Codable { var experiment: InvertibleExperiment; var commit: String; var dirty: Bool; var wall_seconds: Double; var runs: [RunRecord] }
     let provenance = Provenance.current(packageRoot: packageRoot)
     let url = root.appendingPathComponent("Results/train/\(e.name).json")
