@@ -1,12 +1,12 @@
 import Experiments
 
 /// bioflax (yschimpf/bioflax): feedback alignment, Kolen-Pollack and direct feedback alignment with their
-/// alignment metrics, and the biotorch anchor. Spec: shared/papers/bioflax.md. Tables 1–3 and Figures 1–10
+/// alignment metrics, and the biotorch anchor. Spec: Reproductions/Bioflax/README.md. Tables 1–3 and Figures 1–10
 /// share their runs (cached in Results/bioflax/runs/); Table 4 needs convolutional layers and only prints
 /// its reference numbers.
 public let bioflax = Paper(
   id: "bioflax", title: "bioflax: FA, KP and DFA with alignment metrics (and the biotorch anchor)",
-  spec: "shared/papers/bioflax.md",
+  spec: "Reproductions/Bioflax/README.md",
   artefacts: [
     Artefact(.table, "1", title: "MNIST 784-500-500-10 ReLU: BP, FA, KP, DFA",
              cost: [.smoke: "about 20 s", .quick: "about 1 min (seed 0)", .full: "about 5 min (seeds 0–4)"],

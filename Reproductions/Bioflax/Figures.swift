@@ -3,7 +3,7 @@ import Experiments
 import Foundation
 import Numerics
 
-/// Figures 1–10 (bioflax.md §5): per-epoch metrics of the table runs (mean over seeds, ±1 std shaded), and the
+/// Figures 1–10 (Bioflax README): per-epoch metrics of the table runs (mean over seeds, ±1 std shaded), and the
 /// sinreg fit. Figures 1–3 are MNIST, 4–6 teacher-student, 7–9 sin regression, 10 the sinreg fit.
 enum BioflaxFigures {
   struct Series {

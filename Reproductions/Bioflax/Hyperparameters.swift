@@ -3,7 +3,7 @@ import Experiments
 import Learning
 import Numerics
 
-/// The three tasks of bioflax's `run_train.py` (bioflax.md §3.4), each at its defaults:
+/// The three tasks of bioflax's `run_train.py` (Bioflax README), each at its defaults:
 /// 784-500-500-10 (MNIST) or 1-500-500-d_out (teacher, sinreg) ReLU students, SGD lr 0.02 without momentum or
 /// weight decay, batch 32, 5 epochs, LeCun truncated-normal K and B, zero biases, metrics on the first 5
 /// batches of every epoch, evaluation as the mean of batch means.
@@ -18,7 +18,7 @@ public enum BioflaxTask: String, CaseIterable, Sendable {
     }
   }
 
-  /// Source: yschimpf/bioflax run_train.py defaults (bioflax.md §3.1, §3.4).
+  /// Source: yschimpf/bioflax run_train.py defaults (Bioflax README).
   public static let defaults = (
     hidden: [500, 500], activation: Activation.relu, batchSize: 32, epochs: 5,
     optimizer: Optimizer.sgd(learningRate: 0.02, momentum: 0), weightDecay: WeightDecay.none,
@@ -29,7 +29,7 @@ public enum BioflaxTask: String, CaseIterable, Sendable {
 
   public static let rules: [RuleSpec] = [.backprop, .feedbackAlignment, .kolenPollack, .directFeedbackAlignment]
 
-  /// Seeds per scale: smoke and quick one seed (quick: tables 2/3 five), full five (bioflax.md §7.4).
+  /// Seeds per scale: smoke and quick one seed (quick: tables 2/3 five), full five (Bioflax README).
   public func seeds(_ scale: Scale, override: Int?) -> [UInt64] {
     if let k = override { return (0..<UInt64(max(1, k))).map { $0 } }
     switch (self, scale) {

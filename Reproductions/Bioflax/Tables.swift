@@ -6,7 +6,7 @@ import Numerics
 
 /// Tables 1–3: one row per rule (and, on sinreg, the labelled lr-0.005 variants of FA and DFA), final-epoch
 /// numbers as mean ± std over seeds. bioflax publishes no numbers: every reference is "none published", and
-/// the verdicts come from the checks (bioflax.md §4.5, §6), computed here from the runs.
+/// the verdicts come from the checks (Bioflax README), computed here from the runs.
 enum BioflaxTables {
   static func table(_ task: BioflaxTask, number: Int, _ context: ArtefactContext) throws -> [URL] {
     let runs = try TaskRuns.load(task, context)
@@ -70,7 +70,7 @@ enum BioflaxTables {
     return (task == .sinreg ? "zero predictor" : "constant predictor (training mean)", halfMSE(p.test), halfMSE(p.validation))
   }
 
-  /// The spec's properties and expected orderings (bioflax.md §4.5, §6 P25, P26, P34, P35), from the runs.
+  /// The spec's properties and expected orderings (Bioflax README P25, P26, P34, P35), from the runs.
   static func checks(_ task: BioflaxTask, _ runs: TaskRuns, _ rows: [TableRow]) -> [Check] {
     var checks: [Check] = []
     let L = 3   // layers 0, 1, 2
@@ -123,7 +123,7 @@ enum BioflaxTables {
                             detail: all.map { String(format: "%.1f", $0) }.joined(separator: ", ")))
       }
     case .teacher, .sinreg:
-      // Proposal of bioflax.md §7.4: the final test loss is below half the initial one (except runs that diverged).
+      // Proposal of Bioflax README: the final test loss is below half the initial one (except runs that diverged).
       let learners = task == .sinreg ? ["BP", "KP"] : ["BP", "FA", "KP", "DFA"]
       let ratios = learners.map { label -> Double in
         let rs = (runs.byRule[label] ?? []).filter { $0.diverged == nil }

@@ -1,11 +1,11 @@
 import Experiments
 
-/// Deep Feedback Control (Meulemans et al., NeurIPS 2021). Spec: shared/papers/dfc.md. The appendix figures are
+/// Deep Feedback Control (Meulemans et al., NeurIPS 2021). Spec: Reproductions/DFC/README.md. The appendix figures are
 /// reconstructed from the official scripts and configs (the appendix itself was not available); Table 1's
 /// reference is the NeurIPS submission text.
 public let dfc = Paper(
   id: "dfc", title: "Deep Feedback Control: DFC, DFC-SS, DFC-SSA (Meulemans et al., NeurIPS 2021)",
-  spec: "shared/papers/dfc.md",
+  spec: "Reproductions/DFC/README.md",
   artefacts: [
     Artefact(.table, "1", title: "test error on MNIST, Fashion-MNIST and the autoencoder (not yet implemented: a later issue)"),
     Artefact(.figure, "1d", title: "one controlled relaxation: output and control of three samples (15-10-10-1, pre-trained feedback)",

@@ -4,7 +4,7 @@ import Foundation
 import Learning
 import Numerics
 
-/// Figure 1D (dfc.md §3.5, §5.2): one controlled relaxation. A 15-10-10-1 student of the teacher (n_out = 1)
+/// Figure 1D (DFC README): one controlled relaxation. A 15-10-10-1 student of the teacher (n_out = 1)
 /// whose feedback was pre-trained 50 epochs with Fig. 3's TrainFB settings; then the forward-phase simulation
 /// of the first training minibatch with k_p 1, α 0.0015, dt 0.005, τ 0.2, T = 2000 (10 τ_u), no noise.
 /// The first three samples: r_L(t) against r_L* (dashed) and the control u(t).

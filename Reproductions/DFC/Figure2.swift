@@ -4,7 +4,7 @@ import Foundation
 import Learning
 import Numerics
 
-/// Figure 2 (dfc.md §3.5, §5.3; run_toy_exp_fig2.py): how many feedback matrices satisfy Conditions 2 and 3.
+/// Figure 2 (DFC README; run_toy_exp_fig2.py): how many feedback matrices satisfy Conditions 2 and 3.
 /// A 5-2-2 net (tanh hidden, Xavier, seed 42) and one input x ~ N(0, I_5), so J is 2×4. Accepted Q = JᵀP with
 /// P ~ N(0, 1)^{2×2} whose JQ has eigenvalues of positive real part (C3 at α = 0), flattened and unit-normalised;
 /// with them Jᵀ, J^† and 100 damped pseudo-inverses Jᵀ(JJᵀ + γI)⁻¹, γ = 10^−5 … 10^2. A 2-component PCA of the

@@ -3,7 +3,7 @@ import Experiments
 import Foundation
 import Learning
 
-/// Figure 3 (dfc.md §3.5, §5.1): seven runs on the toy task, one point per epoch (minibatch 0 of each forward
+/// Figure 3 (DFC README): seven runs on the toy task, one point per epoch (minibatch 0 of each forward
 /// epoch): Condition 2 (A), Condition 1 (C), λ_max(A_PI) (E), and the angle of the (clipped) update with the damped
 /// MN update (B), the damped GN update (D) and the DFC-SSA update (F). Trailing rolling means (30 points) with a
 /// ± rolling-std band, the paper's fixed y-ranges, the paper's column-wise lettering.

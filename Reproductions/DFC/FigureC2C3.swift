@@ -3,7 +3,7 @@ import Experiments
 import Foundation
 import Learning
 
-/// Figures S2–S4 of App. C.2/C.3 (dfc.md §3.5, §5.5; reconstructed from configs_figC2C3/fig_S{2,3,4}_{linear,tanh}.py):
+/// Figures S2–S4 of App. C.2/C.3 (DFC README; reconstructed from configs_figC2C3/fig_S{2,3,4}_{linear,tanh}.py):
 /// feedback learning alone on a 20-10-5 student (tanh or identity hidden layers) of the 20 → 5 teacher, 25
 /// pre-training epochs of SGD (lr 0.1, wd 0.01), σ 0.01, dt_fb 0.001, T_fb 300, τ_fb 0.005, τ_A,fb 0.3, Xavier K with
 /// K_L = I trainable; a log every 5 minibatches. S2: k_p,fb 0, α_fb 0.5, the angle to Jᵀ(JJᵀ + γI)⁻¹ per γ (γ enters

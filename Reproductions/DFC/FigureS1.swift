@@ -3,7 +3,7 @@ import Experiments
 import Foundation
 import Learning
 
-/// Figure S1 (dfc.md §5.4, reconstructed from the official scripts): the two Fig. 3 DFC (continuous) runs, trained
+/// Figure S1 (DFC README from the official scripts): the two Fig. 3 DFC (continuous) runs, trained
 /// and fixed feedback: (1) λ_max of the four system matrices (batch mean) with a line at 0; (2) each layer's
 /// relative deviation of ‖r_i‖ from the mean layer norm (input, layers 1…L−1); (3) per-layer MN and GN angles;
 /// (4) Condition 2. Shares the Fig. 3 runs.

@@ -2,7 +2,7 @@ import Datasets
 import Experiments
 import Learning
 
-/// The toy experiments of DFC (dfc.md §3.5; configs/toy_experiments/configs_fig3/config_{dfc,dfc_ss,dfc_ssa,dfa}.py):
+/// The toy experiments of DFC (DFC README; configs/toy_experiments/configs_fig3/config_{dfc,dfc_ss,dfc_ssa,dfa}.py):
 /// a 15-10-10-5 tanh student of a fixed teacher (§8.4), MSE, λ 0.05, SGD lr 0.05 normalised to 1.0, per-tensor
 /// clip 1, batch 128, the Fig. 3 controller and feedback learning. Every run uses init seed 42, as the code.
 public enum DFCToyProtocol {

@@ -4,7 +4,7 @@ import Foundation
 import Learning
 import Numerics
 
-/// `--figure angles` (gait.md §5.3): the angle between GAIT-prop's (or TP's) weight gradient and BP's on the same
+/// `--figure angles` (GAIT README): the angle between GAIT-prop's (or TP's) weight gradient and BP's on the same
 /// weights and batch, per layer. (a) against γ at orthogonal initialisation, published absolute-target form
 /// (solid) and the cancellation-free deviation form (dashed, a suite fix, §2.10); (b) against the distance ε from
 /// orthogonality, W = Q + εG/√n, γ = 1e-2, with a Gaussian-init point; (c) during training: GAIT γ = 1e-3 (the

@@ -4,7 +4,7 @@ import Foundation
 import Learning
 import Numerics
 
-/// `--figure curves` and `--figure tower` (gait.md §5.1, §5.2): accuracy during training of the Table 1 runs,
+/// `--figure curves` and `--figure tower` (GAIT README): accuracy during training of the Table 1 runs,
 /// one column per data set; rows: train, test, and test zoomed on BP and GAIT-prop. Mean over seeds with a ±1 std
 /// band from two seeds on; each series' peak marked. Suite-defined figures: the paper's figure numbers are unverified.
 enum GAITCurves {

@@ -1,12 +1,12 @@
 import Experiments
 import Learning
 
-/// GAIT-prop (Ahmad, van Gerven & Ambrogioni, NeurIPS 2020). Spec: shared/papers/gait.md. The paper's tables and
+/// GAIT-prop (Ahmad, van Gerven & Ambrogioni, NeurIPS 2020). Spec: Reproductions/GAIT/README.md. The paper's tables and
 /// figures could not be obtained: Table 1 and the figures are suite-defined (§1.3), their paper column empty.
 /// Table 1, `curves` and `tower` share their runs (cached in Results/gait/runs/).
 public let gait = Paper(
   id: "gait", aliases: ["gait-prop"], title: "GAIT-prop with BP and target propagation (Ahmad et al., NeurIPS 2020)",
-  spec: "shared/papers/gait.md",
+  spec: "Reproductions/GAIT/README.md",
   artefacts: [
     Artefact(.table, "1", title: "final and peak train/test accuracy: BP, GAIT-prop, TP; full width and tower (suite-defined; paper values unknown)",
              cost: [.smoke: "about 30 s (MNIST tower, 50 batches; one full-width GAIT batch)",

@@ -2,7 +2,7 @@ import Datasets
 import Experiments
 import Learning
 
-/// GAIT-prop's protocol (gait.md §3.1–3.2, §7.3): batch 60 in dataset order, 1000 batches per epoch, pixels ÷ 255,
+/// GAIT-prop's protocol (GAIT README): batch 60 in dataset order, 1000 batches per epoch, pixels ÷ 255,
 /// no validation split, Adam without bias correction (β₁ 0.9, β₂ 0.99, ε 1e-8), leaky-ReLU 0.1 everywhere,
 /// orthogonal init for every rule (HEAD + README), float64.
 public enum GAITProtocol {

@@ -3,7 +3,7 @@ import Experiments
 import Foundation
 import Learning
 
-/// Table 1 as the suite defines it (gait.md §3.3): final and peak train/test accuracy of BP, GAIT-prop and TP on
+/// Table 1 as the suite defines it (GAIT README): final and peak train/test accuracy of BP, GAIT-prop and TP on
 /// each data set and network, a paper column that stays visibly empty (no number of the paper is known, §1.4),
 /// and the computed checks C1 (GAIT ≈ BP within seed noise) and C2 (TP lower or peaking early).
 enum GAITTable1 {
@@ -126,7 +126,7 @@ enum GAITTable1 {
     let trainRows = evaluation.trainRows.map { "the first \($0) training images" } ?? "all 60 000 training images"
     let testRows = evaluation.testRows.map { "the first \($0) test images" } ?? "all 10 000 test images"
     var notes = [
-      "Paper values: not available. No number of the paper's tables is known (gait.md §1.4); the paper column is empty by design and is never filled from reproduced numbers.",
+      "Paper values: not available. No number of the paper's tables is known (GAIT README); the paper column is empty by design and is never filled from reproduced numbers.",
       "Protocol (\(context.scale.rawValue)): batch 60 in dataset order (no shuffling, Q5), pixels ÷ 255, no validation split, Adam without bias correction (β₁ 0.9, β₂ 0.99, ε 1e-8, Q9), leaky-ReLU 0.1 in every layer, orthogonal init for every rule (Q3; the full-width output layer reuses the last hidden layer's seed, Q2), explicit inverses refreshed after every update (Q7), off-diagonal orthogonality penalty (Q8), GAIT γ = 1e-3 in the published absolute-target form (Q10), float64.",
       "Training batches: full width (K = 4, 5 × 784²) \(GAITProtocol.batches(.fullWidth(hiddenLayers: 4), context.scale)), tower (784-784-500-200-10) \(GAITProtocol.batches(.tower, context.scale)) (1000 per epoch)." + (context.scale == .smoke ? " Smoke runs only a single full-width GAIT batch, to exercise the square path." : ""),
       "Evaluation: accuracy = argmax of output units 0–9, on \(trainRows) (\"train\") and \(testRows) (\"test\"), before training and every \(evaluation.every) batches\(evaluation.skipEpochEnd ? " except at an epoch's last batch (the code's schedule)" : "")\(evaluation.final ? ", and after the last batch" : ""). Final = the last point; peak = the maximum over the logged points.",

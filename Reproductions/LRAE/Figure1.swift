@@ -2,7 +2,7 @@ import Datasets
 import Experiments
 import Foundation
 
-/// Figure 1 (suite-defined diagnostic, not a figure of the paper; lra.md §5): learning curves and the
+/// Figure 1 (suite-defined diagnostic, not a figure of the paper; LRAE README): learning curves and the
 /// per-layer angle between each rule's update and the BP gradient on a fixed probe, during the Table 1 runs
 /// at one depth (default 8). Rows: MNIST, Fashion-MNIST; left: test error (solid) and training-subset error
 /// (dashed), log scale; right: LRA-E's hidden-layer angles (dark = input side), its top layer (black), and

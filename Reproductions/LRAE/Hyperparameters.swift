@@ -3,7 +3,7 @@ import Experiments
 import Learning
 import Numerics
 
-/// LRA-E's Table 1 protocol (lra.md §3.1): 784-256×H-10 tanh networks without biases, H ∈ {3, 5, 8}, on MNIST
+/// LRA-E's Table 1 protocol (LRAE README): 784-256×H-10 tanh networks without biases, H ∈ {3, 5, 8}, on MNIST
 /// and Fashion-MNIST; W ~ N(0, 0.1²); batch 50; plain SGD with η = 1e-3 on batch-summed updates; the TF1
 /// split (validation = the first 5 000 training images, train = the last 55 000); pixels ÷ 255.
 /// LRA-E runs the official TF1 code's preset; BP, FA and DFA are the suite's own baselines under the same
@@ -13,7 +13,7 @@ public enum LRAProtocol {
   public static let datasets: [DatasetName] = [.mnist, .fashionMNIST]
   public static let rules: [RuleSpec] = [.localRepresentationAlignment, .backprop, .feedbackAlignment, .directFeedbackAlignment]
 
-  /// Source: AnkurMali/LRA-E mnist/mnist.py (official-tf1), lra.md §2.5.
+  /// Source: AnkurMali/LRA-E mnist/mnist.py (official-tf1), LRAE README
   public static let officialTF1 = LRAConfig(beta: 0.1, gamma: 1.0, orientation: .tf1, sumOverBatch: true)
   public static let width = 256, batchSize = 50
   public static let learningRateOnSums = 1e-3     // η on batch sums ≡ 0.05 on batch means at batch 50

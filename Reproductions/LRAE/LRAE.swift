@@ -1,10 +1,10 @@
 import Experiments
 
-/// LRA-E (Ororbia & Mali, AAAI 2019). Spec: shared/papers/lra.md. Table 1 and Figure 1 share their runs
+/// LRA-E (Ororbia & Mali, AAAI 2019). Spec: Reproductions/LRAE/README.md. Table 1 and Figure 1 share their runs
 /// (cached in Results/lra/runs/).
 public let lra = Paper(
   id: "lra", aliases: ["lra-e", "lrae"], title: "LRA-E: local representation alignment (Ororbia & Mali, AAAI 2019)",
-  spec: "shared/papers/lra.md",
+  spec: "Reproductions/LRAE/README.md",
   artefacts: [
     Artefact(.table, "1", title: "test error, MNIST and Fashion-MNIST, 3/5/8 × 256 tanh: LRA-E, BP, FA, DFA",
              cost: [.smoke: "about 1 min (24 runs, 2 epochs on 5 000 images)", .quick: "about 15 min (10 epochs)",

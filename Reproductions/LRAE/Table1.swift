@@ -3,10 +3,10 @@ import Experiments
 import Foundation
 
 /// Table 1: final test error (%) for LRA-E, BP, FA and DFA on MNIST and Fashion-MNIST with 3, 5 and 8 hidden
-/// layers, and the computed checks C1–C4 (lra.md §3.1). The paper's numbers are not available: the reference
+/// layers, and the computed checks C1–C4 (LRAE README). The paper's numbers are not available: the reference
 /// column says so and the verdicts are "no reference".
 enum LRATable1 {
-  /// Margins of the checks, per data set (suite choice, lra.md §3.1): 1 pp on MNIST, 2 pp on Fashion-MNIST.
+  /// Margins of the checks, per data set (suite choice, LRAE README): 1 pp on MNIST, 2 pp on Fashion-MNIST.
   static func margin(_ d: DatasetName) -> Double { d == .mnist ? 1.0 : 2.0 }
   static func label(_ d: DatasetName) -> String { d == .mnist ? "MNIST" : "F-MNIST" }
   static func ruleLabel(_ r: RuleSpec) -> String { r == .localRepresentationAlignment ? "LRA-E" : r.label }
@@ -71,7 +71,7 @@ enum LRATable1 {
   }
   static func fmt(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "diverged" }
 
-  /// C1–C4 of lra.md §3.1, computed from the runs.
+  /// C1–C4 of LRAE README from the runs.
   static func checks(_ runs: Runs) -> [Check] {
     var checks: [Check] = []
     for d in LRAProtocol.datasets {

@@ -1,10 +1,10 @@
 import Experiments
 
-/// Wide-network alignment (Boopathy & Fiete, ICML 2022). Spec: shared/papers/align.md. Not yet implemented.
-/// Table names are the suite's (align.md §1.3); their mapping to the paper's numbering is unverified.
+/// Wide-network alignment (Boopathy & Fiete, ICML 2022). Spec: Reproductions/WideAlign/README.md. Not yet implemented.
+/// Table names are the suite's (WideAlign README); their mapping to the paper's numbering is unverified.
 public let align = Paper(
   id: "align", aliases: ["wide-align", "widealign"],
-  title: "Align-prop/-ada/-zero and alignment scores (Boopathy & Fiete, ICML 2022)", spec: "shared/papers/align.md",
+  title: "Align-prop/-ada/-zero and alignment scores (Boopathy & Fiete, ICML 2022)", spec: "Reproductions/WideAlign/README.md",
   artefacts: [
     Artefact(.table, "width", aliases: ["1"], title: "accuracy vs width: BP, Align-ada, Align-zero, FA, DFA, last layer"),
     Artefact(.table, "lr", aliases: ["2"], title: "accuracy vs learning rate at widths 8 and 256"),

@@ -2,7 +2,7 @@ import Numerics
 
 /// Synthetic regression tasks, generated in Double from the suite's RNG and converted.
 public enum SyntheticRegression {
-  /// bioflax's teacher–student task (bioflax.md §8): x ~ U[−1, 1)^{inputs}; a teacher
+  /// bioflax's teacher–student task (Bioflax README): x ~ U[−1, 1)^{inputs}; a teacher
   /// Dense(64)→φ→Dense(32)→φ→Dense(outputs) with LeCun truncated-normal kernels and zero biases, φ = sigmoid
   /// by default; targets = teacher(x), no noise. 1 600 train-pool rows (first 90 % of a seeded permutation
   /// train, the rest validate) and 320 test rows, from separate streams.
@@ -41,7 +41,7 @@ public enum SyntheticRegression {
     }
   }
 
-  /// bioflax's sin regression (bioflax.md §8): x ~ U[−π, π), y = sin x; 1 440 / 160 / 320 rows.
+  /// bioflax's sin regression (Bioflax README): x ~ U[−π, π), y = sin x; 1 440 / 160 / 320 rows.
   public static func sine<T: BLASScalar>(as: T.Type = T.self, trainPool: Int = 1600, testRows: Int = 320,
                                         validationFraction: Double = 0.1, seed: UInt64) -> Problem<T> {
     var trainRNG = Random(seed: seed, stream: "sin-train-x"), testRNG = Random(seed: seed, stream: "sin-test-x")
@@ -51,7 +51,7 @@ public enum SyntheticRegression {
                  validationFraction: validationFraction, seed: seed)
   }
 
-  /// The DFC student–teacher data (dfc.md §8.4): x ~ U(−1, 1)^{n_in} drawn train (5000), test (1000),
+  /// The DFC student–teacher data (DFC README): x ~ U(−1, 1)^{n_in} drawn train (5000), test (1000),
   /// validation (1000) in that order, then a teacher n_in → 1000 → 1000 → 1000 → 1000 → n_out, ReLU hidden,
   /// linear output, Xavier-normal weights with gain 3, zero biases; y = teacher(x), no normalisation.
   public static func dfcTeacher<T: BLASScalar>(as: T.Type = T.self, inputs: Int, outputs: Int, train: Int = 5000,

@@ -1,7 +1,7 @@
 import Learning
 import Numerics
 
-/// bioflax's alignment metrics (bioflax.md §2.8): cosines between the true BP gradient and a rule's
+/// bioflax's alignment metrics (Bioflax README): cosines between the true BP gradient and a rule's
 /// pseudo-gradient at the same (pre-update) parameters on the same batch, per layer (bias and kernel
 /// together, and bias alone), over all layers, and the norm ratio ‖g_BP‖/‖g_rule‖. Layers are numbered from 0
 /// (input layer) as bioflax's keys are. Feedback-weight gradients never enter. A zero norm gives NaN, as there.

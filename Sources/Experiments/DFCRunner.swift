@@ -3,7 +3,7 @@ import Foundation
 import Learning
 import Numerics
 
-/// The forward-weight rules trained on the DFC network (dfc.md §2.6–2.10).
+/// The forward-weight rules trained on the DFC network (DFC README).
 public enum DFCVariant: String, Sendable, Codable, CaseIterable {
   case dfc = "dfc"                    // continuous update over the simulated trajectory
   case steadyState = "dfc-ss"         // the simulated steady state
@@ -30,7 +30,7 @@ public enum DFCData: Sendable, Codable, Equatable {
   case images(DatasetName)
 }
 
-/// A DFC experiment (dfc.md §3): network, rule, controller, feedback learning and protocol, as a value.
+/// A DFC experiment (DFC README): network, rule, controller, feedback learning and protocol, as a value.
 public struct DFCExperiment: Sendable, Codable, Equatable {
   public var name: String
   public var data: DFCData

@@ -33,7 +33,7 @@ public enum RuleSpec: String, Sendable, Codable, Equatable, CaseIterable, Custom
 
 }
 
-/// LRA-E's settings (lra.md §2.3–2.5); used only by the `lra-e` rule. Defaults: the official TF1 preset.
+/// LRA-E's settings (LRAE README); used only by the `lra-e` rule. Defaults: the official TF1 preset.
 public struct LRAConfig: Sendable, Codable, Equatable {
   public var beta: Double = 0.1
   public var gamma: Double = 1.0
@@ -97,7 +97,7 @@ public struct Experiment: Sendable, Codable, Equatable {
   public var weightDecay: WeightDecay = .none
   public var decayFixedFeedback: Bool = false
   public var feedbackInitializer: Initializer? = nil   // B of FA/KP/DFA (nil: `initializer`)
-  /// Alignment metrics (bioflax.md §2.8) on the first `metricBatches` batches of every epoch (0: off).
+  /// Alignment metrics (Bioflax README) on the first `metricBatches` batches of every epoch (0: off).
   public var metricBatches: Int = 0
   public var evaluation: Evaluation = .exact
   /// Keep the final network's test-set outputs in the run record (small regression sets, for fit plots).
@@ -107,7 +107,7 @@ public struct Experiment: Sendable, Codable, Equatable {
   public var lra = LRAConfig()
   /// Also evaluate the first N training rows after every epoch (and at epoch 0): the "training subset".
   public var trainEvaluationRows: Int? = nil
-  /// The angle probe (lra.md §3.2): at epoch 0 and after every epoch, the rule's update and the BP gradient
+  /// The angle probe (LRAE README): at epoch 0 and after every epoch, the rule's update and the BP gradient
   /// on the first N validation rows at the current weights, per layer.
   public var probeRows: Int? = nil
 

@@ -3,7 +3,7 @@ import Foundation
 import Learning
 import Numerics
 
-/// When and on what a GAIT-prop run is evaluated (gait.md §3.1, §7.3, quirk Q6). The official schedule: the
+/// When and on what a GAIT-prop run is evaluated (GAIT README Q6). The official schedule: the
 /// full 60k training and 10k test sets before training and after every 10th batch of an epoch except its last
 /// (99 points per epoch), never after the run's last batch.
 public struct InvertibleEvaluation: Sendable, Codable, Equatable {
@@ -18,7 +18,7 @@ public struct InvertibleEvaluation: Sendable, Codable, Equatable {
   public static let official = InvertibleEvaluation(every: 10, skipEpochEnd: true, final: false)
 }
 
-/// A GAIT-prop experiment (gait.md §3): an invertible network, a rule, and the code's protocol (batch 60 in
+/// A GAIT-prop experiment (GAIT README): an invertible network, a rule, and the code's protocol (batch 60 in
 /// dataset order, pixels ÷ 255, no validation split, Adam without bias correction, β₂ = 0.99, Double).
 public struct InvertibleExperiment: Sendable, Codable, Equatable {
   public var name: String
@@ -74,7 +74,7 @@ public enum InvertibleRunner {
     return try run(e, seed: seed, problem: problem, options: options)
   }
 
-  /// 2·atan2(‖Â − B̂‖, ‖Â + B̂‖) in degrees, Â and B̂ unit-normalised (well conditioned near 0°; gait.md §5.3).
+  /// 2·atan2(‖Â − B̂‖, ‖Â + B̂‖) in degrees, Â and B̂ unit-normalised (well conditioned near 0°; GAIT README).
   public static func angle(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>) -> Double {
     let na = Double.dot(a.count, a.baseAddress!, a.baseAddress!).squareRoot()
     let nb = Double.dot(b.count, b.baseAddress!, b.baseAddress!).squareRoot()

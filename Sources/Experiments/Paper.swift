@@ -129,6 +129,6 @@ public struct NotYetImplemented: Error, CustomStringConvertible {
   public let paper: String, artefact: String
   public init(paper: String, artefact: String) { self.paper = paper; self.artefact = artefact }
   public var description: String {
-    "\(paper) \(artefact): not yet implemented. `reproduce list` shows what exists; its spec is in shared/papers/."
+    "\(paper) \(artefact): not yet implemented. `reproduce list` shows what exists; each paper's README in Reproductions/ says what is built."
   }
 }

@@ -2,7 +2,7 @@ import Datasets
 import Learning
 import Numerics
 
-/// The angle probe of lra.md §3.2: at the current weights and without changing them, the rule's update and
+/// The angle probe of LRAE README: at the current weights and without changing them, the rule's update and
 /// the BP gradient on a fixed probe set (the first rows of the validation split), per layer:
 /// cos_l = ⟨ΔW_l, G_l⟩/(‖ΔW_l‖‖G_l‖) accumulated in Double, the norm ratio ‖ΔW_l‖/‖G_l‖ (both as sums over the
 /// probe set), and, where the rule has one, the cosine of its feedback matrix with W_l.

@@ -32,7 +32,7 @@ public enum Optimizer: Sendable, Codable, Equatable, CustomStringConvertible {
   }
 }
 
-/// Weight decay with strength λ, in the three forms the specs need (bioflax.md §2.6).
+/// Weight decay with strength λ, in the three forms the specs need (Bioflax README).
 public enum WeightDecay: Sendable, Codable, Equatable, CustomStringConvertible {
   case none
   /// θ ← θ + u − λθ: the documented KP form (λ not scaled by η, not passed through the optimiser state).

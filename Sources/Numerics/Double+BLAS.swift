@@ -77,7 +77,7 @@ extension Double: BLASScalar {
   @inlinable public static func log1p(_ x: Double) -> Double { Glibc.log1p(x) }
 }
 
-// Double-only kernels of GAIT-prop's invertible networks (gait.md §2.1, §2.11).
+// Double-only kernels of GAIT-prop's invertible networks (GAIT README).
 extension Double {
   /// A⁻¹ in place, from getrf's factors (LAPACK getri). On a row-major A, LAPACK factors and inverts Aᵀ,
   /// and (Aᵀ)⁻¹ read row-major is A⁻¹: no transpose is needed. `work` has at least n entries.

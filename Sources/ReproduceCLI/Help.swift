@@ -66,7 +66,7 @@ enum Help {
       --limit N           use only the first N rows of each split (quick checks)
       --no-checkpoint     do not checkpoint; --no-progress   no progress lines; --json   JSON on stdout
 
-    GAIT-prop's invertible networks (gait.md): --rule gait|tp, or --rule bp with --network. Double precision only.
+    GAIT-prop's invertible networks (GAIT README): --rule gait|tp, or --rule bp with --network. Double precision only.
       --network N         full (K hidden 784-wide layers + a 784×784 output read out on units 0–9) or tower
                           (784-784-500-200-10); --layers K (default 4, full only)
       --lr, --lambda      default: the README's (bp 1e-4, 0; gait 1e-4, 0.1; tp 1e-5, 1000)

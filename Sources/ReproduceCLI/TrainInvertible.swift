@@ -5,7 +5,7 @@ import GAIT
 import Learning
 
 /// `reproduce train --rule gait|tp` (or any rule with `--network`): GAIT-prop's invertible networks and protocol
-/// (gait.md), with the README's hyperparameters as defaults and every quirk's fix as a named option.
+/// (GAIT README), with the README's hyperparameters as defaults and every quirk's fix as a named option.
 extension Commands {
   static let invertibleRules = ["bp", "gait", "tp"]
 
@@ -19,7 +19,7 @@ extension Commands {
       throw UsageError("rule '\(ruleName)' does not run on invertible networks; with --network use: \(invertibleRules.joined(separator: ", "))")
     }
     if let p = o.values["precision"], p != "double" {
-      throw UsageError("GAIT-prop's networks run in double precision only: float32 breaks GAIT's targets (gait.md P9); drop --precision \(p)")
+      throw UsageError("GAIT-prop's networks run in double precision only: float32 breaks GAIT's targets (GAIT README); drop --precision \(p)")
     }
     let dataset: DatasetName
     do { dataset = try DatasetName(parsing: o.values["dataset"] ?? "mnist") } catch { throw UsageError("\(error)") }

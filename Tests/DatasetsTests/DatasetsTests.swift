@@ -127,6 +127,6 @@ final class DatasetsTests: XCTestCase {
     let dfc: Problem<Double> = SyntheticRegression.dfcTeacher(inputs: 15, outputs: 5, train: 200, test: 50, validation: 50)
     XCTAssertEqual(dfc.train.targets!.cols, 5)
     let std = (dfc.train.targets!.storage.map { $0 * $0 }.reduce(0, +) / Double(dfc.train.targets!.count)).squareRoot()
-    XCTAssertGreaterThan(std, 1)   // gain-3 teacher: outputs of order several units (dfc.md §8.4)
+    XCTAssertGreaterThan(std, 1)   // gain-3 teacher: outputs of order several units (DFC README)
   }
 }

@@ -2,7 +2,7 @@ import XCTest
 import Learning
 @testable import Experiments
 
-/// bioflax.md §6 P24, P27: the metric formulas on small hand-computed vectors.
+/// Bioflax README P24, P27: the metric formulas on small hand-computed vectors.
 final class AlignmentMetricsTests: XCTestCase {
   // Layout 1-2-1: W1 (1×2) at 0..<2, b1 at 2..<4, W2 (2×1) at 4..<6, b2 at 6.
   let layout = ParameterLayout(sizes: [1, 2, 1])

@@ -140,7 +140,7 @@ final class BioflaxVectorTests: XCTestCase {
     return ab / (aa.squareRoot() * bb.squareRoot())
   }
 
-  /// The formulas of bioflax.md §2.8, written out here independently of the runner's implementation.
+  /// The formulas of Bioflax README out here independently of the runner's implementation.
   func gradientMetrics<T: BLASScalar>(_ layout: ParameterLayout, _ bp: [T], _ rule: [T]) -> [String: Double] {
     var out: [String: Double] = [:]
     var a: [Double] = [], b: [Double] = []

@@ -2,7 +2,7 @@ import XCTest
 import Numerics
 @testable import Learning
 
-/// Properties of DFC from dfc.md §6, on small Double networks.
+/// Properties of DFC from DFC README small Double networks.
 final class DFCPropertyTests: XCTestCase {
   // One BLAS thread, as the suite runs: a second thread spin-waits on a shared 2-core machine (measured 15× slower).
   override class func setUp() { BLASThreads.set(1) }

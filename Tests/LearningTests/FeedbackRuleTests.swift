@@ -2,7 +2,7 @@ import XCTest
 import Numerics
 @testable import Learning
 
-/// Properties of FA, KP and DFA from bioflax.md §6.
+/// Properties of FA, KP and DFA from Bioflax README
 final class FeedbackRuleTests: XCTestCase {
   let sizes = [6, 8, 7, 4], rows = 9
 

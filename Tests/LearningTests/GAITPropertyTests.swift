@@ -2,7 +2,7 @@ import XCTest
 import Numerics
 @testable import Learning
 
-/// Properties of the invertible networks and GAIT-prop from gait.md §6.
+/// Properties of the invertible networks and GAIT-prop from GAIT README
 final class GAITPropertyTests: XCTestCase {
   // One BLAS thread, as the suite runs: a second thread spin-waits on a shared 2-core machine (measured 15× slower).
   override class func setUp() { BLASThreads.set(1) }
@@ -106,7 +106,7 @@ final class GAITPropertyTests: XCTestCase {
   }
 }
 
-/// Training-time properties of the invertible networks (gait.md §6 P10–P15) on the workspace the runner uses.
+/// Training-time properties of the invertible networks (GAIT README P10–P15) on the workspace the runner uses.
 final class GAITTrainingPropertyTests: XCTestCase {
   // One BLAS thread, as the suite runs: a second thread spin-waits on a shared 2-core machine (measured 15× slower).
   override class func setUp() { BLASThreads.set(1) }

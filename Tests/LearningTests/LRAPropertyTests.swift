@@ -2,7 +2,7 @@ import XCTest
 import Numerics
 @testable import Learning
 
-/// Properties of LRA-E from lra.md §6.
+/// Properties of LRA-E from LRAE README
 final class LRAPropertyTests: XCTestCase {
   let sizes = [20, 16, 16, 16, 5], rows = 7
 

@@ -1,6 +1,6 @@
 import Numerics
 
-/// The controller and the layer dynamics of DFC (dfc.md §2.3–2.4), simulated with the code's Euler steps.
+/// The controller and the layer dynamics of DFC (DFC README), simulated with the code's Euler steps.
 /// τ_u = 1 is the time unit; `tau` is τ_v/τ_u.
 public struct ControllerSettings: Sendable, Codable, Equatable {
   public var alpha: Double              // leak α

@@ -1,6 +1,6 @@
 import Numerics
 
-/// DFC, the continuous update (dfc.md §2.6, `grad_deltav_cont`): the time average over the simulated trajectory
+/// DFC, the continuous update (DFC README, `grad_deltav_cont`): the time average over the simulated trajectory
 /// G_{W_i} = −(2/(B·T)) Σ_{t=0}^{T−1} R_{i−1}[t]ᵀ (φ(V_i[t]) − φ(V_i^ff[t])), and the bias alike, with the stored
 /// basal potential V^ff[t]; accumulated during the simulation (one GEMM per layer and step), never stored.
 extension DFCWorkspace {

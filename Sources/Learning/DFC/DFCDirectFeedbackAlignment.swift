@@ -1,6 +1,6 @@
 import Numerics
 
-/// DFA on the DFC network, the Table 1 baseline (dfc.md §2.10; the code's `dtp_layers.compute_forward_gradients`).
+/// DFA on the DFC network, the Table 1 baseline (DFC README; the code's `dtp_layers.compute_forward_gradients`).
 /// F_i (n_L × n_i, Xavier-normal, frozen) sits in the network's feedback slots K_i. Hidden targets
 /// h_i* = R_i − λ Gr F_i with the local loss ‖R_i − h_i*‖² per sample (batch mean), so with
 /// E_i = φ_i′(V_i) ⊙ (λ Gr F_i): G_{W_i} = (2/B) R_{i−1}ᵀ E_i, G_{b_i} = (2/B) 1ᵀ E_i; the output layer's is

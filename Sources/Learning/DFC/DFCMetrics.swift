@@ -1,6 +1,6 @@
 import Numerics
 
-/// The measures of DFC's figures (dfc.md §2.11), in Double whatever the network's precision.
+/// The measures of DFC's figures (DFC README), in Double whatever the network's precision.
 public enum DFCMetrics {
   /// θ(A, B) = (180/π) arccos(⟨A,B⟩/(‖A‖‖B‖)) over flattened tensors, accumulated in Double; a cosine in
   /// (1, 1 + 1e-5) counts as 1 (the code's `compute_angle`).

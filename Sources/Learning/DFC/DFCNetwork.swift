@@ -1,6 +1,6 @@
 import Numerics
 
-/// The network of Deep Feedback Control (Meulemans et al., NeurIPS 2021; dfc.md §2.1–2.2, §2.9): an MLP whose
+/// The network of Deep Feedback Control (Meulemans et al., NeurIPS 2021; DFC README): an MLP whose
 /// layers also receive a control signal U from the output through feedback weights K. Stored row-major with
 /// the batch in rows: W_i is n_{i−1}×n_i (in × out), b_i has n_i entries, and K_i = Q_iᵀ is n_L×n_i, so that
 /// the drive of layer i is U K_i. The output layer is always linear; the softmax, if any, lives in the loss.

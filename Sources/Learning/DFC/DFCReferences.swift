@@ -1,6 +1,6 @@
 import Numerics
 
-/// The reference updates DFC is compared with (dfc.md §2.11), in the gradient sign convention (what the optimiser
+/// The reference updates DFC is compared with (DFC README), in the gradient sign convention (what the optimiser
 /// subtracts), at the feedforward state of the current minibatch, unclipped. g_b is the row of Gr (1/B included).
 extension DFCWorkspace {
   /// Per sample b, the d×N matrix J^b from the stacked Jacobian.

@@ -1,6 +1,6 @@
 import Numerics
 
-/// DFC-SS (dfc.md §2.6): simulate the controlled network for T steps, then apply the nonlinear-difference rule
+/// DFC-SS (DFC README): simulate the controlled network for T steps, then apply the nonlinear-difference rule
 /// at the last state: ΔV_i = V_i[T−1] − V_i^ff[T−1], R_{i−1} = R_{i−1}[T−1], the basal term recomputed from it.
 extension DFCWorkspace {
   /// Simulates (§2.4), masks unless `includeNonConverged` (§2.5), and writes the unclipped update into g.

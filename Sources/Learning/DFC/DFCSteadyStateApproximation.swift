@@ -1,6 +1,6 @@
 import Numerics
 
-/// DFC-SSA, the analytic steady state (dfc.md §2.7; the code's `non_dynamical_inversion`). Per sample, with J
+/// DFC-SSA, the analytic steady state (DFC README; the code's `non_dynamical_inversion`). Per sample, with J
 /// at the feedforward state and δ = r_L* − r_L^- = −λg: u_ss = (J Kᵀ + αI)⁻¹ δ (LU), ΔV_i = U_ss K_i, then the
 /// controlled sweep R_{i,ss} = φ_i(R_{i−1,ss} W_i + 1b_i + ΔV_i) and the difference rule with R_ss and ΔV.
 /// No simulation: dt, T, τ and k_p are unused (they still enter the λ_max matrices of the metrics).

@@ -1,6 +1,6 @@
 import Numerics
 
-/// What the forward-weight rules of DFC share (dfc.md §2.5–2.7): the convergence mask and the
+/// What the forward-weight rules of DFC share (DFC README): the convergence mask and the
 /// nonlinear-difference rule G_{W_i} = −(2/B) R_{i−1}ᵀ ΔΦ_i, G_{b_i} = −(2/B) 1ᵀ ΔΦ_i with
 /// ΔΦ_i = φ_i(V_i^ff + ΔV_i) − φ_i(V_i^ff), V_i^ff = R_{i−1} W_i + 1 b_i from the rates the rule uses.
 public enum SampleConvergence: Int, Sendable, Codable { case converged, notConverged, diverged }

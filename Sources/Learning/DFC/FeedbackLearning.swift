@@ -1,6 +1,6 @@
 import Numerics
 
-/// Feedback-weight learning, the noise-driven "sleep" phase (dfc.md §2.8; the code's
+/// Feedback-weight learning, the noise-driven "sleep" phase (DFC README; the code's
 /// `compute_feedback_gradients_normal_controller`). With the target at the noiseless feedforward output, a noisy
 /// simulation runs with the feedback settings; the anti-Hebbian rule pairs V_i^fb at step t with U at t+1:
 ///   G_{K_i} = s/((T_fb − 1)·B) Σ_{t=0}^{T_fb−2} U[t+1]ᵀ V_i^fb[t],   s = 1/max(σ_fb, 0.01)²,

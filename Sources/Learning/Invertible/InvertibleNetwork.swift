@@ -1,6 +1,6 @@
 import Numerics
 
-/// GAIT-prop's invertible networks (Ahmad, van Gerven & Ambrogioni, NeurIPS 2020; gait.md §2.1–2.3), in Double
+/// GAIT-prop's invertible networks (Ahmad, van Gerven & Ambrogioni, NeurIPS 2020; GAIT README), in Double
 /// (float32 breaks GAIT's targets, P9). Every layer is square, n_l × n_l, stored [input, output]:
 /// a_l = x_l W_l + b_l, h_l = f(a_l), with x_l the first n_l columns of h_{l−1} (h_0 = X). The full-width net
 /// has every n_l = n_0; the tower narrows (784, 500, 200, 10), and the units not passed up are auxiliary.
@@ -112,7 +112,7 @@ public struct InvertibleNetwork: Sendable, Codable, Equatable {
   }
 }
 
-/// The two networks of the paper (gait.md §2.2, §2.3).
+/// The two networks of the paper (GAIT README).
 public enum InvertibleArchitecture: Sendable, Codable, Equatable, Hashable {
   /// K hidden layers of width 784 plus a 784×784 output layer read out on units 0–9.
   case fullWidth(hiddenLayers: Int)
@@ -133,7 +133,7 @@ public enum InvertibleArchitecture: Sendable, Codable, Equatable, Hashable {
   }
 }
 
-/// How the weights start (gait.md §2.14, quirk Q3).
+/// How the weights start (GAIT README Q3).
 public enum InvertibleInitialisation: String, Sendable, Codable, CaseIterable {
   /// Haar-random orthogonal for every rule: the code at HEAD with the README's flags (suite default).
   case orthogonal

@@ -1,6 +1,6 @@
 import Numerics
 
-/// The three rules of the GAIT-prop paper on invertible networks (gait.md §2.4–2.7, §2.11). Seed:
+/// The three rules of the GAIT-prop paper on invertible networks (GAIT README). Seed:
 /// nasiryahm/GAIT-prop inv_net.py (get_backprop_updates, get_gait_updates, get_tp_updates) and run.py.
 /// Deviations: none by default; `deviationForm` is the cancellation-free fix of §2.10.
 public enum InvertibleRule: Sendable, Codable, Equatable, Hashable {
@@ -28,7 +28,7 @@ public enum InvertibleRule: Sendable, Codable, Equatable, Hashable {
   }
 }
 
-/// The orthogonality penalty (gait.md §2.11, quirk Q8).
+/// The orthogonality penalty (GAIT README Q8).
 public enum OrthogonalityPenalty: String, Sendable, Codable, CaseIterable {
   /// The code's R(W) = ‖W Wᵀ − diag(W Wᵀ)‖_F²: row norms are free.
   case offDiagonal = "off-diagonal"
@@ -235,7 +235,7 @@ public struct InvertibleWorkspace: Sendable {
 }
 
 extension InvertibleNetwork {
-  /// R(W) = ‖W Wᵀ − diag(W Wᵀ)‖_F² and its gradient 4 (W Wᵀ − diag(W Wᵀ)) W (gait.md §2.11), from plain
+  /// R(W) = ‖W Wᵀ − diag(W Wᵀ)‖_F² and its gradient 4 (W Wᵀ − diag(W Wᵀ)) W (GAIT README), from plain
   /// matrix products: the definition the workspace's syrk/symm form is tested against.
   public static func orthogonalityGradient(_ w: Matrix<Double>, penalty: OrthogonalityPenalty = .offDiagonal) -> (value: Double, gradient: Matrix<Double>) {
     var gram = matmul(w, w, transposeB: .transposed)

@@ -2,7 +2,7 @@ import Numerics
 
 /// Direct feedback alignment (Nøkland 2016): every hidden layer receives the output error Δ_L through its
 /// own fixed random Bₗ (dₗ × d_L): Δₗ = (Δ_L Bₗᵀ) ⊙ φ′(Aₗ); the output layer's gradient is exact.
-/// Seed: yschimpf/bioflax bioflax/model.py (RandomDenseLinearDFAHidden/Output); bioflax.md §2.5.
+/// Seed: yschimpf/bioflax bioflax/model.py (RandomDenseLinearDFAHidden/Output); Bioflax README
 /// Deviations: none. Under bioflax's weight-decay defect (D1) the fixed B grows as (1+λ)ᵗ, as there.
 public struct DirectFeedbackAlignment<Scalar: BLASScalar>: LearningRule {
   public var feedback: [Matrix<Scalar>]   // index l−1 → Bₗ (dₗ × d_L), hidden layers l = 1 … L−1

@@ -2,7 +2,7 @@ import Numerics
 
 /// Feedback alignment (Lillicrap et al. 2016): BP's backward pass with each Wₗ replaced by a fixed random
 /// Bₗ of the same shape (dₗ₋₁ × dₗ). Seed: yschimpf/bioflax bioflax/model.py (RandomDenseLinearFA);
-/// bioflax.md §2.3. B₁ only produces ∂ℓ/∂X₀, which nothing uses: it is kept (and logged) but not applied.
+/// Bioflax README B₁ only produces ∂ℓ/∂X₀, which nothing uses: it is kept (and logged) but not applied.
 /// Deviations: none. Under bioflax's weight-decay defect (D1) the fixed B grows as (1+λ)ᵗ, as there.
 public struct FeedbackAlignment<Scalar: BLASScalar>: LearningRule {
   public var feedback: [Scalar]          // Bₗ at net.layout.weightOffset[l−1]; bias slots unused (0)

@@ -3,7 +3,7 @@ import Numerics
 /// Kolen-Pollack (Kolen & Pollack 1994, in the form of Akrout et al. 2019): feedback alignment whose Bₗ is
 /// trained with Wₗ's own gradient, G_Bₗ := G_Wₗ, by its own copy of the optimiser (same η, its own state).
 /// With weight decay in (0, 1) (decoupled) Wₗ − Bₗ shrinks as (1−λ)ᵗ; at λ = 0 it never changes (D3).
-/// Seed: yschimpf/bioflax bioflax/model.py (RandomDenseLinearKP); bioflax.md §2.4. Deviations: none.
+/// Seed: yschimpf/bioflax bioflax/model.py (RandomDenseLinearKP); Bioflax README Deviations: none.
 public struct KolenPollack<Scalar: BLASScalar>: LearningRule {
   public var feedback: [Scalar]                  // Bₗ at net.layout.weightOffset[l−1]; bias slots stay 0
   public var optimizer: OptimizerState<Scalar>   // B's optimiser state (identical in evolution to W's)

@@ -5,7 +5,7 @@ import Numerics
 public enum ErrorWeightOrientation: String, Sendable, Codable { case tf1, consistent }
 
 /// LRA-E, local representation alignment with error units (Ororbia & Mali, AAAI 2019). Seed: AnkurMali/LRA-E
-/// mnist/mnist.py (TF1, preset official-tf1) and mnist_torch.py (preset torch); lra.md §2.
+/// mnist/mnist.py (TF1, preset official-tf1) and mnist_torch.py (preset torch); LRAE README
 ///
 /// From one forward pass at the pre-update weights (no settling, no biases): e_L = softmax(a_L) − Y, then for
 /// l = L … 2
