@@ -69,7 +69,7 @@ enum DFCFigure3 {
   static func f(_ v: Double) -> String { String(format: "%.3g", v) }
 
   static func run(_ context: ArtefactContext) throws -> [URL] {
-    let linear = context.options["linear"] != nil
+    let linear = context.options.linear
     let runs = try load(context, linear: linear)
     let base = context.fileName(linear ? "fig3_linear" : "fig3")          // --linear writes its own files beside the nonlinear figure
     let window = DFCToyProtocol.window(context.scale)

@@ -9,7 +9,7 @@ import Learning
 /// (4) Condition 2. Shares the Fig. 3 runs.
 enum DFCFigureS1 {
   static func run(_ context: ArtefactContext) throws -> [URL] {
-    let linear = context.options["linear"] != nil
+    let linear = context.options.linear
     let runs = try DFCFigure3.load(context, linear: linear)
     let base = context.fileName(linear ? "figS1_linear" : "figS1")
     let tags = ["dfc_tr", "dfc_fx"], L = DFCToyProtocol.sizes.count - 1

@@ -41,16 +41,16 @@ public enum GAITProtocol {
   /// The evaluation schedule per scale. Full scale's default is every 100 batches on the whole test set and the
   /// first 10 000 training images (the spec's recommendation on 2 cores); `--eval-every 10 --eval-train-subset 0`
   /// with `--eval official` is the code's (every 10 batches on all 70 000 images, Q6).
-  public static func evaluation(_ scale: Scale, options: [String: String] = [:]) -> InvertibleEvaluation {
-    if options["eval"] == "official" { return .official }
+  public static func evaluation(_ scale: Scale, options: PaperOptions = PaperOptions()) -> InvertibleEvaluation {
+    if options.officialEvaluation { return .official }
     var e: InvertibleEvaluation
     switch scale {
     case .smoke: e = InvertibleEvaluation(every: 10, trainRows: 1000, testRows: 1000)
     case .quick: e = InvertibleEvaluation(every: 100, trainRows: 10_000)
     case .full: e = InvertibleEvaluation(every: 100, trainRows: 10_000)
     }
-    if let every = options["eval-every"].flatMap(Int.init), every > 0 { e.every = every }
-    if let rows = options["eval-train-subset"].flatMap(Int.init) { e.trainRows = rows > 0 ? rows : nil }
+    if let every = options.evaluateEvery { e.every = every }
+    if let rows = options.evaluationTrainRows { e.trainRows = rows > 0 ? rows : nil }
     return e
   }
 
@@ -58,7 +58,7 @@ public enum GAITProtocol {
   public static func angleEvery(_ scale: Scale) -> Int { scale == .full ? 100 : 10 }
 
   public static func experiment(_ entry: Entry, dataset: DatasetName, network: InvertibleArchitecture, scale: Scale,
-                                options: [String: String] = [:]) -> InvertibleExperiment {
+                                options: PaperOptions = PaperOptions()) -> InvertibleExperiment {
     let net: String
     switch network { case .tower: net = "tower"; case .fullWidth(let k): net = "full\(k)" }
     var e = InvertibleExperiment(name: "gait-\(dataset.rawValue)-\(net)-\(entry.rule.name)", dataset: dataset, architecture: network,

@@ -34,9 +34,9 @@ enum GAITTable1 {
   /// table on 2 cores is built a few rows at a time); the other rows say "not run (not selected)".
   static func selected(_ context: ArtefactContext, _ d: DatasetName, _ n: InvertibleArchitecture, _ rule: String) -> Bool {
     let o = context.options
-    if let ds = o["dataset"], !ds.split(separator: ",").compactMap({ try? DatasetName(parsing: String($0)) }).contains(d) { return false }
-    if let net = o["network"], net != (n == .tower ? "tower" : "full") { return false }
-    if let rules = o["rules"], !rules.split(separator: ",").map({ $0.lowercased() }).contains(rule == "GAIT-prop" ? "gait" : rule.lowercased()) { return false }
+    if let ds = o.datasets, !ds.contains(d) { return false }
+    if let net = o.network, net != (n == .tower ? "tower" : "full") { return false }
+    if let rules = o.rules, !rules.contains(rule == "GAIT-prop" ? "gait" : rule.lowercased()) { return false }
     return true
   }
 

@@ -9,10 +9,8 @@ import Foundation
 /// the mean hidden-layer angle of FA (dashed) and DFA (dotted).
 enum LRAFigure1 {
   static func run(_ context: ArtefactContext) throws -> [URL] {
-    let depth = Int(context.options["depth"] ?? "8") ?? -1
-    guard LRAProtocol.depths.contains(depth) else {
-      throw InvalidOption("lra --figure 1: no depth \(context.options["depth"] ?? ""); valid depths: 3, 5, 8")
-    }
+    let depth = context.options.depth
+    guard LRAProtocol.depths.contains(depth) else { throw InvalidOption("lra --figure 1: no depth \(depth); valid depths: 3, 5, 8") }
     let runs = try LRATable1.load(context, depths: [depth])
     let file = context.fileName(depth == 8 ? "fig1" : "fig1_depth\(depth)")   // the paper's figure is depth 8
     let L = depth + 1

@@ -13,13 +13,30 @@ public struct ArtefactContext: Sendable {
   public var json: Bool
   /// Set by `--slurm DIR`: `runs` collects the cells that are not in the run cache instead of training them.
   public var collector: CellCollector? = nil
-  /// Paper-specific flags (e.g. `--depth` of LRA-E's Figure 1).
-  public var options: [String: String]
+  /// The paper flags, parsed and checked by the command line.
+  public var options: PaperOptions
   public init(scale: Scale, seedCount: Int?, outputRoot: URL, packageRoot: URL, data: DataLocations, json: Bool,
-              options: [String: String] = [:]) {
+              options: PaperOptions = PaperOptions()) {
     self.scale = scale; self.seedCount = seedCount; self.outputRoot = outputRoot; self.packageRoot = packageRoot
     self.data = data; self.json = json; self.options = options
   }
+}
+
+/// The flags an artefact reads (`reproduce help` lists them), typed.
+public struct PaperOptions: Sendable, Equatable {
+  /// LRA-E's Figure 1: the depth drawn (3, 5 or 8).
+  public var depth: Int = 8
+  /// DFC's Figures 3 and S1: identity hidden layers.
+  public var linear = false
+  /// GAIT-prop: the official evaluation schedule, or the evaluation period and training subset (0 = all).
+  public var officialEvaluation = false
+  public var evaluateEvery: Int? = nil
+  public var evaluationTrainRows: Int? = nil
+  /// GAIT-prop's Table 1: train only these data sets, networks ("tower", "full") and rules ("bp", "gait", "tp").
+  public var datasets: [DatasetName]? = nil
+  public var network: String? = nil
+  public var rules: [String]? = nil
+  public init() {}
 }
 
 extension ArtefactContext {

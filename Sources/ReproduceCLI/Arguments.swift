@@ -7,14 +7,16 @@ public struct UsageError: Error, CustomStringConvertible {
   public var description: String { message + "\nRun `reproduce --help` for usage." }
 }
 
-/// Parsed `--flag value` pairs and bare words, checked against the flags a command accepts.
+/// Parsed `--flag value` pairs and bare words, checked against the flags a command declares (`Flags`).
 public struct Options: Sendable {
-  public var values: [String: String] = [:]
+  public var values: [String: String] = [:]      // the flags given, as given
   public var switches: Set<String> = []
   public var words: [String] = []
+  let declared: [String: Flag]
 
-  /// `valued`: flags that take a value; `switches`: flags that do not.
-  public init(_ args: [String], valued: Set<String>, switches allowed: Set<String>) throws {
+  init(_ args: [String], flags: [Flag]) throws {
+    declared = Dictionary(flags.map { ($0.name, $0) }) { a, _ in a }
+    let valued = Set(flags.filter { $0.value != nil }.map(\.name)), allowed = Set(flags.filter { $0.value == nil }.map(\.name))
     var i = 0
     while i < args.count {
       let a = args[i]
@@ -41,13 +43,16 @@ public struct Options: Sendable {
     }
   }
 
+  /// The flag's value, or its declared default.
+  public func string(_ name: String) -> String? { values[name] ?? declared[name]?.defaultValue }
+
   public func int(_ name: String) throws -> Int? {
-    guard let v = values[name] else { return nil }
+    guard let v = string(name) else { return nil }
     guard let n = Int(v), n >= 0 else { throw UsageError("--\(name) expects a non-negative integer, got '\(v)'") }
     return n
   }
   public func double(_ name: String) throws -> Double? {
-    guard let v = values[name] else { return nil }
+    guard let v = string(name) else { return nil }
     guard let x = Double(v), x.isFinite else { throw UsageError("--\(name) expects a number, got '\(v)'") }
     return x
   }
@@ -89,17 +94,6 @@ public enum Invocation {
 public enum CommandLineSpec {
   public static let papers: [Paper] = [PaperRegistry.lra, PaperRegistry.bioflax, PaperRegistry.gait,
                                        PaperRegistry.align, PaperRegistry.dfc]
-  static let common: Set<String> = ["out", "threads", "kmnist-dir", "cifar10-dir", "jobs"]
-  static let paperFlags: Set<String> = common.union(["table", "figure", "scale", "seeds", "slurm", "partition", "time", "mem"]).union(paperOptions)
-  /// Paper-specific flags handed to the artefact (LRA-E: depth; GAIT-prop: the evaluation schedule).
-  static let paperOptions: Set<String> = ["depth", "eval-every", "eval-train-subset", "eval", "dataset", "network", "rules"]
-  static let trainFlags: Set<String> = common.union(["rule", "seeds", "dataset", "hidden", "activation", "epochs", "batch-size",
-    "optimizer", "lr", "momentum", "beta1", "beta2", "eps", "loss", "precision", "seed", "validation", "scaling",
-    "limit", "init", "init-b", "scale-w", "scale-b", "leaky-slope", "clip", "name", "weight-decay", "weight-decay-mode",
-    "metrics", "eval-batch", "beta", "gamma", "e-orientation", "reduction",
-    // GAIT-prop's invertible networks (`--rule gait|tp`, or `--network`).
-    "network", "layers", "lambda", "target-form", "ortho-reg", "batches", "eval-every", "eval-train-subset", "eval", "angles"])
-  static let benchFlags: Set<String> = ["threads", "epochs"]
 
   public static func parse(_ args: [String]) throws -> Invocation {
     guard let first = args.first else { return .help(nil) }
@@ -107,23 +101,22 @@ public enum CommandLineSpec {
     if ["-h", "--help", "help"].contains(first) { return .help(rest.first) }
     if rest.contains("--help") || rest.contains("-h") { return .help(first) }
     switch first {
-    case "list": _ = try Options(rest, valued: [], switches: []); return .list
+    case "list": _ = try Options(rest, flags: []); return .list
     case "status":
-      let o = try Options(rest, valued: [], switches: [])
+      let o = try Options(rest, flags: [])
       guard o.words.count == 1 else { throw UsageError("`reproduce status DIR` follows the sweep that --slurm DIR wrote") }
       return .status(o.words[0])
-    case "train": return .train(try Options(rest, valued: trainFlags, switches: ["json", "no-progress", "no-checkpoint", "decay-fixed-feedback",
-                                                                       "adam-bias-correction", "distinct-output-init", "shuffle", "linear"]))
-    case "smoke": return .smoke(try Options(rest, valued: ["out", "threads"], switches: []))
-    case "bench": return .bench(try Options(rest, valued: benchFlags, switches: ["json", "gait", "dfc"]))
+    case "train": return .train(try Options(rest, flags: Flags.train))
+    case "smoke": return .smoke(try Options(rest, flags: Flags.smoke))
+    case "bench": return .bench(try Options(rest, flags: Flags.bench))
     case "data":
-      let o = try Options(rest, valued: ["kmnist-dir", "cifar10-dir"], switches: [])
+      let o = try Options(rest, flags: Flags.data)
       guard let verb = o.words.first, ["fetch", "verify"].contains(verb) else {
         throw UsageError("`reproduce data` needs fetch or verify, e.g. `reproduce data fetch`")
       }
       return .data(verb, o)
     case "cell":
-      let o = try Options(rest, valued: [], switches: ["worker"])
+      let o = try Options(rest, flags: Flags.cell)
       guard o.words.count == 1 else { throw UsageError("`reproduce cell` runs one cell file: reproduce cell DIR/cells/<cell>.json (written by --slurm DIR)") }
       return .cell(o.words[0], o)
     default:
@@ -132,7 +125,7 @@ public enum CommandLineSpec {
         let hint = Options.closest(first.lowercased(), in: Set(names)).map { " Did you mean \($0)?" } ?? ""
         throw UsageError("unknown paper or command '\(first)'.\(hint) Valid: \(names.joined(separator: ", "))")
       }
-      let o = try Options(rest, valued: paperFlags, switches: ["all", "json", "linear"])
+      let o = try Options(rest, flags: Flags.paper)
       if let w = o.words.first { throw UsageError("unexpected argument '\(w)'; use --table N, --figure ID or --all") }
       let selection: ArtefactSelection
       switch (o.values["table"], o.values["figure"], o.switches.contains("all")) {

@@ -29,7 +29,7 @@ public enum Commands {
   }
 
   static func setThreads(_ o: Options) throws {
-    BLASThreads.set(try o.int("threads") ?? 1)
+    BLASThreads.set(try o.int("threads")!)
     if let jobs = try o.int("jobs") {
       guard jobs >= 1 else { throw UsageError("--jobs needs a positive number of worker processes") }
       JobPool.defaultProcesses = jobs
@@ -99,8 +99,8 @@ public enum Commands {
     var sweep = SlurmSweep(directory: dir, label: label, requests: requests,
                            executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(), packageRoot: packageRoot)
     sweep.partition = o.values["partition"]
-    sweep.time = o.values["time"] ?? sweep.time
-    sweep.memory = o.values["mem"] ?? sweep.memory
+    sweep.time = o.string("time")!
+    sweep.memory = o.string("mem")!
     do { try sweep.write() } catch let e as CellError { throw UsageError(e.description) }
     print("wrote \(requests.count) cells of \(label) to \(dir.path) (cells.tsv, array.sbatch, cells/)")
     print("submit:  sbatch \(dir.path)/array.sbatch")
@@ -128,12 +128,43 @@ public enum Commands {
     }
   }
 
+  /// The paper flags, checked: a value the artefact cannot take is a usage error here, not a silent default.
+  static func paperOptions(_ o: Options) throws -> PaperOptions {
+    var p = PaperOptions()
+    p.depth = try o.int("depth")!
+    guard [3, 5, 8].contains(p.depth) else { throw UsageError("--depth \(p.depth): valid depths are 3, 5, 8") }
+    p.linear = o.switches.contains("linear")
+    if let e = o.values["eval"] {
+      guard e == "official" else { throw UsageError("unknown --eval '\(e)'; valid: official") }
+      p.officialEvaluation = true
+    }
+    p.evaluateEvery = try o.int("eval-every")
+    if p.evaluateEvery == 0 { throw UsageError("--eval-every needs a positive number of batches") }
+    p.evaluationTrainRows = try o.int("eval-train-subset")
+    if let ds = o.values["dataset"] {
+      p.datasets = try ds.split(separator: ",").map { s in
+        do { return try DatasetName(parsing: String(s)) } catch { throw UsageError("\(error)") }
+      }
+    }
+    if let n = o.values["network"] {
+      guard ["tower", "full"].contains(n) else { throw UsageError("unknown --network '\(n)'; valid: tower, full") }
+      p.network = n
+    }
+    if let rs = o.values["rules"] {
+      p.rules = try rs.split(separator: ",").map { r in
+        let name = r.lowercased() == "gait-prop" ? "gait" : r.lowercased()
+        guard ["bp", "gait", "tp"].contains(name) else { throw UsageError("unknown rule '\(r)' in --rules; valid: bp, gait, tp") }
+        return name
+      }
+    }
+    return p
+  }
+
   static func artefactContext(_ a: Artefact, _ o: Options) throws -> ArtefactContext {
     let scale = o.values["scale"].flatMap(Scale.init(rawValue:)) ?? a.defaultScale
     var context = ArtefactContext(scale: scale, seedCount: try o.int("seeds"), outputRoot: outputRoot(o),
                                   packageRoot: packageRoot, data: locations(o), json: o.switches.contains("json"),
-                                  options: o.values.filter { CommandLineSpec.paperOptions.contains($0.key) }
-                                    .merging(o.switches.contains("linear") ? ["linear": "1"] : [:]) { $1 })
+                                  options: try paperOptions(o))
     context.defaultScale = a.defaultScale
     return context
   }
@@ -192,29 +223,29 @@ public enum Commands {
   // MARK: train
 
   public static func trainExperiment(_ o: Options) throws -> Experiment {
-    let ruleName = o.values["rule"] ?? "bp"
+    let ruleName = o.string("rule")!
     guard let rule = RuleSpec.names[ruleName] else {
       throw UsageError("unknown rule '\(ruleName)'; implemented rules: \(RuleSpec.names.keys.sorted().joined(separator: ", ")) on layered networks; gait, tp (and bp with --network full|tower) on GAIT-prop's invertible networks")
     }
     let dataset: DatasetName
-    do { dataset = try DatasetName(parsing: o.values["dataset"] ?? "mnist") } catch { throw UsageError("\(error)") }
-    let hidden = try (o.values["hidden"] ?? "256,256,256").split(separator: ",").map { s -> Int in
+    do { dataset = try DatasetName(parsing: o.string("dataset")!) } catch { throw UsageError("\(error)") }
+    let hidden = try (o.string("hidden")!).split(separator: ",").map { s -> Int in
       guard let n = Int(s), n > 0 else { throw UsageError("--hidden expects positive widths like 256,256,256, got '\(s)'") }
       return n
     }
-    let slope = try o.double("leaky-slope") ?? 0.01
-    let actName = o.values["activation"] ?? "tanh"
+    let slope = try o.double("leaky-slope")!
+    let actName = o.string("activation")!
     guard let activation = Activation(name: actName, leakySlope: slope) else {
       throw UsageError("unknown activation '\(actName)'; valid: \(Activation.names.joined(separator: ", "))")
     }
     let lr = try o.double("lr") ?? 1e-3
     let optimizer: Optimizer
-    switch o.values["optimizer"] ?? "adam" {
-    case "adam": optimizer = .adam(learningRate: lr, beta1: try o.double("beta1") ?? 0.9, beta2: try o.double("beta2") ?? 0.999,
-                                   epsilon: try o.double("eps") ?? 1e-8, biasCorrection: true)
-    case "adam-no-bias-correction": optimizer = .adam(learningRate: lr, beta1: try o.double("beta1") ?? 0.9,
-                                   beta2: try o.double("beta2") ?? 0.999, epsilon: try o.double("eps") ?? 1e-8, biasCorrection: false)
-    case "sgd": optimizer = .sgd(learningRate: lr, momentum: try o.double("momentum") ?? 0)
+    switch o.string("optimizer")! {
+    case "adam": optimizer = .adam(learningRate: lr, beta1: try o.double("beta1")!, beta2: try o.double("beta2") ?? 0.999,
+                                   epsilon: try o.double("eps")!, biasCorrection: true)
+    case "adam-no-bias-correction": optimizer = .adam(learningRate: lr, beta1: try o.double("beta1")!,
+                                   beta2: try o.double("beta2") ?? 0.999, epsilon: try o.double("eps")!, biasCorrection: false)
+    case "sgd": optimizer = .sgd(learningRate: lr, momentum: try o.double("momentum")!)
     case let s: throw UsageError("unknown optimizer '\(s)'; valid: adam, adam-no-bias-correction, sgd")
     }
     let isImage = dataset.isImage
@@ -227,20 +258,20 @@ public enum Commands {
     }
     if isImage != loss.isClassification { throw UsageError("--loss \(o.values["loss"] ?? "") does not fit data set \(dataset.rawValue)") }
     let precision: Precision
-    switch o.values["precision"] ?? "float" {
+    switch o.string("precision")! {
     case "float": precision = .float
     case "double": precision = .double
     case let s: throw UsageError("unknown precision '\(s)'; valid: float, double")
     }
     let scaling: PixelScaling
-    switch o.values["scaling"] ?? "unit" {
+    switch o.string("scaling")! {
     case "unit": scaling = .unit
     case "standardize": scaling = .standardize(mean: 0.1307, std: 0.3081)
     case let s: throw UsageError("unknown scaling '\(s)'; valid: unit, standardize")
     }
     func initializer(_ flag: String, scale: String) throws -> Initializer? {
       guard let name = o.values[flag] else { return nil }
-      let sc = try o.double(scale) ?? 1
+      let sc = try o.double(scale)!
       switch name {
       case "xavier-uniform": return .xavierUniform(gain: 1)
       case "xavier-normal": return .xavierNormal(gain: 1)
@@ -252,9 +283,9 @@ public enum Commands {
     }
     let weights = try initializer("init", scale: "scale-w") ?? .xavierUniform(gain: 1)
     let feedback = try initializer("init-b", scale: "scale-b")
-    let lambda = try o.double("weight-decay") ?? 0
+    let lambda = try o.double("weight-decay")!
     let decay: WeightDecay
-    switch (o.values["weight-decay-mode"] ?? "decoupled", lambda) {
+    switch (o.string("weight-decay-mode")!, lambda) {
     case (_, 0): decay = .none
     case ("decoupled", let l): decay = .decoupled(l)
     case ("bioflax", let l): decay = .bioflax(l)
@@ -262,19 +293,19 @@ public enum Commands {
     case (let m, _): throw UsageError("unknown weight-decay mode '\(m)'; valid: decoupled, bioflax, coupled")
     }
     let clipping: Clipping = try o.double("clip").map { .global(maxNorm: $0) } ?? .none
-    let seed = UInt64(try o.int("seed") ?? 1)
+    let seed = UInt64(try o.int("seed")!)
     let seeds = try o.int("seeds").map { (1...UInt64(max(1, $0))).map { $0 } } ?? [seed]
     var e = Experiment(
       name: o.values["name"] ?? "train-\(ruleName)-\(dataset.rawValue)",
       data: DataSpec(dataset: dataset, scaling: scaling, validationCount: try o.int("validation") ?? (isImage ? 5000 : 0),
                      limit: try o.int("limit")),
       hidden: hidden, activation: activation, initializer: weights, rule: rule, loss: loss, optimizer: optimizer,
-      clipping: clipping, batchSize: try o.int("batch-size") ?? 128, epochs: try o.int("epochs") ?? 5, seeds: seeds,
+      clipping: clipping, batchSize: try o.int("batch-size")!, epochs: try o.int("epochs") ?? 5, seeds: seeds,
       precision: precision, weightDecay: decay, decayFixedFeedback: o.switches.contains("decay-fixed-feedback"),
-      feedbackInitializer: feedback, metricBatches: try o.int("metrics") ?? 0,
+      feedbackInitializer: feedback, metricBatches: try o.int("metrics")!,
       evaluation: try o.int("eval-batch").map { .batchMean(batchSize: max(1, $0)) } ?? .exact)
     // LRA-E (default: the official TF1 preset).
-    e.lra.beta = try o.double("beta") ?? e.lra.beta
+    e.lra.beta = try o.double("beta")!
     e.lra.gamma = try o.double("gamma") ?? e.lra.gamma
     if let s = o.values["e-orientation"] {
       guard let orientation = ErrorWeightOrientation(rawValue: s) else { throw UsageError("unknown --e-orientation '\(s)'; valid: tf1, consistent") }
@@ -332,9 +363,9 @@ public enum Commands {
   // MARK: bench
 
   static func bench(_ o: Options) throws -> Int32 {
-    let threads = try o.int("threads") ?? 1
+    let threads = try o.int("threads")!
     BLASThreads.set(threads)
-    let epochs = max(1, try o.int("epochs") ?? 2)
+    let epochs = max(1, try o.int("epochs")!)
     if o.switches.contains("dfc") {
       Progress.note("bench --dfc: DFC's forward phase and feedback phase, batch 128, \(threads) BLAS thread(s), CPU time")
       let results = DFCBenchmark.run()

@@ -10,11 +10,11 @@ extension Commands {
   static let invertibleRules = ["bp", "gait", "tp"]
 
   static func isInvertible(_ o: Options) -> Bool {
-    ["gait", "tp"].contains(o.values["rule"] ?? "") || o.values["network"] != nil
+    ["gait", "tp"].contains(o.string("rule")!) || o.values["network"] != nil
   }
 
   public static func invertibleExperiment(_ o: Options) throws -> InvertibleExperiment {
-    let ruleName = o.values["rule"] ?? "bp"
+    let ruleName = o.string("rule")!
     guard invertibleRules.contains(ruleName) else {
       throw UsageError("rule '\(ruleName)' does not run on invertible networks; with --network use: \(invertibleRules.joined(separator: ", "))")
     }
@@ -22,16 +22,16 @@ extension Commands {
       throw UsageError("GAIT-prop's networks run in double precision only: float32 breaks GAIT's targets (GAIT README); drop --precision \(p)")
     }
     let dataset: DatasetName
-    do { dataset = try DatasetName(parsing: o.values["dataset"] ?? "mnist") } catch { throw UsageError("\(error)") }
+    do { dataset = try DatasetName(parsing: o.string("dataset")!) } catch { throw UsageError("\(error)") }
     guard [.mnist, .fashionMNIST, .kmnist].contains(dataset) else { throw UsageError("GAIT-prop's networks take 28×28 images: mnist, fashion-mnist or kmnist") }
     let network: InvertibleArchitecture
     switch o.values["network"] ?? "full" {
-    case "full", "full-width": network = .fullWidth(hiddenLayers: try o.int("layers") ?? 4)
+    case "full", "full-width": network = .fullWidth(hiddenLayers: try o.int("layers")!)
     case "tower": network = .tower
     case let s: throw UsageError("unknown --network '\(s)'; valid: full, tower")
     }
     let form: Bool
-    switch o.values["target-form"] ?? "absolute" {
+    switch o.string("target-form")! {
     case "absolute": form = false
     case "deviation": form = true
     case let s: throw UsageError("unknown --target-form '\(s)'; valid: absolute (published), deviation (cancellation-free fix)")
@@ -43,9 +43,8 @@ extension Commands {
       name: o.values["name"] ?? "train-\(ruleName)-\(dataset.rawValue)-\(o.values["network"] ?? "full")", dataset: dataset,
       architecture: network, rule: entry.rule, learningRate: try o.double("lr") ?? entry.learningRate, orthoLambda: try o.double("lambda") ?? entry.lambda,
       batches: try o.int("batches") ?? epochs * 1000,
-      evaluation: InvertibleEvaluation(every: try o.int("eval-every") ?? 100, trainRows: try o.int("eval-train-subset").flatMap { $0 > 0 ? $0 : nil } ?? 10_000))
+      evaluation: InvertibleEvaluation(every: try o.int("eval-every")!, trainRows: try o.int("eval-train-subset")! > 0 ? try o.int("eval-train-subset")! : nil))
     if o.values["eval"] == "official" { e.evaluation = .official } else if let v = o.values["eval"] { throw UsageError("unknown --eval '\(v)'; valid: official") }
-    if o.values["eval-train-subset"] == "0" { e.evaluation.trainRows = nil }
     if let s = o.values["init"] {
       guard let i = InvertibleInitialisation(rawValue: s) else { throw UsageError("unknown --init '\(s)' for GAIT-prop's networks; valid: orthogonal, gaussian, june2020") }
       e.initialisation = i
@@ -70,7 +69,7 @@ extension Commands {
     var options = RunOptions(checkpointDirectory: o.switches.contains("no-checkpoint") ? nil : root.appendingPathComponent("Checkpoints"),
                              progress: !o.switches.contains("no-progress"))
     options.provenance = Provenance.current(packageRoot: packageRoot)
-    let seeds = try o.int("seeds").map { (1...UInt64(max(1, $0))).map { $0 } } ?? [UInt64(try o.int("seed") ?? 1)]
+    let seeds = try o.int("seeds").map { (1...UInt64(max(1, $0))).map { $0 } } ?? [UInt64(try o.int("seed")!)]
     Progress.note("\(e.name): \(e.rule.label) on \(e.dataset.rawValue), \(e.architecture.label), η \(e.learningRate), λ \(e.orthoLambda), \(e.batches) batches of 60, seeds \(seeds)")
     let start = Clock.wall
     let records = try JobPool.run(seeds.map { Cell(e, seed: $0) }, data: locations(o), options: options)

@@ -49,6 +49,24 @@ final class CLITests: XCTestCase {
     }
   }
 
+  /// Flags are declared once: the parser, the defaults and the help come from `Flags`; paper flags are parsed into
+  /// a typed `PaperOptions`, and a value no artefact can take is a usage error, not a silent default.
+  func testDeclaredFlagsGiveDefaultsHelpAndTypedPaperOptions() throws {
+    guard case .paper(_, _, let o) = try CommandLineSpec.parse(["gait", "--table", "1", "--dataset", "fmnist,mnist", "--rules", "GAIT-prop,bp",
+                                                                "--network", "tower", "--eval-every", "50"]) else { return XCTFail() }
+    XCTAssertEqual(try o.int("threads"), 1); XCTAssertEqual(o.string("time"), "24:00:00"); XCTAssertNil(o.values["threads"])
+    let p = try Commands.paperOptions(o)
+    XCTAssertEqual(p.datasets, [.fashionMNIST, .mnist]); XCTAssertEqual(p.rules, ["gait", "bp"]); XCTAssertEqual(p.network, "tower")
+    XCTAssertEqual(p.evaluateEvery, 50); XCTAssertEqual(p.depth, 8); XCTAssertFalse(p.linear)
+    for bad in [["--depth", "4"], ["--dataset", "imagenet"], ["--network", "wide"], ["--rules", "fa"], ["--eval", "often"], ["--eval-every", "0"]] {
+      guard case .paper(_, _, let b) = try CommandLineSpec.parse(["gait", "--table", "1"] + bad) else { return XCTFail() }
+      XCTAssertThrowsError(try Commands.paperOptions(b), "\(bad)") { XCTAssertTrue($0 is UsageError) }
+    }
+    let help = Help.text(nil) + Help.text("train")
+    for f in Flags.paper + Flags.train + Flags.bench { XCTAssertTrue(help.contains("--\(f.name)"), f.name) }
+    XCTAssertNotNil(message(["train", "--slurm", "x"]))       // a paper flag is not a train flag
+  }
+
   func testTrainFlagsBuildTheExperiment() throws {
     guard case .train(let o) = try CommandLineSpec.parse(["train", "--rule", "bp", "--dataset", "fmnist", "--hidden", "64,32",
                                                           "--activation", "relu", "--epochs", "2", "--lr", "0.01"]) else { return XCTFail() }

@@ -1,0 +1,126 @@
+import Datasets
+import Experiments
+import Learning
+
+/// A command-line flag, declared once: the parser accepts it, `Options` returns its default when it is absent,
+/// and the help lists it from this declaration. `value` is the placeholder of its value (nil: a switch);
+/// `defaultValue` is nil where the default depends on other flags (the help then says how).
+struct Flag: Sendable {
+  let name: String
+  let value: String?
+  let defaultValue: String?
+  let help: String
+  init(_ name: String, _ value: String? = nil, default defaultValue: String? = nil, _ help: String) {
+    self.name = name; self.value = value; self.defaultValue = defaultValue; self.help = help
+  }
+
+  /// A flag without a value.
+  static func toggle(_ name: String, _ help: String) -> Flag { Flag(name, nil, help) }
+
+  /// `--name VALUE  help (default D)`, aligned.
+  var line: String {
+    let head = "--\(name)" + (value.map { " \($0)" } ?? "")
+    let padded = head.count < 24 ? head + String(repeating: " ", count: 24 - head.count) : head + "  "
+    return "  " + padded + help + (defaultValue.map { " (default \($0))" } ?? "")
+  }
+}
+
+/// Every command's flags.
+enum Flags {
+  static let common: [Flag] = [
+    Flag("out", "DIR", "root under which Figures/ and Results/ are written (default: the repository)"),
+    Flag("threads", "N", default: "1", "BLAS threads per process (a second thread on a shared 2-core machine is slower)"),
+    Flag("jobs", "N", default: "2", "worker processes for independent runs, one BLAS thread each"),
+    Flag("kmnist-dir", "DIR", "KMNIST's files (or KMNIST_DIR)"),
+    Flag("cifar10-dir", "DIR", "CIFAR-10's binary batches (or CIFAR10_DIR)"),
+  ]
+
+  static let paper: [Flag] = common + [
+    Flag("table", "N", "the table to reproduce (see `reproduce list`)"),
+    Flag("figure", "ID", "the figure to reproduce"),
+    Flag.toggle("all", "every implemented table and figure of the paper"),
+    Flag("scale", "S", "smoke (CI, seconds), quick (minutes) or full (the paper's protocol); each artefact has a default"),
+    Flag("seeds", "K", "number of seeds (each artefact has a default)"),
+    Flag.toggle("json", "print one JSON object on stdout"),
+    Flag("slurm", "DIR", "do not train: write the runs not yet cached as a Slurm job array into DIR"),
+    Flag("partition", "P", "with --slurm: the Slurm partition"),
+    Flag("time", "HH:MM:SS", default: "24:00:00", "with --slurm: each task's time limit"),
+    Flag("mem", "M", default: "4G", "with --slurm: each task's memory"),
+    // Paper options (parsed into `PaperOptions`).
+    Flag("depth", "3|5|8", default: "8", "lra --figure 1: the depth drawn"),
+    Flag("dataset", "D,D", "gait --table 1: train only these data sets (mnist, fmnist, kmnist)"),
+    Flag("network", "tower|full", "gait --table 1: train only this network"),
+    Flag("rules", "R,R", "gait --table 1: train only these rules (bp, gait, tp)"),
+    Flag("eval", "official", "gait: the official evaluation schedule (every 10 batches on all 70 000 images)"),
+    Flag("eval-every", "N", "gait: evaluate every N batches"),
+    Flag("eval-train-subset", "M", "gait: evaluate on the first M training images (0 = all)"),
+    Flag.toggle("linear", "dfc --figure 3|s1: identity hidden layers"),
+  ]
+
+  static let train: [Flag] = common + [
+    Flag("rule", "R", default: "bp", RuleSpec.names.keys.sorted().joined(separator: ", ") + "; gait, tp on invertible networks (below)"),
+    Flag("dataset", "D", default: "mnist", "mnist, fashion-mnist (fmnist), kmnist, cifar10, teacher, sinreg"),
+    Flag("hidden", "W,W,…", default: "256,256,256", "hidden widths"),
+    Flag("activation", "A", default: "tanh", Activation.names.joined(separator: ", ")),
+    Flag("leaky-slope", "S", default: "0.01", "the slope of leaky-relu"),
+    Flag("epochs", "N", "epochs (default 5; 100 on invertible networks)"),
+    Flag("batch-size", "N", default: "128", "minibatch size"),
+    Flag("optimizer", "O", default: "adam", "adam, adam-no-bias-correction, sgd"),
+    Flag("lr", "η", "learning rate (default 1e-3; on invertible networks the README's per rule: bp 1e-4, gait 1e-4, tp 1e-5)"),
+    Flag("momentum", "μ", default: "0", "SGD momentum"),
+    Flag("beta1", "β₁", default: "0.9", "Adam β₁"),
+    Flag("beta2", "β₂", "Adam β₂ (default 0.999; 0.99 on invertible networks, Q9)"),
+    Flag("eps", "ε", default: "1e-8", "Adam ε"),
+    Flag("loss", "L", "ce, mse, half-mse (default ce for images, half-mse for regression)"),
+    Flag("precision", "P", default: "float", "float, double (invertible networks: double only)"),
+    Flag("seed", "N", default: "1", "the seed"),
+    Flag("seeds", "K", "seeds 1…K, run in parallel (instead of --seed)"),
+    Flag("validation", "N", "rows held out of the training set for validation (default 5000 for images, 0 for regression)"),
+    Flag("scaling", "S", default: "unit", "unit (p/255) or standardize ((p/255 − 0.1307)/0.3081)"),
+    Flag("limit", "N", "use only the first N rows of each split"),
+    Flag("init", "I", "xavier-uniform, xavier-normal, lecun, uniform, variance-scaling (default xavier-uniform); invertible networks: orthogonal, gaussian, june2020 (default orthogonal, Q3)"),
+    Flag("init-b", "I", "initialiser of the feedback weights of fa, kp, dfa (default: as --init)"),
+    Flag("scale-w", "S", default: "1", "uniform: half-width; variance-scaling: variance multiplier"),
+    Flag("scale-b", "S", default: "1", "as --scale-w, for --init-b"),
+    Flag("clip", "C", "global gradient-norm clipping"),
+    Flag("name", "NAME", "the run's name and result file (default train-<rule>-<dataset>)"),
+    Flag("weight-decay", "λ", default: "0", "weight decay"),
+    Flag("weight-decay-mode", "M", default: "decoupled", "decoupled, bioflax (its sign defect, D1), coupled"),
+    Flag.toggle("decay-fixed-feedback", "decay FA/DFA's fixed B too (D2)"),
+    Flag("metrics", "N", default: "0", "bioflax's alignment metrics on the first N batches of each epoch"),
+    Flag("eval-batch", "N", "evaluate as the mean of batch means over batches of N (bioflax, D14); default exact means"),
+    Flag("beta", "β", default: "0.1", "LRA-E's β"),
+    Flag("gamma", "γ", "LRA-E's γ (default 1) or GAIT-prop's step (default 1e-3)"),
+    Flag("e-orientation", "O", default: "tf1", "LRA-E: tf1 (the code's quirk Q1) or consistent"),
+    Flag("reduction", "R", default: "sum", "LRA-E: sum (the code) or mean over the batch"),
+    Flag.toggle("json", "print one JSON object on stdout"),
+    Flag.toggle("no-progress", "no progress lines"),
+    Flag.toggle("no-checkpoint", "do not checkpoint"),
+    // GAIT-prop's invertible networks.
+    Flag("network", "N", "full (K hidden 784-wide layers, a 784×784 output read out on units 0–9) or tower (784-784-500-200-10)"),
+    Flag("layers", "K", default: "4", "hidden layers of the full-width network"),
+    Flag("lambda", "λ", "the orthogonality regulariser (default: the README's per rule: bp 0, gait 0.1, tp 1000)"),
+    Flag("target-form", "F", default: "absolute", "absolute (published) or deviation (the cancellation-free fix, Q10)"),
+    Flag("ortho-reg", "R", default: "off-diagonal", "off-diagonal (the code, Q8) or full (‖WWᵀ − I‖²)"),
+    Flag("batches", "N", "training batches of 60 (default: epochs × 1000)"),
+    Flag("eval-every", "N", default: "100", "evaluate every N batches"),
+    Flag("eval-train-subset", "M", default: "10000", "evaluate on the first M training images (0 = all)"),
+    Flag("eval", "official", "the code's schedule: every 10 batches on all 70 000 images (Q6)"),
+    Flag("angles", "N", "log each layer's angle to the BP gradient every N batches"),
+    Flag.toggle("adam-bias-correction", "Adam with bias correction (the code has none, Q9)"),
+    Flag.toggle("distinct-output-init", "the output layer's own initial seed (fix of Q2)"),
+    Flag.toggle("shuffle", "reshuffle every epoch (the code does not, Q5)"),
+    Flag.toggle("linear", "identity activations"),
+  ]
+
+  static let bench: [Flag] = [
+    Flag("threads", "N", default: "1", "BLAS threads"),
+    Flag("epochs", "N", default: "2", "timed epochs per precision"),
+    Flag.toggle("gait", "GAIT-prop's batches instead (BP, GAIT, TP on the full-width and tower networks)"),
+    Flag.toggle("dfc", "DFC's simulation steps instead"),
+    Flag.toggle("json", "print one JSON object on stdout"),
+  ]
+  static let smoke: [Flag] = [Flag("out", "DIR", "where the smoke-scale files go"), Flag("threads", "N", default: "1", "BLAS threads")]
+  static let data: [Flag] = [Flag("kmnist-dir", "DIR", "KMNIST's files"), Flag("cifar10-dir", "DIR", "CIFAR-10's binary batches")]
+  static let cell: [Flag] = [Flag.toggle("worker", "internal: run as a worker of a parent process (it reports checkpoints)")]
+}
