@@ -141,7 +141,7 @@ enum DFCFigure3 {
     let panels = [("cond2", "A  Condition 2: ‖P Q‖_F / ‖Q‖_F, P the projector on row(J)"), ("cond1", "C  Condition 1"), ("lmax_PI", "E  λ_max(A_PI)"),
                   ("mn", "B  ∠(ΔW, ΔW^MN) [°]"), ("gn", "D  ∠(ΔW, ΔW^GN) [°]"), ("ssa", "F  ∠(ΔW, ΔW^SSA) [°]")]
     func col(_ h: String) -> Int? { header.firstIndex(of: h).map { $0 + 1 } }
-    var script = "set multiplot layout 2,3 title 'DFC Fig. 3\(linear ? " (linear hidden layers)" : ""): toy 15-10-10-5, \(context.scale.rawValue) scale, rolling mean over \(window) epochs ± std; grey band: the y-range of the paper where the data leave it'\n"
+    var script = "set multiplot layout 2,3 title 'DFC Fig. 3\(linear ? " (linear hidden layers)" : ""): toy 15-10-10-5, \(context.scale.rawValue) scale, rolling mean over \(window) epochs ± std; grey band: the y-range of the paper where the data leave it' margins 0.05,0.88,0.08,0.90 spacing 0.05,0.14\n"
     script += "set xlabel 'Epoch'\nset style fill transparent solid 0.1 noborder\nunset key\n"
     if length >= 300 { script += "set xtics 100\n" }
     for (m, title) in panels {
@@ -164,7 +164,8 @@ enum DFCFigure3 {
       let yLo = dataLo < lo ? dataLo - pad : lo, yHi = dataHi > hi ? dataHi + pad : hi
       script += "set title '\(title)'\nset yrange [\(String(format: "%.6g", yLo)):\(String(format: "%.6g", yHi))]\nset xrange [0:\(max(1, length - 1))]\n"
       script += yLo < lo || yHi > hi ? "set object 1 rect from graph 0, first \(lo) to graph 1, first \(hi) behind fc rgb '#ececec' fs solid 1.0 noborder\n" : "unset object 1\n"
-      if m == "mn" { script += "set key right center opaque maxcols 2 font ',9'\n" }   // panel B draws all seven runs, DFA included
+      // The legend, in the right margin, from panel B, which draws all seven runs, DFA included.
+      if m == "mn" { script += "set key at screen 0.995,0.5 right center vertical font ',10' samplen 2 spacing 1.3\n" }
       var parts: [String] = []
       for t in order {
         guard let mc = col("\(m)_\(t)_mean"), let sc = col("\(m)_\(t)_std") else { continue }
