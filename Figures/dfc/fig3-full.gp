@@ -4,14 +4,15 @@ set output 'fig3-full.png'
 set datafile separator ','
 set key autotitle columnhead
 set grid lc rgb '#dddddd'
-set multiplot layout 2,3 title 'DFC Fig. 3: toy 15-10-10-5, full scale, rolling mean over 30 epochs ± std'
+set multiplot layout 2,3 title 'DFC Fig. 3: toy 15-10-10-5, full scale, rolling mean over 30 epochs ± std; grey band: the y-range of the paper where the data leave it' margins 0.05,0.88,0.08,0.90 spacing 0.05,0.14
 set xlabel 'Epoch'
 set style fill transparent solid 0.1 noborder
 unset key
 set xtics 100
 set title 'A  Condition 2: ‖P Q‖_F / ‖Q‖_F, P the projector on row(J)'
-set yrange [0.7:1.0]
+set yrange [0.7:1]
 set xrange [0:299]
+unset object 1
 plot 'fig3-full_smooth.csv' using 1:($14-$15):($14+$15) with filledcurves lc rgb '#8a2be2' notitle, \
      '' using 1:14 with lines lw 2 dt 2 lc rgb '#8a2be2' title 'DFC-SSA (fixed)', \
      'fig3-full_smooth.csv' using 1:($6-$7):($6+$7) with filledcurves lc rgb '#8a2be2' notitle, \
@@ -25,8 +26,9 @@ plot 'fig3-full_smooth.csv' using 1:($14-$15):($14+$15) with filledcurves lc rgb
      'fig3-full_smooth.csv' using 1:($2-$3):($2+$3) with filledcurves lc rgb '#4169E1' notitle, \
      '' using 1:2 with lines lw 2 lc rgb '#4169E1' title 'DFC'
 set title 'C  Condition 1'
-set yrange [0.0:0.45]
+set yrange [0:0.45]
 set xrange [0:299]
+unset object 1
 plot 'fig3-full_smooth.csv' using 1:($28-$29):($28+$29) with filledcurves lc rgb '#8a2be2' notitle, \
      '' using 1:28 with lines lw 2 dt 2 lc rgb '#8a2be2' title 'DFC-SSA (fixed)', \
      'fig3-full_smooth.csv' using 1:($20-$21):($20+$21) with filledcurves lc rgb '#8a2be2' notitle, \
@@ -42,6 +44,7 @@ plot 'fig3-full_smooth.csv' using 1:($28-$29):($28+$29) with filledcurves lc rgb
 set title 'E  λ_max(A_PI)'
 set yrange [-0.6:-0.4]
 set xrange [0:299]
+unset object 1
 plot 'fig3-full_smooth.csv' using 1:($42-$43):($42+$43) with filledcurves lc rgb '#8a2be2' notitle, \
      '' using 1:42 with lines lw 2 dt 2 lc rgb '#8a2be2' title 'DFC-SSA (fixed)', \
      'fig3-full_smooth.csv' using 1:($34-$35):($34+$35) with filledcurves lc rgb '#8a2be2' notitle, \
@@ -55,8 +58,10 @@ plot 'fig3-full_smooth.csv' using 1:($42-$43):($42+$43) with filledcurves lc rgb
      'fig3-full_smooth.csv' using 1:($30-$31):($30+$31) with filledcurves lc rgb '#4169E1' notitle, \
      '' using 1:30 with lines lw 2 lc rgb '#4169E1' title 'DFC'
 set title 'B  ∠(ΔW, ΔW^MN) [°]'
-set yrange [0.0:70.0]
+set yrange [0:70]
 set xrange [0:299]
+unset object 1
+set key at screen 0.995,0.5 right center vertical font ',10' samplen 2 spacing 1.3
 plot 'fig3-full_smooth.csv' using 1:($50-$51):($50+$51) with filledcurves lc rgb '#d62728' notitle, \
      '' using 1:50 with lines lw 2 lc rgb '#d62728' title 'DFA', \
      'fig3-full_smooth.csv' using 1:($56-$57):($56+$57) with filledcurves lc rgb '#8a2be2' notitle, \
@@ -71,9 +76,11 @@ plot 'fig3-full_smooth.csv' using 1:($50-$51):($50+$51) with filledcurves lc rgb
      '' using 1:52 with lines lw 2 dt 2 lc rgb '#4169E1' title 'DFC (fixed)', \
      'fig3-full_smooth.csv' using 1:($44-$45):($44+$45) with filledcurves lc rgb '#4169E1' notitle, \
      '' using 1:44 with lines lw 2 lc rgb '#4169E1' title 'DFC'
+unset key
 set title 'D  ∠(ΔW, ΔW^GN) [°]'
-set yrange [0.0:70.0]
+set yrange [0:70]
 set xrange [0:299]
+unset object 1
 plot 'fig3-full_smooth.csv' using 1:($64-$65):($64+$65) with filledcurves lc rgb '#d62728' notitle, \
      '' using 1:64 with lines lw 2 lc rgb '#d62728' title 'DFA', \
      'fig3-full_smooth.csv' using 1:($70-$71):($70+$71) with filledcurves lc rgb '#8a2be2' notitle, \
@@ -89,9 +96,9 @@ plot 'fig3-full_smooth.csv' using 1:($64-$65):($64+$65) with filledcurves lc rgb
      'fig3-full_smooth.csv' using 1:($58-$59):($58+$59) with filledcurves lc rgb '#4169E1' notitle, \
      '' using 1:58 with lines lw 2 lc rgb '#4169E1' title 'DFC'
 set title 'F  ∠(ΔW, ΔW^SSA) [°]'
-set yrange [0.0:8.0]
+set yrange [0:8]
 set xrange [0:299]
-set key top right maxcols 2 font ',9'
+unset object 1
 plot 'fig3-full_smooth.csv' using 1:($82-$83):($82+$83) with filledcurves lc rgb '#2ca02c' notitle, \
      '' using 1:82 with lines lw 2 dt 2 lc rgb '#2ca02c' title 'DFC-SS (fixed)', \
      'fig3-full_smooth.csv' using 1:($74-$75):($74+$75) with filledcurves lc rgb '#2ca02c' notitle, \
@@ -100,5 +107,4 @@ plot 'fig3-full_smooth.csv' using 1:($82-$83):($82+$83) with filledcurves lc rgb
      '' using 1:80 with lines lw 2 dt 2 lc rgb '#4169E1' title 'DFC (fixed)', \
      'fig3-full_smooth.csv' using 1:($72-$73):($72+$73) with filledcurves lc rgb '#4169E1' notitle, \
      '' using 1:72 with lines lw 2 lc rgb '#4169E1' title 'DFC'
-unset key
 unset multiplot

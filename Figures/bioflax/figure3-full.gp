@@ -1,0 +1,64 @@
+# Rendered by: gnuplot figure3-full.gp (run from this directory)
+set terminal pngcairo size 1200,450 noenhanced font 'Sans,11'
+set output 'figure3-full.png'
+set datafile separator ','
+set key autotitle columnhead
+set grid lc rgb '#dddddd'
+set multiplot layout 1,4 title "mnist: total gradient alignment, |g(BP)|/|g(rule)|, test accuracy, train (solid) and test (dashed) loss" font ',11'
+set xlabel 'epoch'
+set xtics 1
+set key bottom right font ',8'
+set autoscale y
+set title 'gradient alignment'
+set ylabel 'cosine'
+unset logscale y
+plot 'figure3-full.csv' using 1:($2-$3):($2+$3) with filledcurves fs transparent solid 0.15 noborder lc 1 notitle, \
+     '' using 1:2 with linespoints lw 2 pt 7 ps 0.6 dt 1 lc 1 title 'BP alignment', \
+     'figure3-full.csv' using 1:($12-$13):($12+$13) with filledcurves fs transparent solid 0.15 noborder lc 2 notitle, \
+     '' using 1:12 with linespoints lw 2 pt 7 ps 0.6 dt 1 lc 2 title 'FA alignment', \
+     'figure3-full.csv' using 1:($22-$23):($22+$23) with filledcurves fs transparent solid 0.15 noborder lc 3 notitle, \
+     '' using 1:22 with linespoints lw 2 pt 7 ps 0.6 dt 1 lc 3 title 'KP alignment', \
+     'figure3-full.csv' using 1:($32-$33):($32+$33) with filledcurves fs transparent solid 0.15 noborder lc 4 notitle, \
+     '' using 1:32 with linespoints lw 2 pt 7 ps 0.6 dt 1 lc 4 title 'DFA alignment'
+set title 'relative norm |g(BP)| / |g(rule)|'
+set ylabel 'ratio'
+unset logscale y
+plot 'figure3-full.csv' using 1:($4-$5):($4+$5) with filledcurves fs transparent solid 0.15 noborder lc 1 notitle, \
+     '' using 1:4 with linespoints lw 2 pt 7 ps 0.6 dt 1 lc 1 title 'BP norm ratio', \
+     'figure3-full.csv' using 1:($14-$15):($14+$15) with filledcurves fs transparent solid 0.15 noborder lc 2 notitle, \
+     '' using 1:14 with linespoints lw 2 pt 7 ps 0.6 dt 1 lc 2 title 'FA norm ratio', \
+     'figure3-full.csv' using 1:($24-$25):($24+$25) with filledcurves fs transparent solid 0.15 noborder lc 3 notitle, \
+     '' using 1:24 with linespoints lw 2 pt 7 ps 0.6 dt 1 lc 3 title 'KP norm ratio', \
+     'figure3-full.csv' using 1:($34-$35):($34+$35) with filledcurves fs transparent solid 0.15 noborder lc 4 notitle, \
+     '' using 1:34 with linespoints lw 2 pt 7 ps 0.6 dt 1 lc 4 title 'DFA norm ratio'
+set title 'test accuracy'
+set ylabel 'accuracy'
+unset logscale y
+plot 'figure3-full.csv' using 1:($6-$7):($6+$7) with filledcurves fs transparent solid 0.15 noborder lc 1 notitle, \
+     '' using 1:6 with linespoints lw 2 pt 7 ps 0.6 dt 1 lc 1 title 'BP test acc', \
+     'figure3-full.csv' using 1:($16-$17):($16+$17) with filledcurves fs transparent solid 0.15 noborder lc 2 notitle, \
+     '' using 1:16 with linespoints lw 2 pt 7 ps 0.6 dt 1 lc 2 title 'FA test acc', \
+     'figure3-full.csv' using 1:($26-$27):($26+$27) with filledcurves fs transparent solid 0.15 noborder lc 3 notitle, \
+     '' using 1:26 with linespoints lw 2 pt 7 ps 0.6 dt 1 lc 3 title 'KP test acc', \
+     'figure3-full.csv' using 1:($36-$37):($36+$37) with filledcurves fs transparent solid 0.15 noborder lc 4 notitle, \
+     '' using 1:36 with linespoints lw 2 pt 7 ps 0.6 dt 1 lc 4 title 'DFA test acc'
+set title 'loss'
+set ylabel 'loss'
+set logscale y
+plot 'figure3-full.csv' using 1:($8-$9):($8+$9) with filledcurves fs transparent solid 0.15 noborder lc 1 notitle, \
+     '' using 1:8 with linespoints lw 2 pt 7 ps 0.6 dt 1 lc 1 title 'BP train', \
+     'figure3-full.csv' using 1:($10-$11):($10+$11) with filledcurves fs transparent solid 0.15 noborder lc 1 notitle, \
+     '' using 1:10 with linespoints lw 2 pt 7 ps 0.6 dt 2 lc 1 title 'BP test', \
+     'figure3-full.csv' using 1:($18-$19):($18+$19) with filledcurves fs transparent solid 0.15 noborder lc 2 notitle, \
+     '' using 1:18 with linespoints lw 2 pt 7 ps 0.6 dt 1 lc 2 title 'FA train', \
+     'figure3-full.csv' using 1:($20-$21):($20+$21) with filledcurves fs transparent solid 0.15 noborder lc 2 notitle, \
+     '' using 1:20 with linespoints lw 2 pt 7 ps 0.6 dt 2 lc 2 title 'FA test', \
+     'figure3-full.csv' using 1:($28-$29):($28+$29) with filledcurves fs transparent solid 0.15 noborder lc 3 notitle, \
+     '' using 1:28 with linespoints lw 2 pt 7 ps 0.6 dt 1 lc 3 title 'KP train', \
+     'figure3-full.csv' using 1:($30-$31):($30+$31) with filledcurves fs transparent solid 0.15 noborder lc 3 notitle, \
+     '' using 1:30 with linespoints lw 2 pt 7 ps 0.6 dt 2 lc 3 title 'KP test', \
+     'figure3-full.csv' using 1:($38-$39):($38+$39) with filledcurves fs transparent solid 0.15 noborder lc 4 notitle, \
+     '' using 1:38 with linespoints lw 2 pt 7 ps 0.6 dt 1 lc 4 title 'DFA train', \
+     'figure3-full.csv' using 1:($40-$41):($40+$41) with filledcurves fs transparent solid 0.15 noborder lc 4 notitle, \
+     '' using 1:40 with linespoints lw 2 pt 7 ps 0.6 dt 2 lc 4 title 'DFA test'
+unset multiplot
