@@ -26,7 +26,7 @@ let libraries: [Target] = [
 // MARK: - One target per paper (hyperparameters, tables, figures; no numerics)
 let papers = ["LRAE", "Bioflax", "GAIT", "WideAlign", "DFC"]
 let reproductions: [Target] = papers.map {
-  .target(name: $0, dependencies: ["Experiments"], path: "Reproductions/\($0)", swiftSettings: optimised)
+  .target(name: $0, dependencies: ["Experiments"], path: "Reproductions/\($0)", exclude: ["README.md"], swiftSettings: optimised)
 }
 
 // MARK: - The command-line tool (parser and dispatch in a library, main.swift thin)

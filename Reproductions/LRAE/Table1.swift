@@ -57,7 +57,7 @@ enum LRATable1 {
       unit: "% test error", tolerance: 1.0, rows: rows, checks: checks(runs),
       notes: [
         "Paper values: not available (the paper's table could not be obtained); every reference cell is unknown, never invented.",
-        "Protocol (\(context.scale.rawValue)): \(plural(LRAProtocol.epochs(context.scale), "epoch")), batch 50, SGD η = 1e-3 on batch sums (baselines: η = 0.05 on the batch-mean cross-entropy, the same step), W ~ N(0, 0.1²), no biases, TF1 split (validation = first 5 000 training images), pixels ÷ 255" + (context.scale == .smoke ? "; smoke: 5 000 training, 1 000 validation, 2 000 test images" : "") + ".",
+        "Protocol (\(context.scale.rawValue)): \(plural(LRAProtocol.epochs(context.scale), "epoch")), batch \(LRAProtocol.batchSize), SGD η = \(g(LRAProtocol.learningRateOnSums)) on batch sums (baselines: η = \(g(LRAProtocol.learningRateOnSums * Double(LRAProtocol.batchSize))) on the batch-mean cross-entropy, the same step), W ~ N(0, \(g(LRAProtocol.weightStd))²), E ~ N(0, \(g(LRAProtocol.errorWeightStd))²), β = \(g(LRAProtocol.officialTF1.beta)), γ = \(g(LRAProtocol.officialTF1.gamma)), no biases, TF1 split (validation = first 5 000 training images), pixels ÷ 255" + (context.scale == .smoke ? "; smoke: 5 000 training, 1 000 validation, 2 000 test images" : "") + ".",
         "LRA-E: official-tf1 preset (β = 0.1, γ = 1, E ~ N(0, 1), square hidden E applied un-transposed: quirk Q1). BP, FA (B ~ N(0, 0.1²)) and DFA (D ~ N(0, 0.1²)) are the suite's baselines under the same protocol: suite choices, not the paper's settings.",
         "Check margins Δ = 1 pp (MNIST), 2 pp (Fashion-MNIST) are suite choices expressing 'competitive with BP'. Only full-scale verdicts speak for the paper's protocol.",
       ],

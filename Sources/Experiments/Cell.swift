@@ -41,7 +41,8 @@ extension DFCExperiment: RunConfiguration {
   }
 }
 
-/// One training run, named completely: its configuration and seed. `id` names its run-cache record and its
+/// One training run, named completely: its configuration (family, name, key) and seed; `CellRequest` adds the
+/// paper and scale that asked for it and where it runs. `id` names its run-cache record and its
 /// checkpoint; tables and figures are assembled from the records of their cells.
 public struct Cell: Sendable, Codable {
   public var configuration: any RunConfiguration
@@ -84,6 +85,9 @@ public struct Cell: Sendable, Codable {
 /// process waiting on it, to `output`.
 public struct CellRequest: Sendable, Codable {
   public var cell: Cell
+  /// Which paper's table or figure asked for it, at which scale (nil for `reproduce train`).
+  public var paper: String?
+  public var scale: Scale?
   public var data: DataLocations
   public var cache: String?
   public var checkpoints: String?
@@ -91,8 +95,9 @@ public struct CellRequest: Sendable, Codable {
   public var output: String?
   public var progress: Bool
 
-  public init(cell: Cell, data: DataLocations, cache: URL?, options: RunOptions, output: URL? = nil) {
-    self.cell = cell; self.data = data; self.cache = cache?.path; checkpoints = options.checkpointDirectory?.path
+  public init(cell: Cell, data: DataLocations, cache: URL?, options: RunOptions, output: URL? = nil,
+              paper: String? = nil, scale: Scale? = nil) {
+    self.cell = cell; self.paper = paper; self.scale = scale; self.data = data; self.cache = cache?.path; checkpoints = options.checkpointDirectory?.path
     provenance = options.provenance; self.output = output?.path; progress = options.progress
   }
 

@@ -73,3 +73,6 @@ public struct Progress: Sendable {
 
 /// "1 epoch", "2 epochs": a count with its noun.
 public func plural(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
+/// A number as a protocol text prints it: the shortest `%g` form ("0.001", "0.05", "1e-08").
+public func g(_ v: Double) -> String { String(format: "%g", v) }

@@ -29,12 +29,15 @@ public enum JobPool {
   nonisolated(unsafe) public static var defaultProcesses = 2
 
   public static func run(_ cells: [Cell], data: DataLocations, options: RunOptions, cache: URL? = nil,
-                         processes: Int = defaultProcesses) throws -> [RunRecord] {
+                         processes: Int = defaultProcesses, paper: String? = nil, scale: Scale? = nil) throws -> [RunRecord] {
+    func request(_ i: Int, output: URL? = nil) -> CellRequest {
+      CellRequest(cell: cells[i], data: data, cache: cache, options: options, output: output, paper: paper, scale: scale)
+    }
     var records = try cells.map { cell in try cache.flatMap { try cachedRecord(cell, in: $0) } }
     let todo = cells.indices.filter { records[$0] == nil }
     if !todo.isEmpty && cells.count - todo.count > 0 { Progress.note("reusing \(cells.count - todo.count) cached run(s); \(todo.count) to train") }
     if todo.count == 1 || processes <= 1 || ProcessInfo.processInfo.activeProcessorCount < 2 {
-      for i in todo { records[i] = try CellRequest(cell: cells[i], data: data, cache: cache, options: options).execute() }
+      for i in todo { records[i] = try request(i).execute() }
       return records.map { $0! }
     }
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reproduce-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
@@ -51,11 +54,11 @@ public enum JobPool {
       }
       while running.count < processes, let i = pending.first {
         pending.removeFirst()
-        let request = dir.appendingPathComponent("cell\(i).json"), output = dir.appendingPathComponent("cell\(i).out.json")
-        try writeAtomically(try canonicalJSON(CellRequest(cell: cells[i], data: data, cache: cache, options: options, output: output)), to: request)
+        let file = dir.appendingPathComponent("cell\(i).json"), output = dir.appendingPathComponent("cell\(i).out.json")
+        try writeAtomically(try canonicalJSON(request(i, output: output)), to: file)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        p.arguments = ["cell", request.path, "--worker"]
+        p.arguments = ["cell", file.path, "--worker"]
         try p.run()
         running.append((p, i, output))
       }

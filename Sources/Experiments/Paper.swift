@@ -69,12 +69,12 @@ extension ArtefactContext {
       let cache = runCache(paper)
       let missing = try jobs.filter { try JobPool.cachedRecord($0, in: cache) == nil }
       if !missing.isEmpty {
-        collector.requests += missing.map { CellRequest(cell: $0, data: data, cache: cache, options: options) }
+        collector.requests += missing.map { CellRequest(cell: $0, data: data, cache: cache, options: options, paper: paper, scale: scale) }
         throw CellsCollected()
       }
     }
     let start = Clock.wall
-    let records = try JobPool.run(jobs, data: data, options: options, cache: runCache(paper))
+    let records = try JobPool.run(jobs, data: data, options: options, cache: runCache(paper), paper: paper, scale: scale)
     return (records, Clock.wall - start)
   }
 }

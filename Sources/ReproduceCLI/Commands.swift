@@ -66,7 +66,8 @@ public enum Commands {
     do { record = try request.execute() } catch is Interrupted where worker { return 130 }   // the parent says where the checkpoint is
     if !worker {
       let outcome = record.diverged.map { "diverged at epoch \($0.epoch)" } ?? "finished"
-      print("\(request.cell.id): \(outcome) in \(Progress.format(seconds: record.wallSeconds)) on \(record.host ?? "?"); record in \(request.cache ?? "(no cache)")")
+      let origin = request.paper.map { " (\($0)\(request.scale.map { ", \($0.rawValue) scale" } ?? ""))" } ?? ""
+      print("\(request.cell.id)\(origin): \(outcome) in \(Progress.format(seconds: record.wallSeconds)) on \(record.host ?? "?"); record in \(request.cache ?? "(no cache)")")
     }
     return 0
   }
