@@ -37,11 +37,11 @@ enum DFCFigure3 {
 
   /// The series of a metric for one run, one value per forward epoch (nan where it does not apply).
   static func series(_ r: RunRecord, _ metric: String) -> [Double] {
-    let log = r.dfcLog ?? []
+    let log = r.controlled?.forward ?? []
     switch metric {
     case "cond2":
       // Trained feedback: from the first feedback pass of each epoch, after its step; fixed: the forward log.
-      let fb = (r.dfcFeedbackLog ?? []).filter { $0.epoch >= 1 }
+      let fb = (r.controlled?.feedback ?? []).filter { $0.epoch >= 1 }
       return fb.isEmpty ? log.map { $0.conditionTwo ?? .nan } : fb.map { $0.conditionTwo ?? .nan }
     case "cond1": return log.map { $0.conditionOne ?? .nan }
     case "lmax_PI": return log.map { $0.lambdaMax?[3] ?? .nan }
@@ -74,7 +74,7 @@ enum DFCFigure3 {
     let base = context.fileName(linear ? "fig3_linear" : "fig3")          // --linear writes its own files beside the nonlinear figure
     let window = DFCToyProtocol.window(context.scale)
     let tags = ["dfc_tr", "ss_tr", "ssa_tr", "dfa", "dfc_fx", "ss_fx", "ssa_fx"]
-    let length = runs.records.values.map { ($0.dfcLog ?? []).count }.max() ?? 0
+    let length = runs.records.values.map { ($0.controlled?.forward ?? []).count }.max() ?? 0
 
     // The smoothed wide table the script reads.
     var header = ["log_index"], columns: [[Double]] = []
@@ -187,7 +187,7 @@ enum DFCFigure3 {
     for t in tags {
       guard let r = runs.records[t] else { continue }
       let cond2 = series(r, "cond2")
-      for (i, p) in (r.dfcLog ?? []).enumerated() {
+      for (i, p) in (r.controlled?.forward ?? []).enumerated() {
         let lm = p.lambdaMax ?? []
         rawCSV += "\(t),\(r.rule),\(t.hasSuffix("_tr") ? "trained" : t == "dfa" ? "dfa" : "fixed"),\(r.seed),\(context.scale.rawValue),\(i),\(p.epoch),"
         rawCSV += [i < cond2.count ? cond2[i] : nil, p.conditionOne, lm.count == 4 ? lm[0] : nil, lm.count == 4 ? lm[1] : nil, lm.count == 4 ? lm[2] : nil,

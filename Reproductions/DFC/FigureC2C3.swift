@@ -45,7 +45,7 @@ enum DFCFigureC2C3 {
       var long = "activation,sweep_value,log_index,angle_pinv,angle_JT,cond2\n"
       var checks: [Check] = []
       for (p, r) in members {
-        let log = r.dfcFeedbackLog ?? [], act = p.linear ? "linear" : "tanh"
+        let log = r.controlled?.feedback ?? [], act = p.linear ? "linear" : "tanh"
         if figure == "S2" {
           for (k, g) in gammas.enumerated() { header.append("\(act) gamma \(g)"); columns.append(log.map { $0.dampedInverseAngles?[k] ?? .nan }) }
         } else {
@@ -63,7 +63,7 @@ enum DFCFigureC2C3 {
       switch figure {
       case "S2":
         for (p, r) in members {
-          let act = p.linear ? "linear" : "tanh", log = r.dfcFeedbackLog ?? []
+          let act = p.linear ? "linear" : "tanh", log = r.controlled?.feedback ?? []
           let finals = gammas.map { final("\(act) gamma \($0)") }
           let best = gammas[finals.indices.min { finals[$0] < finals[$1] }!]
           let c2 = (log.first?.conditionTwo ?? .nan, log.last?.conditionTwo ?? .nan)

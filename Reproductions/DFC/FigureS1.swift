@@ -18,7 +18,7 @@ enum DFCFigureS1 {
     let matrices = ["A_tildeI", "A_I", "A_I_inst", "A_PI"]
     for t in tags {
       guard let r = runs.records[t] else { continue }
-      let log = r.dfcLog ?? []
+      let log = r.controlled?.forward ?? []
       for (k, m) in matrices.enumerated() {
         header.append("\(t) lmax \(m)"); columns.append(log.map { $0.lambdaMax?[k] ?? .nan })
         for (i, p) in log.enumerated() { long += "\(t),\(i),lmax_\(m),\(p.lambdaMax?[k] ?? .nan),\(k == 3 ? (p.lambdaMaxPIStd ?? .nan) : .nan)\n" }
@@ -42,10 +42,10 @@ enum DFCFigureS1 {
     func col(_ h: String) -> Int { header.firstIndex(of: h)! + 1 }
     var checks: [Check] = []
     for t in tags {
-      let all = matrices.indices.flatMap { k in (runs.records[t]?.dfcLog ?? []).compactMap { $0.lambdaMax?[k] } }
+      let all = matrices.indices.flatMap { k in (runs.records[t]?.controlled?.forward ?? []).compactMap { $0.lambdaMax?[k] } }
       checks.append(Check(name: "\(t): every λ_max < 0 (stable)", holds: all.isEmpty ? nil : all.allSatisfy { $0 < 0 },
                           detail: String(format: "max %.4g over %d values", all.max() ?? .nan, all.count)))
-      let inst = (runs.records[t]?.dfcLog ?? []).compactMap { $0.lambdaMax }.map { ($0[2] < 0) == ($0[3] < 0) }
+      let inst = (runs.records[t]?.controlled?.forward ?? []).compactMap { $0.lambdaMax }.map { ($0[2] < 0) == ($0[3] < 0) }
       checks.append(Check(name: "\(t): A_I^inst (Condition 3) agrees in sign with A_PI (its proxy)", holds: inst.isEmpty ? nil : inst.allSatisfy { $0 },
                           detail: "\(inst.filter { $0 }.count) of \(inst.count) points"))
     }

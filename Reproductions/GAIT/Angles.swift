@@ -94,14 +94,14 @@ enum GAITAngles {
     header.append("gaussian x"); for l in 1...L { header.append("(b) gaussian layer \(l)") }
     header.append("batch")
     for (name, _) in training { for l in 1...Lc { header.append("(c) \(name) layer \(l)") } }
-    let length = max(gammaGrid.count, epsilonGrid.count, training.map { $0.1?.angles?.count ?? 0 }.max() ?? 0)
+    let length = max(gammaGrid.count, epsilonGrid.count, training.map { $0.1?.invertible?.angles?.count ?? 0 }.max() ?? 0)
     var rows: [[Double]] = []
     for i in 0..<length {
       var row: [Double] = []
       row += i < gammaGrid.count ? [gammaGrid[i]] + sweepA[i] : [Double](repeating: .nan, count: 1 + 2 * L)
       row += i < epsilonGrid.count ? [epsilonGrid[i] == 0 ? 1e-4 : epsilonGrid[i]] + sweepB[i] : [Double](repeating: .nan, count: 1 + L)
       row += i == 0 ? [0.3] + gaussianAngles : [Double](repeating: .nan, count: 1 + L)
-      let points = training.map { $0.1?.angles ?? [] }
+      let points = training.map { $0.1?.invertible?.angles ?? [] }
       let batch = points.compactMap { i < $0.count ? Double($0[i].batch) : nil }.first ?? .nan
       row.append(batch)
       for p in points { row += i < p.count ? p[i].degrees : [Double](repeating: .nan, count: Lc) }
@@ -130,7 +130,7 @@ enum GAITAngles {
     checks.append(Check(name: "P6: with Gaussian weights, |cos| < 0.5 below the output layer", holds: gaussCos.allSatisfy { abs($0) < 0.5 },
                         detail: gaussCos.map { String(format: "%.3f", $0) }.joined(separator: ", ")))
     func tail(_ r: RunRecord?, _ l: Int) -> Double? {
-      guard let a = r?.angles, !a.isEmpty else { return nil }
+      guard let a = r?.invertible?.angles, !a.isEmpty else { return nil }
       let last = a.suffix(5).map { $0.degrees[l - 1] }
       return last.reduce(0, +) / Double(last.count)
     }
@@ -138,8 +138,8 @@ enum GAITAngles {
       let mid = (2..<Lc).compactMap { tail(g, $0) }
       checks.append(Check(name: "(c) GAIT γ = 1e-3: layers 2…L−1 stay within 5° of BP late in the run", holds: smoke ? nil : mid.allSatisfy { $0 < 5 },
                           detail: mid.map { String(format: "%.2f°", $0) }.joined(separator: ", ") + " (re-implementation: 2–3° at batch 299)"))
-      checks.append(Check(name: "(c) output layer angle 0 throughout (GAIT, TP)", holds: [g, training[2].1].compactMap { $0 }.allSatisfy { ($0.angles ?? []).allSatisfy { $0.degrees[Lc - 1] == 0 } },
-                          detail: "\(g.angles?.count ?? 0) logged points per run"))
+      checks.append(Check(name: "(c) output layer angle 0 throughout (GAIT, TP)", holds: [g, training[2].1].compactMap { $0 }.allSatisfy { ($0.invertible?.angles ?? []).allSatisfy { $0.degrees[Lc - 1] == 0 } },
+                          detail: "\(g.invertible?.angles?.count ?? 0) logged points per run"))
     }
     if let t = training[2].1 {
       let low = (1..<(Lc - 1)).compactMap { tail(t, $0) }

@@ -18,22 +18,22 @@ enum GAITCurves {
       .filter { r in GAITProtocol.datasets(context.scale).contains { !runs.get($0, network, r).isEmpty } }
     let datasets = GAITProtocol.datasets(context.scale).filter { d in runs.missing[d] == nil && rules.contains { !runs.get(d, network, $0).isEmpty } }
     // Every run of a scale logs at the same batches: one x column serves all series.
-    let batches = Array(Set(datasets.flatMap { d in rules.flatMap { r in runs.get(d, network, r).flatMap { $0.curve?.map(\.batch) ?? [] } } })).sorted()
+    let batches = Array(Set(datasets.flatMap { d in rules.flatMap { r in runs.get(d, network, r).flatMap { $0.invertible?.curve.map(\.batch) ?? [] } } })).sorted()
     var header = ["epoch"], columns: [[Double]] = []
     var checks: [Check] = []
     for d in datasets {
       for r in rules {
         let rs = runs.get(d, network, r)
         for (what, key) in [("train", \CurvePoint.trainAccuracy), ("test", \CurvePoint.testAccuracy)] {
-          let stats = batches.map { b in meanStd(rs.map { run in run.curve?.first { $0.batch == b }.map { 100 * $0[keyPath: key] } ?? .nan }) }
+          let stats = batches.map { b in meanStd(rs.map { run in run.invertible?.curve.first { $0.batch == b }.map { 100 * $0[keyPath: key] } ?? .nan }) }
           let peak = stats.indices.max { (stats[$0].mean.isNaN ? -1 : stats[$0].mean) < (stats[$1].mean.isNaN ? -1 : stats[$1].mean) }
           header += ["\(GAITTable1.label(d)) \(r) \(what) mean", "\(GAITTable1.label(d)) \(r) \(what) std", "\(GAITTable1.label(d)) \(r) \(what) peak"]
           columns.append(stats.map(\.mean)); columns.append(stats.map(\.std))
           columns.append(stats.indices.map { $0 == peak ? stats[$0].mean : .nan })
         }
-        let finite = rs.allSatisfy { $0.diverged == nil && ($0.curve ?? []).allSatisfy { $0.testAccuracy.isFinite } }
+        let finite = rs.allSatisfy { $0.diverged == nil && ($0.invertible?.curve ?? []).allSatisfy { $0.testAccuracy.isFinite } }
         checks.append(Check(name: "\(GAITTable1.label(d)) \(r): finite, \(rs.count) seed(s)", holds: rs.isEmpty ? nil : finite,
-                            detail: rs.map { "seed \($0.seed): \($0.curve?.count ?? 0) points" + ($0.diverged.map { " (diverged at epoch \($0.epoch), step \($0.step))" } ?? "") }.joined(separator: "; ")))
+                            detail: rs.map { "seed \($0.seed): \($0.invertible?.curve.count ?? 0) points" + ($0.diverged.map { " (diverged at epoch \($0.epoch), step \($0.step))" } ?? "") }.joined(separator: "; ")))
       }
     }
     // The figure's checks are Table 1's for this network (C1, C2), computed from the same runs.

@@ -69,8 +69,8 @@ enum GAITTable1 {
 
   struct Readout { var finalTrain, finalTest, peakTrain, peakTest, peakTrainEpoch, peakTestEpoch: Double; var lastEpoch: Double }
   static func readout(_ r: RunRecord) -> Readout? {
-    guard r.diverged == nil, let c = r.curve, let last = c.last else { return nil }
-    let perEpoch = Double(r.batchesPerEpoch ?? 1000)
+    guard r.diverged == nil, let c = r.invertible?.curve, let last = c.last else { return nil }
+    let perEpoch = Double(r.invertible?.batchesPerEpoch ?? 1000)
     let pTrain = c.max { ($0.trainAccuracy, -$0.batch) < ($1.trainAccuracy, -$1.batch) }!
     let pTest = c.max { ($0.testAccuracy, -$0.batch) < ($1.testAccuracy, -$1.batch) }!
     return Readout(finalTrain: 100 * last.trainAccuracy, finalTest: 100 * last.testAccuracy,
@@ -191,7 +191,7 @@ enum GAITTable1 {
         if scale == .smoke, n == .tower {
           for (rule, rs) in [("BP", runs.get(d, n, "BP")), ("GAIT-prop", runs.get(d, n, "GAIT-prop")), ("TP", runs.get(d, n, "TP"))] {
             for r in rs {
-              let c = r.curve ?? []
+              let c = r.invertible?.curve ?? []
               let finite = r.diverged == nil && c.allSatisfy { $0.testLoss.isFinite && $0.trainLoss.isFinite && ($0.batchLoss?.isFinite ?? true) }
               guard rule != "TP" else {
                 checks.append(Check(name: "smoke: TP finite (\(tag))", holds: finite, detail: "\(c.count) evaluations")); continue

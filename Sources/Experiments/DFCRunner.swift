@@ -87,6 +87,25 @@ public struct DFCExperiment: Sendable, Codable, Equatable {
 }
 
 /// One logged minibatch (§5.1): measures at its feedforward state and of its update before the optimiser step.
+/// What a DFC run logs: the logged minibatches of the forward phase, and Condition 2 from the feedback phase.
+public struct ControlledLog: RunLog, Equatable {
+  public static let family = "controlled"
+  public var forward: [DFCLogPoint]
+  public var feedback: [DFCLogPoint]
+  public init(forward: [DFCLogPoint], feedback: [DFCLogPoint]) { self.forward = forward; self.feedback = feedback }
+  enum Legacy: String, CodingKey { case dfcLog, dfcFeedbackLog }
+  public init?(legacyRecord decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: Legacy.self)
+    guard let forward = try c.decodeIfPresent([DFCLogPoint].self, forKey: .dfcLog) else { return nil }
+    self.init(forward: forward, feedback: try c.decodeIfPresent([DFCLogPoint].self, forKey: .dfcFeedbackLog) ?? [])
+  }
+}
+
+extension RunRecord {
+  /// The log of a DFC run (nil for other families).
+  public var controlled: ControlledLog? { log as? ControlledLog }
+}
+
 public struct DFCLogPoint: Sendable, Codable, Equatable {
   public var epoch: Int, minibatch: Int
   public var batchLoss: Double?           // the forward phase's minibatch loss (nil in the feedback log)
@@ -384,8 +403,7 @@ public enum DFCRunner {
     var record = RunRecord(experiment: e.name, key: e.key, seed: seed, precision: e.precision, rule: e.variant.rawValue, epochs: s.epochs,
                            dataChecksum: p.checksum, wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds, resumed: resumed,
                            diverged: s.diverged, initial: s.initial, commit: options.provenance?.commit, dirty: options.provenance?.dirty)
-    record.dfcLog = s.log
-    record.dfcFeedbackLog = s.feedbackLog
+    record.log = ControlledLog(forward: s.log, feedback: s.feedbackLog)
     return (record, net)
   }
 }

@@ -68,6 +68,29 @@ public struct AnglePoint: Sendable, Codable, Equatable {
   public var degrees: [Double]
 }
 
+/// What a GAIT-prop run logs: evaluations by batch instead of by epoch, each layer's angle to BP, batches per epoch.
+public struct InvertibleLog: RunLog, Equatable {
+  public static let family = "invertible"
+  public var curve: [CurvePoint]
+  public var angles: [AnglePoint]?
+  public var batchesPerEpoch: Int
+  public init(curve: [CurvePoint], angles: [AnglePoint]?, batchesPerEpoch: Int) {
+    self.curve = curve; self.angles = angles; self.batchesPerEpoch = batchesPerEpoch
+  }
+  enum Legacy: String, CodingKey { case curve, angles, batchesPerEpoch }
+  public init?(legacyRecord decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: Legacy.self)
+    guard let curve = try c.decodeIfPresent([CurvePoint].self, forKey: .curve) else { return nil }
+    self.init(curve: curve, angles: try c.decodeIfPresent([AnglePoint].self, forKey: .angles),
+              batchesPerEpoch: try c.decodeIfPresent(Int.self, forKey: .batchesPerEpoch) ?? 1000)
+  }
+}
+
+extension RunRecord {
+  /// The log of a GAIT-prop run (nil for other families).
+  public var invertible: InvertibleLog? { log as? InvertibleLog }
+}
+
 public enum InvertibleRunner {
   public static func run(_ e: InvertibleExperiment, seed: UInt64, data: DataLocations, options: RunOptions = RunOptions()) throws -> RunRecord {
     let problem: Problem<Double> = try ProblemLoader.load(DataSpec(dataset: e.dataset, scaling: .unit, validationCount: 0), data)
@@ -240,9 +263,7 @@ public enum InvertibleRunner {
     var record = RunRecord(experiment: e.name, key: e.key, seed: seed, precision: .double, rule: e.rule.name, epochs: [],
                            dataChecksum: problem.checksum, wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds,
                            resumed: resumed, diverged: s.diverged, commit: options.provenance?.commit, dirty: options.provenance?.dirty)
-    record.curve = s.curve
-    record.angles = e.angleEvery == nil ? nil : s.angles
-    record.batchesPerEpoch = perEpoch
+    record.log = InvertibleLog(curve: s.curve, angles: e.angleEvery == nil ? nil : s.angles, batchesPerEpoch: perEpoch)
     return record
   }
 }

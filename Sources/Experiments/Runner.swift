@@ -31,7 +31,7 @@ public struct Divergence: Sendable, Codable, Equatable {
 }
 
 /// What one (experiment, seed) run produced: small, committed, enough to redraw tables and figures.
-public struct RunRecord: Sendable, Codable, Equatable {
+public struct RunRecord: Sendable, Codable {
   public var experiment: String
   public var key: String
   public var seed: UInt64
@@ -52,13 +52,9 @@ public struct RunRecord: Sendable, Codable, Equatable {
   public var dirty: Bool? = nil
   /// The machine's host name (a cluster node, for a Slurm task).
   public var host: String? = nil
-  /// GAIT-prop runs (InvertibleRunner): evaluations by batch instead of epochs, the BP angles, 1000 batches per epoch.
-  public var curve: [CurvePoint]? = nil
-  public var angles: [AnglePoint]? = nil
-  public var batchesPerEpoch: Int? = nil
-  /// DFC runs (DFCRunner): the logged minibatches of the forward phase, and Condition 2 from the feedback phase.
-  public var dfcLog: [DFCLogPoint]? = nil
-  public var dfcFeedbackLog: [DFCLogPoint]? = nil
+  /// What only one family logs (GAIT-prop's evaluations by batch, DFC's logged minibatches): its `RunLog`, read
+  /// through the family's own accessor (`invertible`, `controlled`).
+  public var log: (any RunLog)? = nil
 
   public var final: EpochRecord? { epochs.last }
   /// The epoch with the best validation accuracy (classification) or lowest validation loss (regression);
@@ -74,6 +70,69 @@ public struct RunRecord: Sendable, Codable, Equatable {
   }
   public var bestTestAccuracy: Double? { epochs.compactMap(\.testAccuracy).max() }
   public var secondsPerEpoch: Double { epochs.isEmpty ? 0 : epochs.map(\.seconds).reduce(0, +) / Double(epochs.count) }
+
+  public init(experiment: String, key: String, seed: UInt64, precision: Precision, rule: String, epochs: [EpochRecord],
+              dataChecksum: String, wallSeconds: Double, cpuSeconds: Double, resumed: Bool, diverged: Divergence? = nil,
+              testPredictions: [Double]? = nil, initial: EpochRecord? = nil, commit: String? = nil, dirty: Bool? = nil) {
+    self.experiment = experiment; self.key = key; self.seed = seed; self.precision = precision; self.rule = rule
+    self.epochs = epochs; self.dataChecksum = dataChecksum; self.wallSeconds = wallSeconds; self.cpuSeconds = cpuSeconds
+    self.resumed = resumed; self.diverged = diverged; self.testPredictions = testPredictions; self.initial = initial
+    self.commit = commit; self.dirty = dirty
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case experiment, key, seed, precision, rule, epochs, dataChecksum, wallSeconds, cpuSeconds, resumed, diverged
+    case testPredictions, initial, commit, dirty, host, log, logFamily
+  }
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(experiment, forKey: .experiment); try c.encode(key, forKey: .key); try c.encode(seed, forKey: .seed)
+    try c.encode(precision, forKey: .precision); try c.encode(rule, forKey: .rule); try c.encode(epochs, forKey: .epochs)
+    try c.encode(dataChecksum, forKey: .dataChecksum); try c.encode(wallSeconds, forKey: .wallSeconds)
+    try c.encode(cpuSeconds, forKey: .cpuSeconds); try c.encode(resumed, forKey: .resumed)
+    try c.encodeIfPresent(diverged, forKey: .diverged); try c.encodeIfPresent(testPredictions, forKey: .testPredictions)
+    try c.encodeIfPresent(initial, forKey: .initial); try c.encodeIfPresent(commit, forKey: .commit)
+    try c.encodeIfPresent(dirty, forKey: .dirty); try c.encodeIfPresent(host, forKey: .host)
+    if let log {
+      try c.encode(type(of: log).family, forKey: .logFamily)
+      try c.encode(log, forKey: .log)
+    }
+  }
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    experiment = try c.decode(String.self, forKey: .experiment); key = try c.decode(String.self, forKey: .key)
+    seed = try c.decode(UInt64.self, forKey: .seed); precision = try c.decode(Precision.self, forKey: .precision)
+    rule = try c.decode(String.self, forKey: .rule); epochs = try c.decode([EpochRecord].self, forKey: .epochs)
+    dataChecksum = try c.decode(String.self, forKey: .dataChecksum); wallSeconds = try c.decode(Double.self, forKey: .wallSeconds)
+    cpuSeconds = try c.decode(Double.self, forKey: .cpuSeconds); resumed = try c.decode(Bool.self, forKey: .resumed)
+    diverged = try c.decodeIfPresent(Divergence.self, forKey: .diverged)
+    testPredictions = try c.decodeIfPresent([Double].self, forKey: .testPredictions)
+    initial = try c.decodeIfPresent(EpochRecord.self, forKey: .initial)
+    commit = try c.decodeIfPresent(String.self, forKey: .commit); dirty = try c.decodeIfPresent(Bool.self, forKey: .dirty)
+    host = try c.decodeIfPresent(String.self, forKey: .host)
+    if let family = try c.decodeIfPresent(String.self, forKey: .logFamily) {
+      guard let type = RunLogs.all.first(where: { $0.family == family }) else {
+        throw DecodingError.dataCorruptedError(forKey: .logFamily, in: c, debugDescription: "unknown run log family '\(family)'")
+      }
+      func decode<L: RunLog>(_: L.Type) throws -> any RunLog { try c.decode(L.self, forKey: .log) }
+      log = try decode(type)
+    } else {
+      // Records written before logs were nested keep a family's fields at the top level.
+      log = try RunLogs.all.lazy.compactMap { try $0.init(legacyRecord: decoder) }.first
+    }
+  }
+}
+
+/// What one family of runs logs beyond the per-epoch numbers every run has. Each family declares its own (with an
+/// accessor on `RunRecord` beside its runner) and one line in `RunLogs.all`.
+public protocol RunLog: Sendable, Codable {
+  static var family: String { get }
+  /// Reads the fields from a record written before logs were nested (nil if they are not there).
+  init?(legacyRecord decoder: Decoder) throws
+}
+
+public enum RunLogs {
+  public static let all: [any RunLog.Type] = [InvertibleLog.self, ControlledLog.self]
 }
 
 public enum RunError: Error, CustomStringConvertible {

@@ -80,8 +80,8 @@ extension Commands {
                                                   wall_seconds: Clock.wall - start, runs: records)), to: url)
     for r in records {
       if let d = r.diverged { print("seed \(r.seed): diverged at epoch \(d.epoch), batch \(d.step)"); continue }
-      guard let last = r.curve?.last else { continue }
-      let peak = r.curve!.map(\.testAccuracy).max()!
+      guard let last = r.invertible?.curve.last else { continue }
+      let peak = r.invertible!.curve.map(\.testAccuracy).max()!
       print(String(format: "seed %llu: after %d batches test accuracy %.2f%% (peak %.2f%%), train-subset accuracy %.2f%%, %.1f ms per batch",
                    r.seed, last.batch, 100 * last.testAccuracy, 100 * peak, 100 * last.trainAccuracy, 1000 * r.wallSeconds / Double(max(1, last.batch))))
     }

@@ -50,6 +50,21 @@ final class CellTests: XCTestCase {
     XCTAssertThrowsError(try request.cached()) { XCTAssertTrue("\($0)".contains("not this cell's")) }
   }
 
+  /// A family's log sits behind `RunLog`; records written before (the family's fields at the top level) still read.
+  func testRunLogsRoundTripAndLegacyRecordsRead() throws {
+    let common = #""cpuSeconds":1,"dataChecksum":"x","epochs":[],"experiment":"e","key":"k","precision":"double","resumed":false,"rule":"gait","seed":1,"wallSeconds":1"#
+    let legacy = "{\(common),\"curve\":[{\"batch\":10,\"testAccuracy\":0.5,\"testLoss\":1,\"trainAccuracy\":0.4,\"trainLoss\":1.1}],\"batchesPerEpoch\":1000}"
+    let old = try suiteJSONDecoder().decode(RunRecord.self, from: Data(legacy.utf8))
+    XCTAssertEqual(old.invertible?.curve.map(\.batch), [10]); XCTAssertNil(old.controlled)
+    let again = try suiteJSONDecoder().decode(RunRecord.self, from: Data(try canonicalJSON(old).utf8))
+    XCTAssertEqual(again.invertible, old.invertible)
+    XCTAssertTrue(try canonicalJSON(old).contains("\"logFamily\" : \"invertible\"") || (try canonicalJSON(old)).contains("\"logFamily\":\"invertible\""))
+    let dfcLegacy = "{\(common),\"dfcLog\":[{\"epoch\":1,\"minibatch\":0}]}"
+    XCTAssertEqual(try suiteJSONDecoder().decode(RunRecord.self, from: Data(dfcLegacy.utf8)).controlled?.forward.count, 1)
+    XCTAssertNil(try suiteJSONDecoder().decode(RunRecord.self, from: Data("{\(common)}".utf8)).log)
+    XCTAssertThrowsError(try suiteJSONDecoder().decode(RunRecord.self, from: Data("{\(common),\"logFamily\":\"conv\",\"log\":{}}".utf8)))
+  }
+
   func testSlurmSweepWritesRefusesAndReportsStatus() throws {
     let dir = tmp.appendingPathComponent("sweep-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }

@@ -140,10 +140,10 @@ final class InvertibleRunnerTests: XCTestCase {
     quiet.stopAfterSteps = nil
     let resumed = try InvertibleRunner.run(e, seed: 2, problem: p, options: quiet)
     XCTAssertTrue(resumed.resumed)
-    XCTAssertEqual(resumed.curve, whole.curve)
-    XCTAssertEqual(resumed.angles, whole.angles)
-    XCTAssertEqual(whole.curve?.map(\.batch), [0, 4, 8, 12, 16, 20, 24, 25])
-    XCTAssertEqual(whole.angles?.last?.degrees.last, 0, "the output layer's update is BP's (P3)")
+    XCTAssertEqual(resumed.invertible?.curve, whole.invertible?.curve)
+    XCTAssertEqual(resumed.invertible?.angles, whole.invertible?.angles)
+    XCTAssertEqual(whole.invertible?.curve.map(\.batch), [0, 4, 8, 12, 16, 20, 24, 25])
+    XCTAssertEqual(whole.invertible?.angles?.last?.degrees.last, 0, "the output layer's update is BP's (P3)")
   }
 
   func testAngleIsWellConditioned() {
@@ -181,8 +181,8 @@ final class DFCRunnerTests: XCTestCase {
     options.stopAfterSteps = nil
     let resumed = try DFCRunner.train(e, seed: 1, problem: p, options: options, as: Double.self).record
     XCTAssertTrue(resumed.resumed)
-    XCTAssertEqual(resumed.dfcLog, whole.dfcLog)
-    XCTAssertEqual(resumed.dfcFeedbackLog, whole.dfcFeedbackLog)
+    XCTAssertEqual(resumed.controlled?.forward, whole.controlled?.forward)
+    XCTAssertEqual(resumed.controlled?.feedback, whole.controlled?.feedback)
     XCTAssertEqual(resumed.epochs.map(\.testLoss), whole.epochs.map(\.testLoss))
     XCTAssertEqual(whole.epochs.count, 3)
   }
