@@ -20,3 +20,7 @@ fi
 
 echo "test: every implemented table and figure at smoke scale, into $scratch/smoke (about 4 minutes)"
 OPENBLAS_NUM_THREADS=1 swift run --skip-build reproduce smoke --out "$scratch/smoke"
+
+# The cluster path against a real single-node Slurm cluster on localhost (it starts daemons, so it needs root).
+if [ "$(id -u)" -eq 0 ]; then bash scripts/slurm-test.sh
+else echo "test: slurm-test SKIPPED: it needs root to start munged, slurmctld and slurmd (run: sudo bash scripts/slurm-test.sh)"; fi

@@ -16,12 +16,14 @@ public struct SlurmSweep {
   public var requests: [CellRequest]
   public var executable: URL               // the reproduce binary the tasks run
   public var packageRoot: URL
-  public var partition: String? = nil
-  public var time: String = "24:00:00"
-  public var memory: String = "4G"
+  public var partition: String?
+  public var time: String                  // each task's limit (the command line's default: `Flags.paper`)
+  public var memory: String
 
-  public init(directory: URL, label: String, requests: [CellRequest], executable: URL, packageRoot: URL) {
+  public init(directory: URL, label: String, requests: [CellRequest], executable: URL, packageRoot: URL,
+              partition: String?, time: String, memory: String) {
     self.directory = directory; self.label = label; self.requests = requests; self.executable = executable; self.packageRoot = packageRoot
+    self.partition = partition; self.time = time; self.memory = memory
   }
 
   var cellsDirectory: URL { directory.appendingPathComponent("cells") }

@@ -97,11 +97,9 @@ public enum Commands {
       return 0
     }
     let dir = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
-    var sweep = SlurmSweep(directory: dir, label: label, requests: requests,
-                           executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(), packageRoot: packageRoot)
-    sweep.partition = o.values["partition"]
-    sweep.time = o.string("time")!
-    sweep.memory = o.string("mem")!
+    let sweep = SlurmSweep(directory: dir, label: label, requests: requests,
+                           executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(), packageRoot: packageRoot,
+                           partition: o.values["partition"], time: o.string("time")!, memory: o.string("mem")!)
     do { try sweep.write() } catch let e as CellError { throw UsageError(e.description) }
     print("wrote \(requests.count) cells of \(label) to \(dir.path) (cells.tsv, array.sbatch, cells/)")
     print("submit:  sbatch \(dir.path)/array.sbatch")

@@ -71,8 +71,8 @@ final class CellTests: XCTestCase {
     let cache = dir.appendingPathComponent("cache")
     let requests = [1, 2].map { CellRequest(cell: Cell(layered(), seed: $0), data: DataLocations(root: dir), cache: cache, options: RunOptions()) }
     let sweepDir = dir.appendingPathComponent("sweep")
-    var sweep = SlurmSweep(directory: sweepDir, label: "test", requests: requests, executable: URL(fileURLWithPath: "/usr/bin/reproduce"), packageRoot: dir)
-    sweep.time = "1 day"
+    var sweep = SlurmSweep(directory: sweepDir, label: "test", requests: requests, executable: URL(fileURLWithPath: "/usr/bin/reproduce"), packageRoot: dir,
+                           partition: nil, time: "1 day", memory: "4G")
     XCTAssertThrowsError(try sweep.write())                         // a bad time limit: nothing written
     XCTAssertFalse(FileManager.default.fileExists(atPath: sweepDir.path))
     sweep.time = "02:00:00"; sweep.memory = "2G"; sweep.partition = "cpu"
