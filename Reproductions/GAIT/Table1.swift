@@ -46,6 +46,7 @@ enum GAITTable1 {
   }
 
   static func load(_ context: ArtefactContext, datasets: [DatasetName]? = nil, extra: [InvertibleExperiment] = []) throws -> Runs {
+    _ = try context.options.rules(validIn: ["bp", "gait", "tp"], target: "gait --table 1")
     var runs = Runs(seeds: seeds(context))
     var keys: [String] = [], jobs: [Cell] = []
     for d in datasets ?? GAITProtocol.datasets(context.scale) {

@@ -36,7 +36,19 @@ public struct PaperOptions: Sendable, Equatable {
   public var datasets: [DatasetName]? = nil
   public var network: String? = nil
   public var rules: [String]? = nil
+  /// Align: the widths to train (nil: the target's own at the scale) and the random stream (`--rng`).
+  public var widths: [Int]? = nil
+  public var stream: StreamChoice? = nil
   public init() {}
+
+  /// The `--rules` selection, checked against the names a target knows (nil: every rule).
+  public func rules(validIn valid: [String], target: String) throws -> [String]? {
+    guard let rules else { return nil }
+    for r in rules where !valid.contains(r) {
+      throw InvalidOption("unknown rule '\(r)' in --rules for \(target); valid: \(valid.joined(separator: ", "))")
+    }
+    return rules
+  }
 }
 
 extension ArtefactContext {

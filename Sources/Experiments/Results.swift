@@ -25,6 +25,9 @@ public struct TableRow: Sendable, Codable, Equatable {
   public var reproduced: Summary?          // nil: not run (the note says why)
   public var verdict: String
   public var note: String?
+  /// The paper's own code run by the spec's authors (not the paper's printed number): shown in its own place,
+  /// never as the paper's value.
+  public var official: Reference? = nil
 
   /// The suite's default verdict rule, stated in every table file (`verdictRule`): with a reference std,
   /// "within band" if |mean − ref| ≤ 2·max(ref std, reproduced std), else "outside band"; without a std,
@@ -76,7 +79,7 @@ public struct TableResult: Sendable, Codable {
   public var markdown: String {
     func fmt(_ v: Double) -> String {
       if !v.isFinite { return "\(v)" }
-      if v == 0 { return "0" }
+      if v == v.rounded() && abs(v) < 1e6 { return String(Int(v)) }   // counts and epochs
       if abs(v) >= 1000 || abs(v) < 0.01 { return String(format: "%.3g", v) }
       return abs(v) >= 1 ? String(format: "%.2f", v) : String(format: "%.4f", v)
     }
@@ -85,6 +88,7 @@ public struct TableResult: Sendable, Codable {
     func cell(_ r: TableRow, first: Bool) -> String {
       var c = r.reproduced.map { $0.n > 1 ? "\(fmt($0.mean)) ± \(fmt($0.std))" : fmt($0.mean) } ?? r.verdict
       if let ref = r.reference { c += " (paper \(printed(ref.value))\(ref.std.map { " ± \(printed($0))" } ?? ""); \(r.verdict))" }
+      if let o = r.official { c += " (official code: \(printed(o.value)))" }
       if first, let n = r.note { c += " [\(n)]" }   // a row's note once, in its first cell
       return c
     }
@@ -116,7 +120,9 @@ public struct TableResult: Sendable, Codable {
       }.joined(separator: " | ") + " |\n"
     }
     let references = Set(rows.compactMap { $0.reference?.source })
+    let officials = Set(rows.compactMap { $0.official?.source })
     md += "\nPaper values: " + (references.isEmpty ? "none available to this suite (every verdict is \"no reference\")." : references.sorted().joined(separator: "; ") + ".")
+    if !officials.isEmpty { md += " Official-code values: " + officials.sorted().joined(separator: "; ") + "." }
     let tolerant = rows.contains { $0.reference != nil && $0.reference?.std == nil }
     md += " Verdict rule: \(verdictRule)" + (tolerant ? " (tolerance \(tolerance) \(unit)).\n" : ".\n")
     if !checks.isEmpty {

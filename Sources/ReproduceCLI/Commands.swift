@@ -150,11 +150,18 @@ public enum Commands {
       p.network = n
     }
     if let rs = o.values["rules"] {
-      p.rules = try rs.split(separator: ",").map { r in
-        let name = r.lowercased() == "gait-prop" ? "gait" : r.lowercased()
-        guard ["bp", "gait", "tp"].contains(name) else { throw UsageError("unknown rule '\(r)' in --rules; valid: bp, gait, tp") }
-        return name
+      // Checked by the target that reads them (each paper has its own rule names).
+      p.rules = rs.split(separator: ",").map { $0.lowercased() == "gait-prop" ? "gait" : $0.lowercased() }
+    }
+    if let ws = o.values["widths"] {
+      p.widths = try ws.split(separator: ",").map { w in
+        guard let n = Int(w), n > 0 else { throw UsageError("--widths '\(ws)': give positive integers, e.g. 8,32,128") }
+        return n
       }
+    }
+    if let r = o.values["rng"] {
+      guard let stream = StreamChoice(rawValue: r) else { throw UsageError("unknown --rng '\(r)'; valid: numpy-legacy, suite") }
+      p.stream = stream
     }
     return p
   }
