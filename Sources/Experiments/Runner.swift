@@ -132,7 +132,7 @@ public protocol RunLog: Sendable, Codable {
 }
 
 public enum RunLogs {
-  public static let all: [any RunLog.Type] = [InvertibleLog.self, ControlledLog.self]
+  public static let all: [any RunLog.Type] = [InvertibleLog.self, ControlledLog.self, ConvolutionalLog.self]
 }
 
 public enum RunError: Error, CustomStringConvertible {

@@ -306,7 +306,7 @@ public enum Commands {
       data: DataSpec(dataset: dataset, scaling: scaling, validationCount: try o.int("validation") ?? (isImage ? 5000 : 0),
                      limit: try o.int("limit")),
       hidden: hidden, activation: activation, initializer: weights, rule: rule, loss: loss, optimizer: optimizer,
-      clipping: clipping, batchSize: try o.int("batch-size")!, epochs: try o.int("epochs") ?? 5, seeds: seeds,
+      clipping: clipping, batchSize: try o.int("batch-size") ?? 128, epochs: try o.int("epochs") ?? 5, seeds: seeds,
       precision: precision, weightDecay: decay, decayFixedFeedback: o.switches.contains("decay-fixed-feedback"),
       feedbackInitializer: feedback, metricBatches: try o.int("metrics")!,
       evaluation: try o.int("eval-batch").map { .batchMean(batchSize: max(1, $0)) } ?? .exact)
@@ -326,6 +326,7 @@ public enum Commands {
   }
 
   static func train(_ o: Options) throws -> Int32 {
+    if isConvolutional(o) { return try trainConvolutional(o) }
     if isInvertible(o) { return try trainInvertible(o) }
     try setThreads(o)
     let e = try trainExperiment(o)

@@ -60,13 +60,13 @@ enum Flags {
   ]
 
   static let train: [Flag] = common + [
-    Flag("rule", "R", default: "bp", RuleSpec.names.keys.sorted().joined(separator: ", ") + "; gait, tp on invertible networks (below)"),
+    Flag("rule", "R", default: "bp", RuleSpec.names.keys.sorted().joined(separator: ", ") + "; gait, tp on invertible networks; align-ada, align-zero, align-prop, last-layer (and bp, fa, dfa) on the conv nets (below)"),
     Flag("dataset", "D", default: "mnist", "mnist, fashion-mnist (fmnist), kmnist, cifar10, teacher, sinreg"),
     Flag("hidden", "W,W,…", default: "256,256,256", "hidden widths"),
     Flag("activation", "A", default: "tanh", Activation.names.joined(separator: ", ")),
     Flag("leaky-slope", "S", default: "0.01", "the slope of leaky-relu"),
     Flag("epochs", "N", "epochs (default 5; 100 on invertible networks)"),
-    Flag("batch-size", "N", default: "128", "minibatch size"),
+    Flag("batch-size", "N", "minibatch size (default 128; 100 on the conv nets)"),
     Flag("optimizer", "O", default: "adam", "adam, adam-no-bias-correction, sgd"),
     Flag("lr", "η", "learning rate (default 1e-3; on invertible networks the README's per rule: bp 1e-4, gait 1e-4, tp 1e-5)"),
     Flag("momentum", "μ", default: "0", "SGD momentum"),
@@ -99,7 +99,7 @@ enum Flags {
     Flag.toggle("no-progress", "no progress lines"),
     Flag.toggle("no-checkpoint", "do not checkpoint"),
     // GAIT-prop's invertible networks.
-    Flag("network", "N", "full (K hidden 784-wide layers, a 784×784 output read out on units 0–9) or tower (784-784-500-200-10)"),
+    Flag("network", "N", "full (K hidden 784-wide layers, a 784×784 output read out on units 0–9) or tower (784-784-500-200-10); kmnist3, cifar7, cifar7@28: the wide-network paper's conv nets"),
     Flag("layers", "K", default: "4", "hidden layers of the full-width network"),
     Flag("lambda", "λ", "the orthogonality regulariser (default: the README's per rule: bp 0, gait 0.1, tp 1000)"),
     Flag("target-form", "F", default: "absolute", "absolute (published) or deviation (the cancellation-free fix, Q10)"),
@@ -113,6 +113,10 @@ enum Flags {
     Flag.toggle("distinct-output-init", "the output layer's own initial seed (fix of Q2)"),
     Flag.toggle("shuffle", "reshuffle every epoch (the code does not, Q5)"),
     Flag.toggle("linear", "identity activations"),
+    // The wide-network paper's conv nets (WideAlign README).
+    Flag("width", "N", default: "64", "conv nets (--network kmnist3|cifar7|cifar7@28): the channels n of every hidden layer"),
+    Flag("rng", "S", default: "numpy-legacy", "conv nets: numpy-legacy (the official code's draws, replayed) or suite"),
+    Flag("parameterisation", "P", default: "ntk", "conv nets: ntk (SGD) or standard (with --optimizer adam: TF1's Adam)"),
   ]
 
   static let bench: [Flag] = [

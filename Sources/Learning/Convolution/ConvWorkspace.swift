@@ -195,7 +195,7 @@ public final class ConvWorkspace<T: BLASScalar> {
   /// G_H = G_A ⊙ 1[Ĥ^l > 0] in place (ReLU's derivative is 0 at 0, as TensorFlow's).
   @inlinable func mask(_ g: UnsafeMutablePointer<T>, _ acts: ConvActivations<T>, layer l: Int) {
     let h = acts.normalised[l - 1]
-    for i in 0..<batch * architecture.layer(l).outputFeatures where !(h[i] > 0) { g[i] = 0 }
+    for i in 0..<batch * architecture.layer(l).outputFeatures { g[i] = h[i] > 0 ? g[i] : 0 }   // branch-free: vectorises
   }
 
   /// ∇W^l = κ_l im2col(A^{l−1})ᵀ G_Z and ∇b^l = G_Zᵀ1 into the gradient (`input` is A^{l−1}: x for l = 1).
