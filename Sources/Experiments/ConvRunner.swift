@@ -45,6 +45,9 @@ public struct ConvExperiment: Sendable, Codable, Equatable {
   public var evaluateEvery = 1
   /// The suite's extra: the final model's accuracy on the official test set (10 000 images, Q1).
   public var officialTest = true
+  /// The joint run of the alignment figures (README "The theoretical reference accumulator"): BP trains, and the
+  /// reference ΔW_ref accumulates −η J₀ᵀE with BP's error; scores at the scheduled steps.
+  public var alignment: AlignmentSchedule? = nil
 
   public init(name: String, architecture: ConvArchitecture, rule: ConvRule, data: ConvData, learningRate: Double, epochs: Int) {
     self.name = name; self.architecture = architecture; self.rule = rule; self.data = data; self.learningRate = learningRate; self.epochs = epochs
@@ -59,11 +62,35 @@ extension ConvExperiment: RunConfiguration {
   }
 }
 
-/// What a conv-net run logs beyond its epochs: the median seconds of a training step (table `time`).
+/// When the joint run scores BP's weight change against the reference accumulator: after the listed training steps
+/// and (`everyEpoch`) after every epoch, with `iterations` probes of `samples` each, and the shuffled control.
+public struct AlignmentSchedule: Sendable, Codable, Equatable {
+  public var steps: [Int]
+  public var everyEpoch: Bool
+  public var iterations: Int
+  public var samples: Int
+  public var control: Bool
+  public init(steps: [Int] = [], everyEpoch: Bool = true, iterations: Int, samples: Int, control: Bool) {
+    self.steps = steps; self.everyEpoch = everyEpoch; self.iterations = iterations; self.samples = samples; self.control = control
+  }
+}
+
+/// One scoring point of the joint run: per hidden layer the score of BP's change against the reference's, and of the
+/// shuffled control (nil: undefined).
+public struct AlignmentPoint: Sendable, Codable, Equatable {
+  public var step: Int
+  public var epoch: Double
+  public var scores: [Double?]
+  public var control: [Double?]
+}
+
+/// What a conv-net run logs beyond its epochs: the median seconds of a training step (table `time`) and, for the
+/// joint run, its alignment scores.
 public struct ConvolutionalLog: RunLog, Equatable {
   public static let family = "convolutional"
   public var medianStepSeconds: Double
   public var steps: Int
+  public var alignment: [AlignmentPoint]? = nil
   public init(medianStepSeconds: Double, steps: Int) { self.medianStepSeconds = medianStepSeconds; self.steps = steps }
   public init?(legacyRecord decoder: Decoder) throws { return nil }
 }
@@ -130,6 +157,7 @@ public enum ConvRunner {
     var suiteOrder: Random?
     var adamStep = 0
     var stepSeconds: [Double] = []
+    var alignment: [AlignmentPoint] = []
     var diverged: Divergence? = nil
     var wallSeconds = 0.0, cpuSeconds = 0.0
     static let magic = "RPCK-CONV1"
@@ -145,14 +173,17 @@ public enum ConvRunner {
     let net0 = initialNetwork(e, seed: seed)
     var net = net0
     var first = [Float](repeating: 0, count: net.parameters.count), second = first   // Adam's m, v
+    if e.alignment != nil && e.rule != .backprop { throw CellError("\(e.name): the alignment scores come from a BP run (the reference accumulates with BP's error)") }
+    var reference = [Float](repeating: 0, count: e.alignment == nil ? 0 : net.parameters.count)   // ΔW_ref
+    var bpGradient = reference
     var s = State(order: e.stream == .numpyLegacy ? NumpyRandom(seed: UInt32(truncatingIfNeeded: seed)) : nil,
                   suiteOrder: e.stream == .suite ? Random(seed: seed, stream: "conv-order") : nil)
     let checkpointURL = options.checkpointURL(e.name, e.key, seed: seed)
     var resumed = false
     if let url = checkpointURL, FileManager.default.fileExists(atPath: url.path) {
       let count = net.parameters.count
-      let (header, arrays) = try CheckpointFile.read(magic: State.magic, from: url, as: State.self, counts: { _ in [count, count, count] }, element: Float.self)
-      s = header; net.parameters = arrays[0]; first = arrays[1]; second = arrays[2]; resumed = true
+      let (header, arrays) = try CheckpointFile.read(magic: State.magic, from: url, as: State.self, counts: { _ in [count, count, count, reference.count] }, element: Float.self)
+      s = header; net.parameters = arrays[0]; first = arrays[1]; second = arrays[2]; reference = arrays[3]; resumed = true
       Progress.note("\(e.name) seed \(seed): resuming from \(url.lastPathComponent) after epoch \(s.epoch)")
     }
     let wallStart = Clock.wall, cpuStart = Clock.processCPU, carriedWall = s.wallSeconds, carriedCPU = s.cpuSeconds
@@ -192,6 +223,24 @@ public enum ConvRunner {
 
     var progress = Progress(label: "\(e.name) seed \(seed)", enabled: options.progress)
     let steps = train.count / B, lr = Float(e.learningRate)
+    /// Scores every hidden layer's BP change W(t) − W(0) against the reference ΔW_ref (and the shuffled control).
+    func scoreAlignment(step: Int) {
+      guard let schedule = e.alignment else { return }
+      var point = AlignmentPoint(step: step, epoch: Double(step) / Double(steps), scores: [], control: [])
+      for l in 1...a.hiddenLayers {
+        let r = a.weightRange(l)
+        let current = Array(net.parameters[r]), initial = Array(net0.parameters[r]), deltaB = Array(reference[r])
+        var rng = Random(seed: seed, stream: "alignment-probe-\(step)-\(l)")
+        point.scores.append(AlignmentScore.score(zip(current, initial).map { $0 - $1 }, deltaB, geometry: a.layer(l),
+                                                 iterations: schedule.iterations, samples: schedule.samples, rng: &rng))
+        if schedule.control {
+          var control = Random(seed: seed, stream: "alignment-probe-control-\(step)-\(l)")
+          point.control.append(AlignmentScore.score(AlignmentScore.shuffledChange(current, initial: initial), deltaB, geometry: a.layer(l),
+                                                    iterations: schedule.iterations, samples: schedule.samples, rng: &control))
+        }
+      }
+      s.alignment.append(point)
+    }
     while s.epoch < e.epochs && s.diverged == nil {
       if StopSignal.requested {
         throw Interrupted(checkpoints: checkpointURL.flatMap { FileManager.default.fileExists(atPath: $0.path) ? [$0] : nil } ?? [])
@@ -206,6 +255,13 @@ public enum ConvRunner {
           by.withUnsafeBufferPointer { py in ws.gradient(e.rule, net, initial: net0, px.baseAddress!, py.baseAddress!, rows: B) }
         }
         lossSum += loss; accSum += accuracy(train, order, k)
+        if e.alignment != nil {
+          // ΔW_ref ← ΔW_ref − η J₀ᵀE with BP's error E (Align-zero's pseudo-gradient), computed before BP's step.
+          bpGradient.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: ws.gradientBuffer, count: $0.count) }
+          bx.withUnsafeBufferPointer { ws.alignZeroGradient(net0, $0.baseAddress!) }
+          reference.withUnsafeMutableBufferPointer { Float.axpy($0.count, -lr, ws.gradientBuffer, $0.baseAddress!) }
+          bpGradient.withUnsafeBufferPointer { ws.gradientBuffer.update(from: $0.baseAddress!, count: $0.count) }
+        }
         let g = ws.gradientBuffer
         switch e.optimizer {
         case .sgd:
@@ -222,6 +278,7 @@ public enum ConvRunner {
           }
         }
         s.stepSeconds.append(Clock.wall - stepStart)
+        if let schedule = e.alignment, schedule.steps.contains(s.epoch * steps + k + 1) { scoreAlignment(step: s.epoch * steps + k + 1) }
         if !loss.isFinite {
           s.diverged = Divergence(epoch: s.epoch + 1, step: k + 1, loss: loss)
           Progress.note("\(e.name) seed \(seed): non-finite loss at epoch \(s.epoch + 1), step \(k + 1); stopped")
@@ -244,10 +301,11 @@ public enum ConvRunner {
         }
       }
       s.epochs.append(record)
+      if let schedule = e.alignment, schedule.everyEpoch || last, s.diverged == nil, !schedule.steps.contains(s.epoch * steps) { scoreAlignment(step: s.epoch * steps) }
       progress.epoch(s.epoch, of: e.epochs, detail: "train loss \(g(record.trainLoss)), train acc \(g(100 * (record.trainAccuracy ?? .nan)))%"
                      + (record.validationAccuracy.map { ", validation acc \(g(100 * $0))%" } ?? ""))
       if let url = checkpointURL, s.epoch < e.epochs, s.diverged == nil {
-        stamp(); try CheckpointFile.write(magic: State.magic, header: s, arrays: [net.parameters, first, second], to: url)
+        stamp(); try CheckpointFile.write(magic: State.magic, header: s, arrays: [net.parameters, first, second, reference], to: url)
       }
       if let stop = options.stopAfterSteps, s.epoch >= stop, s.epoch < e.epochs, s.diverged == nil {
         throw Interrupted(checkpoints: checkpointURL.map { [$0] } ?? [])
@@ -259,7 +317,9 @@ public enum ConvRunner {
                            dataChecksum: checksum, wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds, resumed: resumed,
                            diverged: s.diverged, commit: options.provenance?.commit, dirty: options.provenance?.dirty)
     let sorted = s.stepSeconds.sorted()
-    record.log = ConvolutionalLog(medianStepSeconds: sorted.isEmpty ? .nan : sorted[sorted.count / 2], steps: sorted.count)
+    var log = ConvolutionalLog(medianStepSeconds: sorted.isEmpty ? .nan : sorted[sorted.count / 2], steps: sorted.count)
+    if e.alignment != nil { log.alignment = s.alignment }
+    record.log = log
     return record
   }
 }

@@ -5,7 +5,7 @@ import Numerics
 /// θ ← θ − η J₀(x)ᵀ e(x; θ_t). Differs from BP in the masks, BN statistics, feedback weights and presynaptic
 /// activity (all the initial network's), and in the readout update κ P⁰ᵀ E.
 extension ConvWorkspace {
-  @inlinable func alignZeroGradient(_ net0: ConvNetwork<T>, _ x: UnsafePointer<T>) {
+  @inlinable public func alignZeroGradient(_ net0: ConvNetwork<T>, _ x: UnsafePointer<T>) {
     forward(net0, x, rows: batch, into: initial)
     readoutGradient(initial)
     initialChain(net0, x) { l in
