@@ -32,6 +32,9 @@ enum AlignAdd {
 
   struct Runs {
     var widths: [Int], rules: [RecurrentRule], stream: StreamChoice
+    var shiftFix = false, adaReadoutTerm = false
+    /// Official-code values are comparable only with the official stream and without quirk fixes.
+    var comparable: Bool { stream == .numpyLegacy && !shiftFix && !adaReadoutTerm }
     var records: [String: RunRecord] = [:]
     var wallSeconds = 0.0
     func get(_ r: RecurrentRule, _ n: Int) -> RunRecord? { records["\(r.rawValue)|\(n)"] }
@@ -41,7 +44,8 @@ enum AlignAdd {
   static func load(_ context: ArtefactContext) throws -> Runs {
     let selected = try context.options.rules(validIn: rules.map(\.rawValue), target: "align add")
     let chosen = rules.filter { selected?.contains($0.rawValue) ?? true }
-    var runs = Runs(widths: widths(context), rules: chosen, stream: context.options.stream ?? .numpyLegacy)
+    var runs = Runs(widths: widths(context), rules: chosen, stream: context.options.stream ?? .numpyLegacy,
+                    shiftFix: context.options.addShiftFix, adaReadoutTerm: context.options.rnnAdaReadoutTerm)
     if context.seedCount.map({ $0 != 1 }) == true {
       throw InvalidOption("align add: one seed (99, as the official code); --seeds \(context.seedCount!) is not offered")
     }
@@ -50,6 +54,8 @@ enum AlignAdd {
       for n in runs.widths {
         var e = AddTaskExperiment(name: "align-add-\(r.rawValue)-n\(n)", width: n, rule: r, epochs: epochs(context.scale))
         e.stream = runs.stream
+        e.shiftFix = context.options.addShiftFix; e.adaReadoutTerm = context.options.rnnAdaReadoutTerm
+        e.stopOnNonFinite = !context.options.noEarlyStopOnNaN
         keys.append("\(r.rawValue)|\(n)"); cells.append(Cell(e, seed: 99))
       }
     }
@@ -63,8 +69,10 @@ enum AlignAdd {
     func best(_ r: RecurrentRule, _ n: Int) -> Double? { runs.get(r, n)?.bestTestLoss?.loss }
     let informational = scale == .smoke ? " (smoke: informational)" : ""
     var checks: [Check] = []
-    let task = AddTaskRunner.data(AddTaskExperiment(name: "chance", width: 1, rule: .backprop), seed: 99)
-    if runs.stream == .numpyLegacy {
+    var probe = AddTaskExperiment(name: "chance", width: 1, rule: .backprop)
+    probe.shiftFix = runs.shiftFix
+    let task = AddTaskRunner.data(probe, seed: 99)
+    if runs.stream == .numpyLegacy && !runs.shiftFix {
       let train = AddTask.chance(task.trainTargets, steps: task.steps), test = AddTask.chance(task.testTargets, steps: task.steps)
       checks.append(Check(name: "P27 data: the official chance losses", holds: abs(train - 9.358541666666667) < 1e-12 && abs(test - 9.311875) < 1e-12,
                           detail: "train \(train), test \(test) (official script: 9.358541666666667, 9.311875)"))
@@ -83,7 +91,7 @@ enum AlignAdd {
                           holds: parts.isEmpty ? nil : holds, detail: parts.joined(separator: "; ")))
     }
     // A2: the official-code values, only comparable when the official stream is replayed.
-    if runs.stream == .numpyLegacy {
+    if runs.stream == .numpyLegacy && !runs.shiftFix && !runs.adaReadoutTerm {
       var holds = true, parts: [String] = [], informationalParts: [String] = []
       for r in runs.rules {
         for n in runs.widths {
@@ -122,7 +130,7 @@ enum AlignAdd {
         let note = rec.diverged.map { "non-finite after epoch \($0.epoch); its best is the pre-divergence minimum (Q13)" }
         var train = TableRow(method: method, column: "best train loss", reference: nil, values: rec.bestTrainLoss.map { [$0.loss] }, tolerance: 0, note: note)
         var test = TableRow(method: method, column: "best test loss", reference: nil, values: rec.bestTestLoss.map { [$0.loss] }, tolerance: 0)
-        if runs.stream == .numpyLegacy, epochs(context.scale) == 200, let ref = official[r]?[n] {
+        if runs.comparable, epochs(context.scale) == 200, let ref = official[r]?[n] {
           train.official = Reference(value: ref.train, source: officialSource); test.official = Reference(value: ref.test, source: officialSource)
         }
         rows += [train, test,
@@ -140,6 +148,10 @@ enum AlignAdd {
       "Chance (always predicting 0.5): train \(g(AddTask.chance(task.trainTargets, steps: task.steps))), test \(g(AddTask.chance(task.testTargets, steps: task.steps))).",
     ]
     if context.scale != .full { notes.append("\(context.scale.rawValue) scale: widths \(runs.widths.map(String.init).joined(separator: ", ")); the full protocol runs widths 8…4096 (README \"Cost\").") }
+    if runs.shiftFix || runs.adaReadoutTerm {
+      notes.append("Quirk fixes on: \([runs.shiftFix ? "--add-shift-fix (Q10)" : nil, runs.adaReadoutTerm ? "--rnn-ada-readout-term (Q11)" : nil].compactMap { $0 }.joined(separator: ", ")); the official-code values are not comparable and are not shown.")
+    }
+    if context.options.noEarlyStopOnNaN { notes.append("--no-early-stop-on-nan: runs continue after a non-finite epoch (Q13); the reported minima are the same.") }
     if runs.stream == .suite { notes.append("--rng suite: initial weights, data and batch order from the suite's streams, so the official-code values are not comparable number for number and are not shown.") }
     let result = TableResult(paper: "align", target: context.fileName("add"), title: "Add task: best loss vs width (suite table 8)",
                              scale: context.scale, provenance: Provenance.current(packageRoot: context.packageRoot), seeds: [99],
@@ -165,7 +177,7 @@ enum AlignAdd {
       var row = [Double(n)]
       for r in runs.rules {
         let rec = runs.get(r, n), tr = rec?.bestTrainLoss, te = rec?.bestTestLoss, d = rec?.diverged
-        let ref = runs.stream == .numpyLegacy && epochs(context.scale) == 200 ? official[r]?[n] : nil
+        let ref = runs.comparable && epochs(context.scale) == 200 ? official[r]?[n] : nil
         row += [tr?.loss ?? .nan, te?.loss ?? .nan, tr.map { Double($0.epoch) } ?? .nan, te.map { Double($0.epoch) } ?? .nan,
                 d.map { Double($0.epoch) } ?? .nan, d != nil ? tr?.loss ?? .nan : .nan, d != nil ? te?.loss ?? .nan : .nan,
                 ref?.train ?? .nan, ref?.test ?? .nan, rec?.wallSeconds ?? .nan]

@@ -77,7 +77,9 @@ enum AlignGrid {
     var keys: [String] = [], cells: [Cell] = []
     for p in panels {
       for r in p.rules { for w in p.widths { for lr in p.learningRates { for s in p.seeds {
-        keys.append(AlignRuns.key(p, r, w, lr)); cells.append(Cell(p.experiment(r, width: w, lr: lr, stream: stream), seed: s))
+        var e = p.experiment(r, width: w, lr: lr, stream: stream)
+        e.officialTest = !context.options.noOfficialTest
+        keys.append(AlignRuns.key(p, r, w, lr)); cells.append(Cell(e, seed: s))
       } } } }
     }
     var runs = AlignRuns()

@@ -39,6 +39,11 @@ public struct PaperOptions: Sendable, Equatable {
   /// Align: the widths to train (nil: the target's own at the scale) and the random stream (`--rng`).
   public var widths: [Int]? = nil
   public var stream: StreamChoice? = nil
+  /// Align's quirk fixes (README "Quirks"): Q10, Q11, Q13 on the Add task; Q1's suite extra off.
+  public var addShiftFix = false
+  public var rnnAdaReadoutTerm = false
+  public var noEarlyStopOnNaN = false
+  public var noOfficialTest = false
   public init() {}
 
   /// The `--rules` selection, checked against the names a target knows (nil: every rule).

@@ -159,6 +159,10 @@ public enum Commands {
         return n
       }
     }
+    p.addShiftFix = o.switches.contains("add-shift-fix")
+    p.rnnAdaReadoutTerm = o.switches.contains("rnn-ada-readout-term")
+    p.noEarlyStopOnNaN = o.switches.contains("no-early-stop-on-nan")
+    p.noOfficialTest = o.switches.contains("no-official-test")
     if let r = o.values["rng"] {
       guard let stream = StreamChoice(rawValue: r) else { throw UsageError("unknown --rng '\(r)'; valid: numpy-legacy, suite") }
       p.stream = stream

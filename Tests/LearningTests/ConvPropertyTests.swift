@@ -212,4 +212,30 @@ final class ConvPropertyTests: XCTestCase {
     ws.gradient(.directFeedbackAlignment, net, initial: net, x, y, rows: 4)
     XCTAssertGreaterThan(relativeError(ws.gradient, bp), 0.1)
   }
+
+  /// P12: Align-zero's pseudo-gradient is J₀ᵀE, the initial network's vector-Jacobian product with the current error,
+  /// checked against central differences of ⟨F(θ₀), E⟩.
+  func testAlignZeroIsTheInitialJacobianTransposeTimesTheCurrentError() {
+    let (net0, x, y) = problem(small, seed: 9)
+    var net = net0
+    for i in 0..<net.parameters.count { net.parameters[i] += 0.3 * Double((i * 7919) % 11 - 5) / 5 }
+    let ws = ConvWorkspace<Double>(small, capacity: 4)
+    ws.gradient(.alignZero, net, initial: net0, x, y, rows: 4)
+    let pseudo = ws.gradient
+    let e = Array(UnsafeBufferPointer(start: ws.errors, count: 12))
+    func projected(_ n: ConvNetwork<Double>) -> Double {
+      ws.forward(n, x, rows: 4, into: ws.current)
+      return (0..<12).map { ws.current.output[$0] * e[$0] }.reduce(0, +)
+    }
+    var numeric = pseudo
+    for i in 0..<net0.parameters.count {
+      var plus = net0, minus = net0
+      plus.parameters[i] += 1e-6; minus.parameters[i] -= 1e-6
+      numeric[i] = (projected(plus) - projected(minus)) / 2e-6
+    }
+    for l in 1...3 { XCTAssertLessThan(relativeError(Array(pseudo[small.weightRange(l)]), Array(numeric[small.weightRange(l)])), 1e-6, "W^\(l)") }
+    // Negative control: BP's gradient at the moved parameters is not J₀ᵀE.
+    ws.gradient(.backprop, net, initial: net0, x, y, rows: 4)
+    XCTAssertGreaterThan(relativeError(Array(ws.gradient[small.weightRange(1)]), Array(numeric[small.weightRange(1)])), 1e-3)
+  }
 }
