@@ -15,6 +15,14 @@ enum AlignmentFigures {
     return e
   }
 
+  /// `--align-iters`, `--align-batch` (Q7) override a plan's probes.
+  static func overridden(_ p: Plan, _ context: ArtefactContext) -> Plan {
+    var p = p
+    if let n = context.options.alignIterations { p.schedule.iterations = n }
+    if let n = context.options.alignSamples { p.schedule.samples = n }
+    return p
+  }
+
   static func widthPlan(_ context: ArtefactContext) -> Plan {
     switch context.scale {
     case .smoke:
@@ -61,7 +69,7 @@ enum AlignmentFigures {
   }
 
   static func width(_ context: ArtefactContext) throws -> [URL] {
-    let p = widthPlan(context)
+    let p = overridden(widthPlan(context), context)
     let (records, wall) = try load(context, p)
     let layers = p.network(8).hiddenLayers
     var header = ["width", "epoch"]
@@ -102,7 +110,7 @@ enum AlignmentFigures {
   }
 
   static func training(_ context: ArtefactContext) throws -> [URL] {
-    let p = trainingPlan(context)
+    let p = overridden(trainingPlan(context), context)
     let (records, wall) = try load(context, p)
     guard let r = records.first, let points = r.convolutional?.alignment else { return [] }
     let layers = p.network(8).hiddenLayers

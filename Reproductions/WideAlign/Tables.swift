@@ -142,6 +142,7 @@ enum AlignTables {
         var p = AlignPanel(title: "\(title), N = \(n)", data: data, network: net, widths: context.options.widths ?? widths, learningRates: lrs, rules: rules,
                            epochs: epochs, trainLimit: n, validationLimit: n, tag: "\(tag)-N\(n)")
         p.batchSize = smallDataBatch(n); p.evaluateEvery = every
+        if context.options.smallDataFullEvaluation { p.validationLimit = nil }   // Q15's fix
         return p
       }
     }

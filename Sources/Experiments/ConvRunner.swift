@@ -48,6 +48,10 @@ public struct ConvExperiment: Sendable, Codable, Equatable {
   /// The joint run of the alignment figures (README "The theoretical reference accumulator"): BP trains, and the
   /// reference ΔW_ref accumulates −η J₀ᵀE with BP's error; scores at the scheduled steps.
   public var alignment: AlignmentSchedule? = nil
+  /// Q2's option: evaluation batches of this size (nil: the training batch, as the code; BN uses batch statistics).
+  public var evaluationBatch: Int? = nil
+  /// Q14's option: every forward weight drawn first, then the feedback (nil/false: interleaved, as the code).
+  public var sharedInit: Bool? = nil
 
   public init(name: String, architecture: ConvArchitecture, rule: ConvRule, data: ConvData, learningRate: Double, epochs: Int) {
     self.name = name; self.architecture = architecture; self.rule = rule; self.data = data; self.learningRate = learningRate; self.epochs = epochs
@@ -144,10 +148,10 @@ public enum ConvRunner {
     let draw: ConvNetwork<Float>.FeedbackDraw = e.rule.feedbackDraw
     if e.stream == .numpyLegacy {
       var rng = NumpyRandom(seed: UInt32(truncatingIfNeeded: seed))
-      return .initial(e.architecture, feedback: draw, normals: &rng)
+      return .initial(e.architecture, feedback: draw, sharedInit: e.sharedInit ?? false, normals: &rng)
     }
     var rng = Random(seed: seed, stream: "conv-init")
-    return .initial(e.architecture, feedback: draw, normals: &rng)
+    return .initial(e.architecture, feedback: draw, sharedInit: e.sharedInit ?? false, normals: &rng)
   }
 
   struct State: Codable {
@@ -189,9 +193,11 @@ public enum ConvRunner {
     let wallStart = Clock.wall, cpuStart = Clock.processCPU, carriedWall = s.wallSeconds, carriedCPU = s.cpuSeconds
     func stamp() { s.wallSeconds = carriedWall + Clock.wall - wallStart; s.cpuSeconds = carriedCPU + Clock.processCPU - cpuStart }
 
-    let ws = ConvWorkspace<Float>(a, capacity: B)
-    var bx = [Float](repeating: 0, count: B * features), by = [Float](repeating: 0, count: B * C)
-    func gather(_ set: ConvImages, _ order: [Int], _ k: Int) {
+    let evalB = e.evaluationBatch ?? B
+    guard evalB > 0, validation.count >= evalB else { throw CellError("\(e.name): evaluation batch \(evalB) does not fit the \(validation.count) evaluation images") }
+    let ws = ConvWorkspace<Float>(a, capacity: max(B, evalB))
+    var bx = [Float](repeating: 0, count: max(B, evalB) * features), by = [Float](repeating: 0, count: max(B, evalB) * C)
+    func gather(_ set: ConvImages, _ order: [Int], _ k: Int, rows B: Int) {
       for r in 0..<B {
         let i = order[k * B + r]
         for f in 0..<features { bx[r * features + f] = set.pixels[i * features + f] }
@@ -199,7 +205,7 @@ public enum ConvRunner {
       }
     }
     /// Accuracy of the current output against the batch's labels (argmax, ties to the lowest index).
-    func accuracy(_ set: ConvImages, _ order: [Int], _ k: Int) -> Double {
+    func accuracy(_ set: ConvImages, _ order: [Int], _ k: Int, rows B: Int) -> Double {
       var correct = 0
       for r in 0..<B {
         var best = 0
@@ -211,12 +217,12 @@ public enum ConvRunner {
     /// Mean loss and accuracy over ⌊N/B⌋ batches in `order`; BN uses each batch's own statistics (Q2).
     func evaluate(_ set: ConvImages, _ order: [Int]) -> (loss: Double, accuracy: Double) {
       var loss = 0.0, acc = 0.0
-      let batches = set.count / B
+      let batches = set.count / evalB
       for k in 0..<batches {
-        gather(set, order, k)
-        bx.withUnsafeBufferPointer { ws.forward(net, $0.baseAddress!, rows: B, into: ws.current) }
+        gather(set, order, k, rows: evalB)
+        bx.withUnsafeBufferPointer { ws.forward(net, $0.baseAddress!, rows: evalB, into: ws.current) }
         loss += by.withUnsafeBufferPointer { ws.loss(targets: $0.baseAddress!) }
-        acc += accuracy(set, order, k)
+        acc += accuracy(set, order, k, rows: evalB)
       }
       return (loss / Double(batches), acc / Double(batches))
     }
@@ -250,11 +256,11 @@ public enum ConvRunner {
       var lossSum = 0.0, accSum = 0.0
       for k in 0..<steps {
         let stepStart = Clock.wall
-        gather(train, order, k)
+        gather(train, order, k, rows: B)
         let loss = bx.withUnsafeBufferPointer { px in
           by.withUnsafeBufferPointer { py in ws.gradient(e.rule, net, initial: net0, px.baseAddress!, py.baseAddress!, rows: B) }
         }
-        lossSum += loss; accSum += accuracy(train, order, k)
+        lossSum += loss; accSum += accuracy(train, order, k, rows: B)
         if e.alignment != nil {
           // ΔW_ref ← ΔW_ref − η J₀ᵀE with BP's error E (Align-zero's pseudo-gradient), computed before BP's step.
           bpGradient.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: ws.gradientBuffer, count: $0.count) }

@@ -18,6 +18,9 @@ public enum RuleSpec: String, Sendable, Codable, Equatable, CaseIterable, Custom
   case kolenPollack = "kp"
   case directFeedbackAlignment = "dfa"
   case localRepresentationAlignment = "lra-e"
+  case alignProp = "align-prop"
+  case alignAda = "align-ada"
+  case alignZero = "align-zero"
 
   public static var names: [String: RuleSpec] { Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) }) }
   public var description: String { rawValue }
@@ -28,6 +31,9 @@ public enum RuleSpec: String, Sendable, Codable, Equatable, CaseIterable, Custom
     case .kolenPollack: return "KP"
     case .directFeedbackAlignment: return "DFA"
     case .localRepresentationAlignment: return "LRA-E"
+    case .alignProp: return "Align-prop"
+    case .alignAda: return "Align-ada"
+    case .alignZero: return "Align-zero"
     }
   }
 

@@ -44,6 +44,14 @@ public struct PaperOptions: Sendable, Equatable {
   public var rnnAdaReadoutTerm = false
   public var noEarlyStopOnNaN = false
   public var noOfficialTest = false
+  /// Align's other quirk options: Q2 evaluation batch, Q14 forward weights drawn first, Q15 full evaluation set in the
+  /// small-data table, Q3 the released CIFAR last-layer NameError, Q7 the alignment probes.
+  public var evaluationBatch: Int? = nil
+  public var sharedInit = false
+  public var smallDataFullEvaluation = false
+  public var lastLayerCifarReleased = false
+  public var alignIterations: Int? = nil
+  public var alignSamples: Int? = nil
   public init() {}
 
   /// The `--rules` selection, checked against the names a target knows (nil: every rule).

@@ -194,6 +194,12 @@ extension RuleSpec {
       let f: [Matrix<T>] = (1..<net.layerCount).map { b.matrix(fanIn: net.sizes[$0], fanOut: dOut, &rng) }
       var rule = DirectFeedbackAlignment<T>(feedback: f, decay: e.weightDecay, decayFixedFeedback: e.decayFixedFeedback)
       return try body.run(&rule)
+    case .alignProp:
+      var rule = FeedbackAlignment<T>.alignProp(initial: net); return try body.run(&rule)
+    case .alignAda:
+      var rule = AlignAdaDense<T>(initial: net); return try body.run(&rule)
+    case .alignZero:
+      var rule = AlignZeroDense<T>(initial: net); return try body.run(&rule)
     case .localRepresentationAlignment:
       // E_l (n_l × n_{l−1}) for l = 2…L; E's optimiser is the forward weights' (its own state).
       let errorWeights: [Matrix<T>] = (2...net.layerCount).map { b.matrix(fanIn: net.sizes[$0], fanOut: net.sizes[$0 - 1], &rng) }

@@ -163,6 +163,18 @@ public enum Commands {
     p.rnnAdaReadoutTerm = o.switches.contains("rnn-ada-readout-term")
     p.noEarlyStopOnNaN = o.switches.contains("no-early-stop-on-nan")
     p.noOfficialTest = o.switches.contains("no-official-test")
+    p.sharedInit = o.switches.contains("shared-init")
+    p.smallDataFullEvaluation = o.switches.contains("small-data-full-eval")
+    p.evaluationBatch = try o.int("eval-batch")
+    p.alignIterations = try o.int("align-iters")
+    p.alignSamples = try o.int("align-batch")
+    for (flag, v) in [("eval-batch", p.evaluationBatch), ("align-iters", p.alignIterations), ("align-batch", p.alignSamples)] where v.map({ $0 <= 0 }) == true {
+      throw UsageError("--\(flag) needs a positive number")
+    }
+    if let l = o.values["lastlayer-cifar"] {
+      guard ["released", "fixed"].contains(l) else { throw UsageError("unknown --lastlayer-cifar '\(l)'; valid: fixed (default), released") }
+      p.lastLayerCifarReleased = l == "released"
+    }
     if let r = o.values["rng"] {
       guard let stream = StreamChoice(rawValue: r) else { throw UsageError("unknown --rng '\(r)'; valid: numpy-legacy, suite") }
       p.stream = stream

@@ -3,13 +3,13 @@ import Experiments
 import Foundation
 import Learning
 
-/// `reproduce train --network kmnist3|cifar7|cifar7@28` (or an Align rule): the wide-network paper's NTK conv nets
+/// `reproduce train --network kmnist3|cifar7|cifar7@28` (or `--rule last-layer`): the wide-network paper's NTK conv nets
 /// and protocol (WideAlign README), SGD lr 2 and batch 100 by default.
 extension Commands {
   static let convolutionalNetworks = ["kmnist3", "cifar7", "cifar7@28"]
 
   static func isConvolutional(_ o: Options) -> Bool {
-    ["align-ada", "align-zero", "align-prop", "last-layer"].contains(o.string("rule")!) || convolutionalNetworks.contains(o.values["network"] ?? "")
+    o.string("rule")! == "last-layer" || convolutionalNetworks.contains(o.values["network"] ?? "")
   }
 
   public static func convolutionalExperiment(_ o: Options) throws -> ConvExperiment {

@@ -96,8 +96,10 @@ public struct ConvNetwork<T: BLASScalar>: Sendable, Codable, Equatable {
   /// The official initialisation from a stream of normals (README "Random streams"): per hidden layer
   /// G^l = normal(n × 9 n_{l−1}) and W^l = Gᵀ, then (FA) a feedback draw of the same shape or (DFA)
   /// normal(1/√(H_l W_l n), C × H_l W_l n) transposed; then the readout G (C × n), W^{L+1} = Gᵀ, and (FA) its
-  /// feedback. Biases 0. Under SP every weight is divided by √fan_in.
-  public static func initial(_ a: ConvArchitecture, feedback draw: FeedbackDraw = .none, normals: inout some NormalSource) -> ConvNetwork {
+  /// feedback. Biases 0. Under SP every weight is divided by √fan_in. `sharedInit` (Q14's option): every forward
+  /// weight first, then the feedback, so that FA and DFA start from BP's forward weights.
+  public static func initial(_ a: ConvArchitecture, feedback draw: FeedbackDraw = .none, sharedInit: Bool = false,
+                             normals: inout some NormalSource) -> ConvNetwork {
     var net = ConvNetwork(architecture: a)
     func transposedDraw(rows: Int, cols: Int, scale: Double) -> [T] {
       let g = normals.normals(rows * cols)
@@ -105,11 +107,18 @@ public struct ConvNetwork<T: BLASScalar>: Sendable, Codable, Equatable {
       for r in 0..<rows { for c in 0..<cols { out[c * rows + r] = T(g[r * cols + c] * scale) } }
       return out
     }
-    for l in 1...a.hiddenLayers + 1 {
+    func forward(_ l: Int) {
       let fanIn = l > a.hiddenLayers ? a.width : a.layer(l).patchWidth
       let outputs = l > a.hiddenLayers ? a.classes : a.width
       let sp = a.parameterisation == .standard ? 1 / Double(fanIn).squareRoot() : 1
       net.parameters.replaceSubrange(a.weightRange(l), with: transposedDraw(rows: outputs, cols: fanIn, scale: sp))
+    }
+    if sharedInit { for l in 1...a.hiddenLayers + 1 { forward(l) } }
+    for l in 1...a.hiddenLayers + 1 {
+      let fanIn = l > a.hiddenLayers ? a.width : a.layer(l).patchWidth
+      let outputs = l > a.hiddenLayers ? a.classes : a.width
+      let sp = a.parameterisation == .standard ? 1 / Double(fanIn).squareRoot() : 1
+      if !sharedInit { forward(l) }
       switch draw {
       case .none: break
       case .sameShape: net.feedback += transposedDraw(rows: outputs, cols: fanIn, scale: sp)
