@@ -239,3 +239,51 @@ final class ConvPropertyTests: XCTestCase {
     XCTAssertGreaterThan(relativeError(Array(ws.gradient[small.weightRange(1)]), Array(numeric[small.weightRange(1)])), 1e-3)
   }
 }
+
+/// P18 (width limit): after 10 full-batch steps at lr 2 on 64 fixed 8×8×1 images (strides 1, 2, 2), the cosine between
+/// each Align rule's pseudo-gradient and the true gradient at the rule's own parameters rises with width, and the
+/// relative change of the hidden kernels shrinks (at n = 256 below half its n = 16 value). Float, about 20 s.
+final class ConvWidthLimitTests: XCTestCase {
+  func testAlignRulesApproachBackpropWithWidth() {
+    var rng = Random(seed: 11, stream: "width-limit")
+    let x = (0..<64 * 64).map { _ in Float(rng.uniform()) }
+    var y = [Float](repeating: -0.1, count: 640)
+    for b in 0..<64 { y[b * 10 + b % 10] = 0.9 }
+    func cosine(_ a: [Float], _ b: [Float]) -> Double {
+      let dot = zip(a, b).map { Double($0) * Double($1) }.reduce(0, +)
+      return dot / (a.map { Double($0 * $0) }.reduce(0, +) * b.map { Double($0 * $0) }.reduce(0, +)).squareRoot()
+    }
+    var cosines: [ConvRule: [Double]] = [:], drift: [Double] = []
+    for n in [16, 64, 256] {
+      let a = ConvArchitecture(name: "p18", inputSize: 8, inputChannels: 1, strides: [1, 2, 2], width: n)
+      var stream = NumpyRandom(seed: 99)
+      let net0 = ConvNetwork<Float>.initial(a, normals: &stream)
+      let ws = ConvWorkspace<Float>(a, capacity: 64)
+      for rule in [ConvRule.alignZero, .alignAda, .alignProp] {
+        var net = net0
+        for _ in 0..<10 {
+          ws.gradient(rule, net, initial: net0, x, y, rows: 64)
+          net.parameters.withUnsafeMutableBufferPointer { Float.axpy($0.count, -2, ws.gradientBuffer, $0.baseAddress!) }
+        }
+        ws.gradient(rule, net, initial: net0, x, y, rows: 64)
+        let pseudo = ws.gradient
+        ws.gradient(.backprop, net, initial: net0, x, y, rows: 64)
+        let truth = ws.gradient
+        let mean = (1...3).map { l in cosine(Array(pseudo[a.weightRange(l)]), Array(truth[a.weightRange(l)])) }.reduce(0, +) / 3
+        cosines[rule, default: []].append(mean)
+        if rule == .alignZero {
+          let change = (1...3).map { l -> Double in
+            let r = a.weightRange(l)
+            let d = r.map { Double(net.parameters[$0] - net0.parameters[$0]) }, w = r.map { Double(net0.parameters[$0]) }
+            return (d.map { $0 * $0 }.reduce(0, +) / w.map { $0 * $0 }.reduce(0, +)).squareRoot()
+          }
+          drift.append(change.reduce(0, +) / 3)
+        }
+      }
+    }
+    for (rule, c) in cosines {
+      XCTAssertTrue(c[0] < c[1] && c[1] < c[2], "\(rule.label): mean hidden-layer cosine to BP not monotone in width: \(c)")
+    }
+    XCTAssertLessThan(drift[2], drift[0] / 2, "relative weight change at n = 256 vs 16: \(drift)")
+  }
+}
