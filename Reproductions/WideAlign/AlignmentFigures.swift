@@ -15,9 +15,17 @@ enum AlignmentFigures {
     return e
   }
 
-  /// `--align-iters`, `--align-batch` (Q7) override a plan's probes.
+  /// `--align-iters`, `--align-batch` (Q7) override a plan's probes; `--kmnist-align-net` (Q5) its net on 28×28 data.
   static func overridden(_ p: Plan, _ context: ArtefactContext) -> Plan {
     var p = p
+    let net = context.options.kmnistAlignNet ?? (context.scale == .full ? "released" : "3layer")
+    if context.scale != .smoke && net != "3layer" {
+      p.network = { .cifar7at28(width: $0) }
+      p.title = p.title.replacingOccurrences(of: "kmnist3 (--kmnist-align-net 3layer)", with: net == "released"
+        ? "cifar7@28, first 3 kernels analysed with strides 1, 2, 2 (--kmnist-align-net released, Q5)" : "cifar7@28 (--kmnist-align-net 7layer)")
+      p.tag += "-\(net)"
+      if net == "released" { p.schedule.analysisStrides = [1, 2, 2] }
+    }
     if let n = context.options.alignIterations { p.schedule.iterations = n }
     if let n = context.options.alignSamples { p.schedule.samples = n }
     return p
@@ -71,7 +79,7 @@ enum AlignmentFigures {
   static func width(_ context: ArtefactContext) throws -> [URL] {
     let p = overridden(widthPlan(context), context)
     let (records, wall) = try load(context, p)
-    let layers = p.network(8).hiddenLayers
+    let layers = p.schedule.analysisStrides?.count ?? p.network(8).hiddenLayers
     var header = ["width", "epoch"]
     for l in 1...layers { header += ["layer \(l) score", "layer \(l) control"] }
     var rows: [[Double]] = []
@@ -113,7 +121,7 @@ enum AlignmentFigures {
     let p = overridden(trainingPlan(context), context)
     let (records, wall) = try load(context, p)
     guard let r = records.first, let points = r.convolutional?.alignment else { return [] }
-    let layers = p.network(8).hiddenLayers
+    let layers = p.schedule.analysisStrides?.count ?? p.network(8).hiddenLayers
     var header = ["step", "epoch", "validation accuracy (%)"]
     for l in 1...layers { header += ["layer \(l) score", "layer \(l) control"] }
     var rows: [[Double]] = []

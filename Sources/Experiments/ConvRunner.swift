@@ -74,6 +74,9 @@ public struct AlignmentSchedule: Sendable, Codable, Equatable {
   public var iterations: Int
   public var samples: Int
   public var control: Bool
+  /// Q5's released KMNIST analysis: score only the first kernels as if their strides were these (nil: every hidden
+  /// layer with its own geometry).
+  public var analysisStrides: [Int]? = nil
   public init(steps: [Int] = [], everyEpoch: Bool = true, iterations: Int, samples: Int, control: Bool) {
     self.steps = steps; self.everyEpoch = everyEpoch; self.iterations = iterations; self.samples = samples; self.control = control
   }
@@ -233,15 +236,18 @@ public enum ConvRunner {
     func scoreAlignment(step: Int) {
       guard let schedule = e.alignment else { return }
       var point = AlignmentPoint(step: step, epoch: Double(step) / Double(steps), scores: [], control: [])
-      for l in 1...a.hiddenLayers {
+      // The geometry each scored kernel is analysed with: its own, or Q5's released strides on the same input size.
+      var analysed = a
+      if let strides = schedule.analysisStrides { analysed.strides = strides }
+      for l in 1...analysed.hiddenLayers {
         let r = a.weightRange(l)
         let current = Array(net.parameters[r]), initial = Array(net0.parameters[r]), deltaB = Array(reference[r])
         var rng = Random(seed: seed, stream: "alignment-probe-\(step)-\(l)")
-        point.scores.append(AlignmentScore.score(zip(current, initial).map { $0 - $1 }, deltaB, geometry: a.layer(l),
+        point.scores.append(AlignmentScore.score(zip(current, initial).map { $0 - $1 }, deltaB, geometry: analysed.layer(l),
                                                  iterations: schedule.iterations, samples: schedule.samples, rng: &rng))
         if schedule.control {
           var control = Random(seed: seed, stream: "alignment-probe-control-\(step)-\(l)")
-          point.control.append(AlignmentScore.score(AlignmentScore.shuffledChange(current, initial: initial), deltaB, geometry: a.layer(l),
+          point.control.append(AlignmentScore.score(AlignmentScore.shuffledChange(current, initial: initial), deltaB, geometry: analysed.layer(l),
                                                     iterations: schedule.iterations, samples: schedule.samples, rng: &control))
         }
       }

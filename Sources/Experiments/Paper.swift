@@ -52,6 +52,9 @@ public struct PaperOptions: Sendable, Equatable {
   public var lastLayerCifarReleased = false
   public var alignIterations: Int? = nil
   public var alignSamples: Int? = nil
+  /// Q5: the KMNIST alignment net: "3layer" (kmnist3, the quick default), "released" (cifar7 trained on 28×28, its
+  /// first 3 kernels analysed with strides 1, 2, 2: the full-scale default) or "7layer" (cifar7 with its own strides).
+  public var kmnistAlignNet: String? = nil
   public init() {}
 
   /// The `--rules` selection, checked against the names a target knows (nil: every rule).

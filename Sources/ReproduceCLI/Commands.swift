@@ -171,6 +171,10 @@ public enum Commands {
     for (flag, v) in [("eval-batch", p.evaluationBatch), ("align-iters", p.alignIterations), ("align-batch", p.alignSamples)] where v.map({ $0 <= 0 }) == true {
       throw UsageError("--\(flag) needs a positive number")
     }
+    if let n = o.values["kmnist-align-net"] {
+      guard ["3layer", "released", "7layer"].contains(n) else { throw UsageError("unknown --kmnist-align-net '\(n)'; valid: 3layer, released, 7layer") }
+      p.kmnistAlignNet = n
+    }
     if let l = o.values["lastlayer-cifar"] {
       guard ["released", "fixed"].contains(l) else { throw UsageError("unknown --lastlayer-cifar '\(l)'; valid: fixed (default), released") }
       p.lastLayerCifarReleased = l == "released"

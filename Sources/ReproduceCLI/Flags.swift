@@ -61,6 +61,7 @@ enum Flags {
     Flag.toggle("shared-init", "align: FA and DFA draw every forward weight first, then the feedback (Q14's fix)"),
     Flag.toggle("small-data-full-eval", "align --table small-data: evaluate on all 5000 validation images (Q15's fix)"),
     Flag("lastlayer-cifar", "fixed|released", default: "fixed", "align: CIFAR's last-layer rows; released: 'not run: NameError in the official code' (Q3)"),
+    Flag("kmnist-align-net", "N", "align --figure width|training: 3layer (kmnist3; quick default), released (cifar7 on 28×28, first 3 kernels analysed with strides 1, 2, 2; full default) or 7layer (Q5)"),
     Flag("align-iters", "N", "align --figure width|training: probe iterations (default 10 quick, 100 full)"),
     Flag("align-batch", "N", "align --figure width|training: samples per probe (default 100)"),
     Flag("eval", "official", "gait: the official evaluation schedule (every 10 batches on all 70 000 images)"),
