@@ -19,7 +19,7 @@ enum AlignmentFigures {
   static func overridden(_ p: Plan, _ context: ArtefactContext) -> Plan {
     var p = p
     let net = context.options.kmnistAlignNet ?? (context.scale == .full ? "released" : "3layer")
-    if context.scale != .smoke && net != "3layer" {
+    if net != "3layer" {
       p.network = { .cifar7at28(width: $0) }
       p.title = p.title.replacingOccurrences(of: "kmnist3 (--kmnist-align-net 3layer)", with: net == "released"
         ? "cifar7@28, first 3 kernels analysed with strides 1, 2, 2 (--kmnist-align-net released, Q5)" : "cifar7@28 (--kmnist-align-net 7layer)")
