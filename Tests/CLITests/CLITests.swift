@@ -27,6 +27,23 @@ final class CLITests: XCTestCase {
     XCTAssertEqual(a.tables.first { $0.matches("1") }?.id, "width")
   }
 
+  func testAlignFlagsAreCheckedAndTyped() throws {
+    guard case .paper(_, _, let o) = try CommandLineSpec.parse(["align", "--table", "add", "--widths", "8,32", "--rng", "suite", "--add-shift-fix"]) else { return XCTFail() }
+    let p = try Commands.paperOptions(o)
+    XCTAssertEqual(p.widths, [8, 32]); XCTAssertEqual(p.stream, .suite); XCTAssertTrue(p.addShiftFix)
+    for bad in [["--widths", "8,x"], ["--rng", "mt"], ["--kmnist-align-net", "5layer"], ["--eval-batch", "0"]] {
+      guard case .paper(_, _, let o) = try CommandLineSpec.parse(["align", "--table", "width"] + bad) else { return XCTFail() }
+      XCTAssertThrowsError(try Commands.paperOptions(o), "\(bad)")
+    }
+    guard case .train(let t) = try CommandLineSpec.parse(["train", "--rule", "align-zero", "--network", "cifar7@28", "--width", "16"]) else { return XCTFail() }
+    let e = try Commands.convolutionalExperiment(t)
+    XCTAssertEqual(e.rule, .alignZero); XCTAssertEqual(e.architecture.name, "cifar7@28"); XCTAssertEqual(e.architecture.width, 16)
+    XCTAssertEqual(e.batchSize, 100); XCTAssertEqual(e.learningRate, 2)
+    guard case .train(let d) = try CommandLineSpec.parse(["train", "--rule", "align-ada"]) else { return XCTFail() }
+    XCTAssertFalse(Commands.isConvolutional(d), "without --network an Align rule trains the dense net")
+    XCTAssertEqual(try Commands.trainExperiment(d).rule, .alignAda)
+  }
+
   func testNotYetImplementedIsAnError() throws {
     let inv = try CommandLineSpec.parse(["gait", "--figure", "ortho", "--out", NSTemporaryDirectory()])
     XCTAssertThrowsError(try Commands.execute(inv)) { XCTAssertTrue("\($0)".contains("not yet implemented")) }
@@ -58,10 +75,13 @@ final class CLITests: XCTestCase {
     let p = try Commands.paperOptions(o)
     XCTAssertEqual(p.datasets, [.fashionMNIST, .mnist]); XCTAssertEqual(p.rules, ["gait", "bp"]); XCTAssertEqual(p.network, "tower")
     XCTAssertEqual(p.evaluateEvery, 50); XCTAssertEqual(p.depth, 8); XCTAssertFalse(p.linear)
-    for bad in [["--depth", "4"], ["--dataset", "imagenet"], ["--network", "wide"], ["--rules", "fa"], ["--eval", "often"], ["--eval-every", "0"]] {
+    for bad in [["--depth", "4"], ["--dataset", "imagenet"], ["--network", "wide"], ["--eval", "often"], ["--eval-every", "0"]] {
       guard case .paper(_, _, let b) = try CommandLineSpec.parse(["gait", "--table", "1"] + bad) else { return XCTFail() }
       XCTAssertThrowsError(try Commands.paperOptions(b), "\(bad)") { XCTAssertTrue($0 is UsageError) }
     }
+    // Rule names are each paper's: the target that reads --rules checks them (gait's are bp, gait, tp).
+    guard case .paper(_, _, let r) = try CommandLineSpec.parse(["gait", "--table", "1", "--rules", "fa"]) else { return XCTFail() }
+    XCTAssertThrowsError(try Commands.paperOptions(r).rules(validIn: ["bp", "gait", "tp"], target: "gait --table 1")) { XCTAssertTrue($0 is InvalidOption) }
     let help = Help.text(nil) + Help.text("train")
     for f in Flags.paper + Flags.train + Flags.bench { XCTAssertTrue(help.contains("--\(f.name)"), f.name) }
     XCTAssertNotNil(message(["train", "--slurm", "x"]))       // a paper flag is not a train flag
