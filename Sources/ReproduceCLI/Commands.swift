@@ -406,6 +406,19 @@ public enum Commands {
       }
       return 0
     }
+    if o.switches.contains("align") {
+      Progress.note("bench --align: one training step of every conv rule, batch 100, Float, \(threads) BLAS thread(s), CPU time, mean of 5 steps")
+      let results = AlignBenchmark.run()
+      if o.switches.contains("json") { print(try canonicalJSON(results)); return 0 }
+      let rules = ConvRule.allCases.map(\.label)
+      func right(_ s: String) -> String { String(repeating: " ", count: max(1, 11 - s.count)) + s }
+      print("network     n  " + rules.map(right).joined() + "   BP GEMM bound  bound/BP   (ms per step)")
+      for r in results {
+        print(r.network.padding(toLength: 9, withPad: " ", startingAt: 0) + String(format: " %4d  ", r.width) + rules.map { String(format: "%11.1f", r.millisecondsPerStep[$0]!) }.joined()
+              + String(format: "   %13.1f  %7.0f%%", r.gemmBoundMilliseconds, 100 * r.ratioToGemmBound))
+      }
+      return 0
+    }
     if o.switches.contains("gait") {
       Progress.note("bench --gait: one batch of 60 rows of BP, GAIT-prop and TP (README λ), Double, \(threads) BLAS thread(s), mean of 5 batches")
       let results = GAITBenchmark.run()
