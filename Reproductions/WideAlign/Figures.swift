@@ -85,7 +85,7 @@ enum AlignFigures {
     for (k, p) in panels.enumerated() {
       script += "set title '\(p.title.replacingOccurrences(of: "'", with: ""))' font ',10'\n"
       let parts = p.series.enumerated().filter { $0.element.1.contains { $0.isFinite } }.map { j, s in
-        "'\(name)-data.csv' index \(k) using 1:\(j + 2) with linespoints lw 2 pt 7 lc rgb '\(colours[s.0]!)' title '\(s.0.label)'"
+        "'\(name)_data.csv' index \(k) using 1:\(j + 2) with linespoints lw 2 pt 7 lc rgb '\(colours[s.0]!)' title '\(s.0.label)'"
       }
       script += parts.isEmpty ? "plot NaN notitle\n" : "plot " + parts.joined(separator: ", \\\n     ") + "\n"
     }
@@ -94,7 +94,7 @@ enum AlignFigures {
     let flat = panels.flatMap { p in p.x.indices.map { i in [p.x[i]] + p.series.map { $0.1[i] } } }
     return try writeFigure(paper: "align", name: name, title: title, context: context, header: header, rows: flat, script: script, checks: checks,
                            runs: runs, seeds: Array(Set(runs.map(\.seed))).sorted(), wallSeconds: wall, size: (max(800, 640 * panels.count), 480),
-                           extraFiles: ["\(name)-data.csv": csv.replacingOccurrences(of: "nan", with: "NaN")])
+                           extraFiles: ["\(name)_data.csv": csv.replacingOccurrences(of: "nan", with: "NaN")])
   }
 
   static func accuracy(_ context: ArtefactContext) throws -> [URL] {
