@@ -106,7 +106,7 @@ enum AlignmentFigures {
                           detail: String(format: "mean margin %.3f over %d (width, layer) points; minimum %.3f", mean, margins.count, margins.min()!)))
     }
     let name = context.fileName("width")
-    var script = "set title 'Alignment of BP with the reference ΔW_ref vs width: \(p.title), \(context.scale.rawValue) scale, lr 5, \(p.epochs) epochs, \(p.schedule.iterations)×\(p.schedule.samples) probes' font ',10'\n"
+    var script = "set title \"Alignment of BP's weight change with the reference ΔW_ref vs width\\n\(p.title), \(context.scale.rawValue) scale, lr 5, \(p.epochs) epochs, \(p.schedule.iterations)×\(p.schedule.samples) probes\" font ',10'\n"
     script += "set logscale x 2\nset xlabel 'width n'\nset ylabel 'alignment score'\nset yrange [0:1.05]\nset key noautotitle\nset key outside right top font ',9'\nset offsets graph 0.05, graph 0.05, 0, 0\nset grid\n"
     let parts = (1...layers).flatMap { l -> [String] in
       ["'\(name).csv' using 1:\(2 * l + 1) with linespoints lw 2 pt 7 lc rgb '\(colour(l, of: layers))' title 'layer \(l)'",
@@ -139,7 +139,7 @@ enum AlignmentFigures {
     let checks = [Check(name: "BP-vs-reference score above the shuffled control at every point and layer", holds: rows.isEmpty ? nil : above,
                         detail: "\(rows.count) points × \(layers) layers, width \(p.widths[0])")]
     let name = context.fileName("training")
-    var script = "set title 'Alignment of BP with ΔW_ref during training: \(p.title), n = \(p.widths[0]), \(context.scale.rawValue) scale, lr 5' font ',10'\n"
+    var script = "set title \"Alignment of BP's weight change with ΔW_ref during training\\n\(p.title), n = \(p.widths[0]), \(context.scale.rawValue) scale, lr 5\" font ',10'\n"
     script += "set xlabel 'epoch'\nset ylabel 'alignment score'\nset yrange [0:1.05]\nset key noautotitle\nset key outside right top font ',9'\nset grid\n"
     let parts = (1...layers).flatMap { l -> [String] in
       ["'\(name).csv' using 2:\(2 * l + 2) with linespoints lw 2 pt 7 lc rgb '\(colour(l, of: layers))' title 'layer \(l)'",
