@@ -52,19 +52,9 @@ extension Commands {
   static func trainConvolutional(_ o: Options) throws -> Int32 {
     try setThreads(o)
     let e = try convolutionalExperiment(o)
-    let root = outputRoot(o)
-    var options = RunOptions(checkpointDirectory: o.switches.contains("no-checkpoint") ? nil : root.appendingPathComponent("Checkpoints"),
-                             progress: !o.switches.contains("no-progress"))
-    options.provenance = Provenance.current(packageRoot: packageRoot)
     let seeds = try o.int("seeds").map { (1...UInt64(max(1, $0))).map { $0 } } ?? [UInt64(o.values["seed"].flatMap { UInt64($0) } ?? 99)]
     Progress.note("\(e.name): \(e.rule.label) on \(e.data.label), \(e.architecture.name) n = \(e.architecture.width), lr \(e.learningRate), batch \(e.batchSize), \(plural(e.epochs, "epoch")), seeds \(seeds)")
-    let start = Clock.wall
-    let records = try JobPool.run(seeds.map { Cell(e, seed: $0) }, data: locations(o), options: options)
-    struct Summary: Codable { var experiment: ConvExperiment; var commit: String; var dirty: Bool; var wall_seconds: Double; var runs: [RunRecord] }
-    let provenance = Provenance.current(packageRoot: packageRoot)
-    let url = root.appendingPathComponent("Results/train/\(e.name).json")
-    try writeAtomically(try canonicalJSON(Summary(experiment: e, commit: provenance.commit, dirty: provenance.dirty,
-                                                  wall_seconds: Clock.wall - start, runs: records)), to: url)
+    let (records, url) = try trainSeeds(e, name: e.name, seeds: seeds, o)
     for r in records {
       var line = "seed \(r.seed): validation accuracy \(r.finalValidationAccuracy.map { String(format: "%.2f%%", $0) } ?? "—")"
       if let t = r.final?.testAccuracy { line += String(format: ", official test %.2f%%", 100 * t) }

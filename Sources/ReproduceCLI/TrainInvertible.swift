@@ -65,19 +65,9 @@ extension Commands {
   static func trainInvertible(_ o: Options) throws -> Int32 {
     try setThreads(o)
     let e = try invertibleExperiment(o)
-    let root = outputRoot(o)
-    var options = RunOptions(checkpointDirectory: o.switches.contains("no-checkpoint") ? nil : root.appendingPathComponent("Checkpoints"),
-                             progress: !o.switches.contains("no-progress"))
-    options.provenance = Provenance.current(packageRoot: packageRoot)
     let seeds = try o.int("seeds").map { (1...UInt64(max(1, $0))).map { $0 } } ?? [UInt64(try o.int("seed")!)]
     Progress.note("\(e.name): \(e.rule.label) on \(e.dataset.rawValue), \(e.architecture.label), η \(e.learningRate), λ \(e.orthoLambda), \(e.batches) batches of 60, seeds \(seeds)")
-    let start = Clock.wall
-    let records = try JobPool.run(seeds.map { Cell(e, seed: $0) }, data: locations(o), options: options)
-    struct Summary: Codable { var experiment: InvertibleExperiment; var commit: String; var dirty: Bool; var wall_seconds: Double; var runs: [RunRecord] }
-    let provenance = Provenance.current(packageRoot: packageRoot)
-    let url = root.appendingPathComponent("Results/train/\(e.name).json")
-    try writeAtomically(try canonicalJSON(Summary(experiment: e, commit: provenance.commit, dirty: provenance.dirty,
-                                                  wall_seconds: Clock.wall - start, runs: records)), to: url)
+    let (records, url) = try trainSeeds(e, name: e.name, seeds: seeds, o)
     for r in records {
       if let d = r.diverged { print("seed \(r.seed): diverged at epoch \(d.epoch), batch \(d.step)"); continue }
       guard let last = r.invertible?.curve.last else { continue }
@@ -88,5 +78,24 @@ extension Commands {
     print("wrote \(url.path)")
     return 0
   }
+
+  /// Trains `e` at `seeds` as cells (workers, checkpoints under `Checkpoints/` unless --no-checkpoint) and writes
+  /// `Results/train/<name>.json` with the configuration, provenance and records: the shared tail of the train paths
+  /// of the invertible and conv families.
+  static func trainSeeds<C: RunConfiguration>(_ e: C, name: String, seeds: [UInt64], _ o: Options) throws -> (records: [RunRecord], url: URL) {
+    let root = outputRoot(o)
+    let provenance = Provenance.current(packageRoot: packageRoot)
+    var options = RunOptions(checkpointDirectory: o.switches.contains("no-checkpoint") ? nil : root.appendingPathComponent("Checkpoints"),
+                             progress: !o.switches.contains("no-progress"))
+    options.provenance = provenance
+    let start = Clock.wall
+    let records = try JobPool.run(seeds.map { Cell(e, seed: $0) }, data: locations(o), options: options)
+    let url = root.appendingPathComponent("Results/train/\(name).json")
+    try writeAtomically(try canonicalJSON(TrainSeedsSummary(experiment: e, commit: provenance.commit, dirty: provenance.dirty,
+                                                  wall_seconds: Clock.wall - start, runs: records)), to: url)
+    return (records, url)
+  }
 }
 
+/// What `Results/train/<name>.json` holds for the invertible and conv train paths.
+struct TrainSeedsSummary<C: Encodable>: Encodable { var experiment: C; var commit: String; var dirty: Bool; var wall_seconds: Double; var runs: [RunRecord] }
