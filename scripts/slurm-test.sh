@@ -15,7 +15,13 @@ pids=()
 cleanup() {
   status=$?
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  if [ $status -eq 0 ]; then rm -rf "$work"; else echo "slurm-test: failed (exit $status); daemon logs and sweeps kept in $work"; fi
+  # The daemons save their state as they stop: wait until they are gone before removing their directories
+  # (removing while slurmctld still writes its state files fails with "Directory not empty").
+  for p in "${pids[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null || true
+  done
+  if [ $status -eq 0 ]; then rm -rf "$work" 2>/dev/null || { sleep 2; rm -rf "$work"; }; else echo "slurm-test: failed (exit $status); daemon logs and sweeps kept in $work"; fi
 }
 trap cleanup EXIT
 
