@@ -28,6 +28,8 @@ public enum DFCData: Sendable, Codable, Equatable {
   /// The student–teacher regression of §8.4 (seed 42 by default).
   case teacher(inputs: Int, outputs: Int, seed: UInt64)
   case images(DatasetName)
+  /// The autoencoder of Table 1: the standardised image is input and target (§8.1).
+  case autoencoder(DatasetName)
 }
 
 /// A DFC experiment (DFC README): network, rule, controller, feedback learning and protocol, as a value.
@@ -57,7 +59,7 @@ public struct DFCExperiment: Sendable, Codable, Equatable {
   public var batchSize = 128
   public var epochs: Int
   public var trainLimit: Int? = nil                  // smoke: the first N training samples
-  public var logInterval = 100                       // log at minibatch indices ≡ 0 (mod)
+  public var logInterval = 100                       // log at minibatch indices ≡ 0 (mod); 0: never
   public var referenceDamping = 0.1                  // γ of the MN and GN references
   public var precision: Precision = .double
   public var initSeed: UInt64? = nil                 // Fig. 3 seeds every run with 42
@@ -65,6 +67,17 @@ public struct DFCExperiment: Sendable, Codable, Equatable {
   /// with the angle to Jᵀ(JJᵀ + γI)⁻¹ for each γ of `feedbackLogDampings`.
   public var feedbackLogInterval: Int? = nil
   public var feedbackLogDampings: [Double]? = nil
+  /// φ_1 … φ_{L−1} when they differ per layer (the autoencoder's tanh, identity, tanh); nil: `hidden` everywhere.
+  /// The optional fields below are absent from the JSON when nil, so they leave older run keys unchanged.
+  public var hiddenActivations: [Activation]? = nil
+  /// Stop each epoch's forward phase after this many minibatches (quick Table 1 Part B: 8 updates).
+  public var minibatchLimit: Int? = nil
+  /// Smoke: evaluate on the first N validation / test samples only.
+  public var validationLimit: Int? = nil
+  public var testLimit: Int? = nil
+  /// false: the logs leave out λ_max of the stability matrices (one eigenproblem of size N + n_L per sample, which
+  /// on Table 1's nets costs more than the training itself); nil: logged (Figs. 3, S1).
+  public var logEigenvalues: Bool? = nil
 
   public init(name: String, data: DFCData, sizes: [Int], hidden: Activation, variant: DFCVariant, loss: DFCLoss, lambda: Double,
               optimizer: Optimizer, controller: ControllerSettings, feedback: FeedbackLearningSettings,
@@ -141,12 +154,18 @@ public enum DFCRunner {
     var p: Problem<T>
     switch e.data {
     case .teacher(let i, let o, let s): p = SyntheticRegression.dfcTeacher(inputs: i, outputs: o, seed: s)
-    case .images(let d):
+    case .images(let d), .autoencoder(let d):
       // MNIST standardised, Fashion-MNIST ÷ 255 (§3.1); a fixed split (seed 0) of 5 000 validation images.
       let scaling: PixelScaling = d == .mnist ? .standardize(mean: 0.1307, std: 0.3081) : .unit
       p = try ProblemLoader.load(DataSpec(dataset: d, scaling: scaling, validationCount: 5000, splitSeed: 0), data)
     }
     if let n = e.trainLimit, n < p.train.count { p.train = p.train.subset(Array(0..<n)) }
+    if let n = e.validationLimit, n < p.validation.count { p.validation = p.validation.subset(Array(0..<n)) }
+    if let n = e.testLimit, n < p.test.count { p.test = p.test.subset(Array(0..<n)) }
+    if case .autoencoder = e.data {
+      // The target is the input itself; no labels, so no accuracy.
+      for k in [\Problem<T>.train, \.validation, \.test] { p[keyPath: k].targets = p[keyPath: k].features; p[keyPath: k].labels = [] }
+    }
     return p
   }
 
@@ -179,7 +198,7 @@ public enum DFCRunner {
 
   static func train<T: BLASScalar>(_ e: DFCExperiment, seed: UInt64, problem p: Problem<T>, options: RunOptions, as: T.Type) throws -> (record: RunRecord, net: DFCNetwork<T>) {
     var initRNG = Random(seed: e.initSeed ?? seed, stream: "dfc-init")
-    let net0 = DFCNetwork<T>.initial(sizes: e.sizes, hidden: e.hidden,
+    let net0 = DFCNetwork<T>.initial(sizes: e.sizes, hidden: e.hidden, hiddenPerLayer: e.hiddenActivations,
                                      feedbackInit: e.variant == .directFeedbackAlignment ? .xavier : e.feedbackInit, rng: &initRNG)
     var s = State(net: net0, forward: OptimizerState<T>(e.effectiveOptimizer, count: net0.parameters.count),
                   feedback: OptimizerState<T>(e.feedbackOptimizer, count: net0.feedback.count),
@@ -236,7 +255,7 @@ public enum DFCRunner {
         if pretraining { feedbackInitOpt.apply(to: &net.feedback, gradient: gk, decay: .coupled(e.feedbackWeightDecay)) }
         else { feedbackOpt.apply(to: &net.feedback, gradient: gk, decay: .coupled(e.feedbackWeightDecay)) }
         if freezeOutput { net.feedback.replaceSubrange(outputFeedback..., with: kL) }
-        if (logFirst && k == 0) || e.feedbackLogInterval.map({ k % $0 == 0 }) == true {
+        if (logFirst && k == 0 && e.logInterval > 0) || e.feedbackLogInterval.map({ k % $0 == 0 }) == true {
           ws.computeJacobian(net, at: ws.feedforwardV)
           let m = ws.feedbackMeasures(net, gamma: e.referenceDamping)
           var point = DFCLogPoint(epoch: s.epoch + (pretraining ? 0 : 1), minibatch: k, batchLoss: nil, conditionTwo: m.conditionTwo,
@@ -291,13 +310,14 @@ public enum DFCRunner {
       if e.learnsFeedback { feedbackPass(pretraining: false, logFirst: true) }
       let permutation = order.permutation(train.count)
       var lossSum = 0.0, correct = 0, seen = 0
-      for k in 0..<batches {
+      let updates = min(batches, e.minibatchLimit ?? batches)
+      for k in 0..<updates {
         if StopSignal.requested {
           // The checkpoint is the last epoch boundary's (or the end of pre-training): this epoch starts over.
           throw Interrupted(checkpoints: checkpointURL.flatMap { FileManager.default.fileExists(atPath: $0.path) ? [$0] : nil } ?? [])
         }
         let rows = gather(permutation, k)
-        let log = k % e.logInterval == 0
+        let log = e.logInterval > 0 && k % e.logInterval == 0
         var point = DFCLogPoint(epoch: s.epoch + 1, minibatch: k, batchLoss: 0)
         var batchLoss = 0.0
         var refs: (mn: [T], gn: [T], bp: [T]) = ([], [], [])
@@ -308,7 +328,7 @@ public enum DFCRunner {
           let loss = by.withUnsafeBufferPointer { ws.setOutputTarget(net, y: $0.baseAddress!, loss: e.loss, lambda: e.lambda) }
           point.batchLoss = loss; lossSum += loss; seen += rows
           batchLoss = loss
-          if case .images = e.data {
+          if case .images = e.data {  // accuracy (the autoencoder has none)
             let out = ws.feedforwardOutput
             for r in 0..<rows {
               var best = 0, label = 0
@@ -334,7 +354,7 @@ public enum DFCRunner {
           }
           var lambdaMax: [LambdaMax] = []
           let before = {
-            if log { lambdaMax = ws.lambdaMax(net, at: ws.v, alpha: e.controller.alpha, kp: e.controller.kp, tau: e.controller.resolvedTau) }
+            if log && e.logEigenvalues != false { lambdaMax = ws.lambdaMax(net, at: ws.v, alpha: e.controller.alpha, kp: e.controller.kp, tau: e.controller.resolvedTau) }
           }
           g.withUnsafeMutableBufferPointer { gp in
             switch e.variant {
@@ -380,11 +400,11 @@ public enum DFCRunner {
           s.log.append(point)
         }
         forwardOpt.apply(to: &net.parameters, gradient: g)
-        progress.update(done: Double(s.epoch * batches + k + 1), total: Double(e.epochs * batches), detail: "epoch \(s.epoch + 1)/\(e.epochs)")
+        progress.update(done: Double(s.epoch * updates + k + 1), total: Double(e.epochs * updates), detail: "epoch \(s.epoch + 1)/\(e.epochs)")
       }
       if e.learnsFeedback { for _ in 0..<e.extraFeedbackEpochs { feedbackPass(pretraining: false, logFirst: false) } }
       let v = evaluate(p.validation), t = evaluate(p.test)
-      s.epochs.append(EpochRecord(epoch: s.epoch + 1, trainLoss: lossSum / Double(batches),
+      s.epochs.append(EpochRecord(epoch: s.epoch + 1, trainLoss: lossSum / Double(updates),
                                   trainAccuracy: seen > 0 && correct > 0 ? Double(correct) / Double(seen) : nil,
                                   validationLoss: v.loss, validationAccuracy: v.accuracy, testLoss: t.loss, testAccuracy: t.accuracy,
                                   seconds: Clock.wall - epochStart))

@@ -55,6 +55,9 @@ public struct PaperOptions: Sendable, Equatable {
   /// Q5: the KMNIST alignment net: "3layer" (kmnist3, the quick default), "released" (cifar7 trained on 28×28, its
   /// first 3 kernels analysed with strides 1, 2, 2: the full-scale default) or "7layer" (cifar7 with its own strides).
   public var kmnistAlignNet: String? = nil
+  /// DFC's Table 1: the rows and columns to run (nil: the scale's own; ["all"]: every one). Checked by the table.
+  public var tableRows: [String]? = nil
+  public var tableColumns: [String]? = nil
   public init() {}
 
   /// The `--rules` selection, checked against the names a target knows (nil: every rule).

@@ -74,8 +74,12 @@ public enum FeedbackInitialisation: String, Sendable, Codable {
 extension DFCNetwork {
   /// Xavier-normal forward weights (std √(2/(n_{i−1} + n_i))), zero biases, and the feedback of `feedbackInit`.
   /// Forward weights come first from `rng`, then the feedback weights.
-  public static func initial(sizes: [Int], hidden: Activation, feedbackInit: FeedbackInitialisation, rng: inout Random) -> DFCNetwork {
-    var net = DFCNetwork(sizes: sizes, activations: Array(repeating: hidden, count: sizes.count - 2) + [.linear])
+  /// `hiddenPerLayer` gives φ_1 … φ_{L−1} when they differ (the autoencoder's tanh, identity, tanh).
+  public static func initial(sizes: [Int], hidden: Activation, hiddenPerLayer: [Activation]? = nil, feedbackInit: FeedbackInitialisation,
+                             rng: inout Random) -> DFCNetwork {
+    let hiddenLayers = hiddenPerLayer ?? Array(repeating: hidden, count: sizes.count - 2)
+    precondition(hiddenLayers.count == sizes.count - 2, "one hidden activation per hidden layer")
+    var net = DFCNetwork(sizes: sizes, activations: hiddenLayers + [.linear])
     for i in 1...net.layerCount {
       net.setWeight(i, Initializer.xavierNormal(gain: 1).matrix(fanIn: sizes[i - 1], fanOut: sizes[i], &rng))
     }
