@@ -42,7 +42,7 @@ let tests: [Target] = [
   .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
   .testTarget(name: "LearningTests", dependencies: ["Learning"]),
   .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
-  .testTarget(name: "CLITests", dependencies: ["ReproduceCLI"]),
+  .testTarget(name: "CLITests", dependencies: ["ReproduceCLI", "DFC"]),
 ]
 
 let package = Package(

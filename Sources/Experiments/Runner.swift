@@ -23,11 +23,21 @@ public struct EpochRecord: Sendable, Codable, Equatable {
   public var probe: [String: Double]? = nil
 }
 
+extension EpochRecord {
+  /// Public (the memberwise initialiser is internal), for records built outside the runners, e.g. in tests.
+  public init(epoch: Int, trainLoss: Double, trainAccuracy: Double? = nil, validationLoss: Double? = nil, validationAccuracy: Double? = nil,
+              testLoss: Double, testAccuracy: Double? = nil, seconds: Double) {
+    self.epoch = epoch; self.trainLoss = trainLoss; self.trainAccuracy = trainAccuracy; self.validationLoss = validationLoss
+    self.validationAccuracy = validationAccuracy; self.testLoss = testLoss; self.testAccuracy = testAccuracy; self.seconds = seconds
+  }
+}
+
 /// Where a run stopped on a non-finite loss (reported as "diverged", never as a number).
 public struct Divergence: Sendable, Codable, Equatable {
   public var epoch: Int      // 1-based
   public var step: Int       // 1-based within the epoch
   public var loss: Double
+  public init(epoch: Int, step: Int, loss: Double) { self.epoch = epoch; self.step = step; self.loss = loss }
 }
 
 /// What one (experiment, seed) run produced: small, committed, enough to redraw tables and figures.

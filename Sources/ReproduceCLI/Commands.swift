@@ -1,4 +1,5 @@
 import Datasets
+import DFC
 import Experiments
 import Foundation
 import Learning
@@ -405,6 +406,17 @@ public enum Commands {
                      r.microsecondsPerStep["DFC"]!, r.microsecondsPerStep["DFC-SS"]!, r.microsecondsPerStep["feedback"]!, r.gemmBoundMicrosecondsPerStep,
                      r.millisecondsPerBatch["BP"]!, r.millisecondsPerBatch["DFA"]!, r.millisecondsPerBatch["DFC-SSA"]!,
                      r.millisecondsPerBatch["DFC-SS"]!, r.millisecondsPerBatch["DFC"]!) + "   (T = \(r.steps))")
+      }
+      print("\nTable 1 at full scale (§3): projected CPU time per seed, from each cell's measured minibatch costs (forward; feedback)")
+      print("row               " + DFCTable1.Column.allCases.map { $0.rawValue.padding(toLength: 30, withPad: " ", startingAt: 0) }.joined())
+      for r in DFCTable1.Row.allCases {
+        let cells = DFCTable1.Column.allCases.map { c -> String in
+          let p = DFCCost.project(DFCTable1.experiment(r, c))
+          let h = p.secondsPerSeed / 3600
+          return (String(format: h >= 10 ? "%.0f h" : "%.2g h", h) + String(format: " (%.3g s; %.3g s)", p.forwardSecondsPerBatch, p.feedbackSecondsPerBatch))
+            .padding(toLength: 30, withPad: " ", startingAt: 0)
+        }
+        print(r.label.padding(toLength: 18, withPad: " ", startingAt: 0) + cells.joined())
       }
       return 0
     }

@@ -1,0 +1,98 @@
+import XCTest
+import Experiments
+import Learning
+@testable import DFC
+
+/// DFC Table 1: the reporting rule of §3.1, the configs against the spec's derived learning rates, the scale plans
+/// and the errors on bad selections.
+final class DFCTable1Tests: XCTestCase {
+  func epoch(_ k: Int, train: Double, validationAccuracy: Double?, validationLoss: Double, test: Double, testAccuracy: Double?) -> EpochRecord {
+    EpochRecord(epoch: k, trainLoss: train, validationLoss: validationLoss, validationAccuracy: validationAccuracy,
+                testLoss: test, testAccuracy: testAccuracy, seconds: 1)
+  }
+  func record(_ epochs: [EpochRecord], diverged: Bool = false) -> RunRecord {
+    RunRecord(experiment: "t", key: "k", seed: 1, precision: .double, rule: "bp", epochs: epochs, dataChecksum: "", wallSeconds: 0,
+              cpuSeconds: 0, resumed: false, diverged: diverged ? Divergence(epoch: 3, step: 1, loss: .nan) : nil)
+  }
+
+  func testReportedValueFollowsTheBestValidationEpoch() {
+    // Validation accuracy peaks at epochs 2 and 4 (a tie): the first of them is reported, not the last epoch nor
+    // the best test epoch.
+    let r = record([
+      epoch(1, train: 0.9, validationAccuracy: 0.90, validationLoss: 0.5, test: 0.50, testAccuracy: 0.91),
+      epoch(2, train: 0.5, validationAccuracy: 0.97, validationLoss: 0.2, test: 0.30, testAccuracy: 0.96),
+      epoch(3, train: 0.3, validationAccuracy: 0.95, validationLoss: 0.1, test: 0.25, testAccuracy: 0.99),
+      epoch(4, train: 0.2, validationAccuracy: 0.97, validationLoss: 0.3, test: 0.40, testAccuracy: 0.95),
+    ])
+    XCTAssertEqual(DFCTable1Artefact.reported(r, .mnist)!, 4, accuracy: 1e-12)        // 100·(1 − 0.96), epoch 2
+    XCTAssertNotEqual(DFCTable1Artefact.reported(r, .mnist)!, 100 * (1 - 0.95), accuracy: 1e-9)   // not the last epoch's
+    // The autoencoder: the test loss (×10⁻²) at minimal validation loss (epoch 3).
+    XCTAssertEqual(DFCTable1Artefact.reported(r, .ae)!, 25, accuracy: 1e-12)
+    // The train-loss column: the last epoch's training loss.
+    XCTAssertEqual(DFCTable1Artefact.reported(r, .train)!, 0.2)
+    XCTAssertNil(DFCTable1Artefact.reported(record(r.epochs, diverged: true), .mnist))
+  }
+
+  /// The spec's table lists lr_eff = lr/λ to 7 digits for the trained and fixed rows: the configs must give them.
+  func testEffectiveLearningRatesMatchTheSpec() {
+    func effective(_ r: DFCTable1.Row, _ c: DFCTable1.Column) -> Double {
+      guard case .adam(let lr, let b1, let b2, _, let bc) = DFCTable1.experiment(r, c).effectiveOptimizer else { XCTFail("Adam"); return 0 }
+      XCTAssertEqual(b1, 0.99); XCTAssertEqual(b2, 0.99); XCTAssertTrue(bc)
+      return lr
+    }
+    let trained: [DFCTable1.Column: Double] = [.mnist: 1.188787e-03, .fmnist: 7.859276e-04, .ae: 9.208136e-03, .train: 8.941426e-03]
+    let fixed: [DFCTable1.Column: Double] = [.mnist: 6.043455e-04, .fmnist: 5.423884e-04, .ae: 5.519456e-05, .train: 8.756385e-04]
+    for c in DFCTable1.Column.allCases {
+      for r in [DFCTable1.Row.dfc, .dfcSS, .dfcSSA] { XCTAssertEqual(effective(r, c) / trained[c]!, 1, accuracy: 1e-6, "\(r) \(c)") }
+      for r in [DFCTable1.Row.dfcFixed, .dfcSSFixed, .dfcSSAFixed] { XCTAssertEqual(effective(r, c) / fixed[c]!, 1, accuracy: 1e-6, "\(r) \(c)") }
+      XCTAssertEqual(effective(.bp, c) / 1000, DFCTable1.experiment(.bp, c).optimizer.learningRate, accuracy: 1e-18)
+    }
+    // BP is never clipped; every other row clips each tensor to norm 1.
+    XCTAssertEqual(DFCTable1.experiment(.bp, .mnist).clipping, .none)
+    XCTAssertEqual(DFCTable1.experiment(.dfa, .mnist).clipping, .dfcPerTensor)
+  }
+
+  func testConfigsFollowTheSpecsStructure() {
+    let ae = DFCTable1.experiment(.dfc, .ae)
+    XCTAssertEqual(ae.sizes, [784, 256, 32, 256, 784]); XCTAssertEqual(ae.hiddenActivations, [.tanh, .linear, .tanh]); XCTAssertEqual(ae.epochs, 25)
+    XCTAssertEqual(ae.data, .autoencoder(.mnist)); XCTAssertEqual(ae.loss, .meanSquaredError)
+    XCTAssertTrue(ae.feedback.freezeOutput); XCTAssertEqual(ae.feedback.controller.sigmaOutput, 0)
+    let mnist = DFCTable1.experiment(.dfc, .mnist)
+    XCTAssertEqual(mnist.controller.steps, 1000); XCTAssertTrue(mnist.controller.proactive); XCTAssertFalse(mnist.feedback.freezeOutput)
+    XCTAssertEqual(mnist.pretrainingEpochs, 10); XCTAssertEqual(mnist.extraFeedbackEpochs, 2); XCTAssertFalse(mnist.feedback.controller.proactive)
+    XCTAssertEqual(DFCTable1.experiment(.dfcSS, .train).controller.steps, 500)
+    XCTAssertEqual(DFCTable1.experiment(.dfc, .train).controller.steps, 1000)
+    XCTAssertEqual(DFCTable1.experiment(.dfcSSA, .mnist).controller.kp, 0)
+    let ssFixed = DFCTable1.experiment(.dfcSSFixed, .fmnist)
+    XCTAssertEqual(ssFixed.controller.steps, 3000); XCTAssertEqual(ssFixed.controller.dt, 0.0005); XCTAssertTrue(ssFixed.includeNonConverged)
+    XCTAssertEqual(ssFixed.feedbackInit, .weightProduct); XCTAssertFalse(ssFixed.learnsFeedback)
+    XCTAssertTrue(DFCTable1.experiment(.dfcSS, .fmnist).feedback.freezeOutput)
+    // The reference cells come from the spec's table, never from a run.
+    XCTAssertEqual(DFCTable1.reference(.dfcSSA, .mnist).value, 2.18); XCTAssertEqual(DFCTable1.reference(.dfa, .train).value, 7.09e-7)
+  }
+
+  func testScalePlans() {
+    // Smoke: the autoencoder runs only BP and DFA; simulated rows one minibatch of 16.
+    XCTAssertNil(DFCTable1Artefact.experiment(.dfc, .ae, .smoke))
+    XCTAssertNotNil(DFCTable1Artefact.experiment(.dfa, .ae, .smoke))
+    let s = DFCTable1Artefact.experiment(.dfcSS, .mnist, .smoke)!
+    XCTAssertEqual(s.trainLimit, 16); XCTAssertEqual(s.minibatchLimit, 1); XCTAssertEqual(s.controller.steps, 1000)
+    // Quick: Part A 3 epochs on 10 000 samples; Part B 8 updates at the exact T; names differ from full's.
+    let a = DFCTable1Artefact.experiment(.dfcSSA, .mnist, .quick)!, b = DFCTable1Artefact.experiment(.dfc, .mnist, .quick)!
+    XCTAssertEqual(a.epochs, 3); XCTAssertEqual(a.trainLimit, 10_000); XCTAssertEqual(a.pretrainingEpochs, 2); XCTAssertEqual(a.extraFeedbackEpochs, 0)
+    XCTAssertEqual(b.minibatchLimit, 8); XCTAssertEqual(b.controller, DFCTable1.experiment(.dfc, .mnist).controller)
+    XCTAssertNil(DFCTable1Artefact.experiment(.dfcSS, .ae, .quick))
+    XCTAssertNotEqual(a.key, DFCTable1.experiment(.dfcSSA, .mnist).key)
+    XCTAssertEqual(DFCTable1Artefact.experiment(.dfc, .train, .full), DFCTable1.experiment(.dfc, .train))
+  }
+
+  func testBadSelectionsNameTheValidChoices() {
+    XCTAssertThrowsError(try DFCTable1Artefact.parseSelection(["bp", "dfx"], "rows", DFCTable1.Row.self)) {
+      XCTAssertTrue("\($0)".contains("unknown row 'dfx'") && "\($0)".contains("dfc-ssa-fixed"), "\($0)")
+    }
+    XCTAssertThrowsError(try DFCTable1Artefact.parseSelection(["cifar"], "columns", DFCTable1.Column.self)) {
+      XCTAssertTrue("\($0)".contains("valid: mnist, fmnist, ae, train"), "\($0)")
+    }
+    XCTAssertEqual(try DFCTable1Artefact.parseSelection(["all"], "columns", DFCTable1.Column.self)?.count, 4)
+  }
+}
