@@ -146,7 +146,7 @@ public enum AddTaskRunner {
       let train = evaluate(task.trainInputs, task.trainTargets, count: task.trainCount)
       s.epoch += 1
       s.epochs.append(EpochRecord(epoch: s.epoch, trainLoss: train, testLoss: test, seconds: Clock.wall - epochStart))
-      if e.stopOnNonFinite && (!train.isFinite || !test.isFinite || !net.parameters.allSatisfy(\.isFinite)) {
+      if e.stopOnNonFinite && (!train.isFinite || !test.isFinite || !allFinite(net.parameters)) {
         s.diverged = Divergence(epoch: s.epoch, step: task.trainCount / B, loss: train.isFinite ? test : train)
         Progress.note("\(e.name) seed \(seed): non-finite after epoch \(s.epoch); stopped (its best losses stand, Q13)")
       }

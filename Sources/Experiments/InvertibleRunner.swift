@@ -226,7 +226,7 @@ public enum InvertibleRunner {
           }
         }
       }
-      guard ws.loss.isFinite, ws.gradient.allSatisfy(\.isFinite) else {
+      guard ws.loss.isFinite, allFinite(ws.gradient) else {
         s.diverged = Divergence(epoch: epoch + 1, step: k + 1, loss: ws.loss)
         Progress.note("\(e.name) seed \(seed): diverged (loss \(ws.loss)) at batch \(s.done + 1)")
         break training

@@ -17,8 +17,8 @@ extension DFCWorkspace {
         } else {
           T.gemm(.none, .none, m: rows, n: ni, k: d, alpha: lam, a: lossGradient, lda: d, b: f.baseAddress! + net.feedbackOffset[i - 1], ldb: ni,
                  beta: 0, c: scratch, ldc: ni)
-          let vi = layer(feedforwardV, i), phi = net.activations[i - 1]
-          for j in 0..<(rows * ni) { scratch[j] *= phi.slope(vi[j]) }
+          let vi = layer(feedforwardV, i), ri = layer(feedforwardR, i), phi = net.activations[i - 1]
+          for j in 0..<(rows * ni) { scratch[j] *= phi.slope(vi[j], rate: ri[j]) }
         }
         T.gemm(.transposed, .none, m: sizes[i - 1], n: ni, k: rows, alpha: scale, a: below, lda: sizes[i - 1], b: scratch, ldb: ni,
                beta: 0, c: g + net.weightOffset[i - 1], ldc: ni)

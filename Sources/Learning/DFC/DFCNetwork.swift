@@ -117,6 +117,11 @@ extension Activation {
     default: for i in 0..<n { y[i] = value(x[i]) }
     }
   }
+  /// φ′ from the pre-activation x and its rate r = φ(x): for tanh 1 − r², without a second tanh.
+  @inlinable public func slope<T: BLASScalar>(_ x: T, rate r: T) -> T {
+    if case .tanh = self { return 1 - r * r }
+    return slope(x)
+  }
   /// φ′ from the pre-activation x (tanh: 1 − tanh²x).
   @inlinable public func slope<T: BLASScalar>(_ x: T) -> T {
     switch self {

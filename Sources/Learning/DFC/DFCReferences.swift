@@ -32,8 +32,8 @@ extension DFCWorkspace {
         var next = [T](repeating: 0, count: rows * sizes[i - 1])
         T.gemm(.none, .transposed, m: rows, n: sizes[i - 1], k: ni, alpha: 1, a: delta, lda: ni, b: p.baseAddress! + net.weightOffset[i - 1],
                ldb: ni, beta: 0, c: &next, ldc: sizes[i - 1])
-        let v = layer(feedforwardV, i - 1), phi = net.activations[i - 2]
-        for j in 0..<next.count { next[j] *= phi.slope(v[j]) }
+        let v = layer(feedforwardV, i - 1), rate = layer(feedforwardR, i - 1), phi = net.activations[i - 2]
+        for j in 0..<next.count { next[j] *= phi.slope(v[j], rate: rate[j]) }
         delta = next
       }
     }
