@@ -58,6 +58,8 @@ public struct PaperOptions: Sendable, Equatable {
   /// DFC's Table 1: the rows and columns to run (nil: the scale's own; ["all"]: every one). Checked by the table.
   public var tableRows: [String]? = nil
   public var tableColumns: [String]? = nil
+  /// DFC's Figs. S5–S12: the pipeline drawn (mnist, fmnist; nil: mnist). Checked by the figure.
+  public var pipeline: String? = nil
   public init() {}
 
   /// The `--rules` selection, checked against the names a target knows (nil: every rule).

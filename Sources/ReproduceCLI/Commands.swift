@@ -176,6 +176,7 @@ public enum Commands {
       guard ["3layer", "released", "7layer"].contains(n) else { throw UsageError("unknown --kmnist-align-net '\(n)'; valid: 3layer, released, 7layer") }
       p.kmnistAlignNet = n
     }
+    p.pipeline = o.values["pipeline"]
     p.tableRows = o.values["rows"].map { $0.split(separator: ",").map { $0.lowercased() } }
     p.tableColumns = o.values["columns"].map { $0.split(separator: ",").map { $0.lowercased() } }
     if let l = o.values["lastlayer-cifar"] {

@@ -68,6 +68,7 @@ enum Flags {
     Flag("eval-every", "N", "gait: evaluate every N batches"),
     Flag("eval-train-subset", "M", "gait: evaluate on the first M training images (0 = all)"),
     Flag.toggle("linear", "dfc --figure 3|s1: identity hidden layers"),
+    Flag("pipeline", "P", default: "mnist", "dfc --figure e5: the pipeline drawn, mnist or fmnist (from the Table 1 runs of the scale)"),
     Flag("rows", "R,R", "dfc --table 1: bp, dfc, dfc-ssa, dfc-ss, dfc-fixed, dfc-ssa-fixed, dfc-ss-fixed, dfa, or all (default: every row; at full scale the ones this machine affords)"),
     Flag("columns", "C,C", "dfc --table 1: mnist, fmnist, ae, train, or all (default: mnist at quick, mnist and ae at smoke, all at full)"),
   ]
