@@ -84,14 +84,15 @@ enum DFCFigureE5 {
     func f(_ v: Double?) -> String { v.map { String(format: "%.3g°", $0) } ?? "—" }
     let trained = [Row.dfc, .dfcSS, .dfcSSA].map { ($0, meanMN($0)) }, others = [Row.dfcFixed, .dfcSSFixed, .dfcSSAFixed, .dfa].map { ($0, meanMN($0)) }
     let worstTrained = trained.compactMap(\.1).max(), bestOther = others.compactMap(\.1).min()
+    let diverged = runs.values.filter { $0.diverged != nil }.map(\.experiment).sorted()
     let decided = trained.allSatisfy { $0.1 != nil } && others.allSatisfy { $0.1 != nil }
     let checks = [
       Check(name: "E5.1 every trained-feedback variant aligns with MN better than DFA and every fixed variant (mean network angle over logged minibatches)",
             holds: decided && context.scale != .smoke ? worstTrained! < bestOther! : nil,
             detail: (trained + others).map { "\($0.0.label) \(f($0.1))" }.joined(separator: ", ")
               + (context.scale == .quick ? "; quick: Part A runs average over 3 epochs, Part B runs over 8 minibatches" : "; smoke: informational")),
-      Check(name: "every run finished", holds: runs.values.allSatisfy { $0.diverged == nil },
-            detail: runs.values.filter { $0.diverged != nil }.map(\.experiment).joined(separator: ", ").isEmpty ? "\(runs.count) runs" : "diverged: " + runs.values.filter { $0.diverged != nil }.map(\.experiment).joined(separator: ", ")),
+      Check(name: "every run finished", holds: diverged.isEmpty,
+            detail: diverged.isEmpty ? "\(runs.count) runs" : "diverged: " + diverged.joined(separator: ", ")),
     ]
 
     // The script: 5 rows × 3 columns. Rows 1–4: layers × (BP, MN, SSA); row 5: Condition 2, loss, converged fraction.
