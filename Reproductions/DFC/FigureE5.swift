@@ -30,7 +30,7 @@ enum DFCFigureE5 {
       throw InvalidOption("dfc --figure e5 --scale full needs the E.5 pipeline configs (Q6), which are not built yet; use --scale smoke or quick (drawn from the Table 1 runs of that scale)")
     }
     let c = try column(context.options.pipeline)
-    let plan = methods.compactMap { r in DFCTable1Artefact.experiment(r, c, context.scale).map { (r, $0) } }
+    let plan = methods.compactMap { r in DFCTable1Artefact.experiment(r, c, context.scale, context.options).map { (r, $0) } }
     let (records, wall) = try context.runs(plan.map { Cell($0.1, seed: 1) }, paper: "dfc")
     let runs = Dictionary(uniqueKeysWithValues: zip(plan.map(\.0), records))
     let base = context.fileName("figE5_\(c.rawValue)")

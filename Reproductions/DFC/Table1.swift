@@ -41,8 +41,9 @@ enum DFCTable1Artefact {
   }
 
   /// The experiment of a cell at a scale (nil: the scale does not run it).
-  static func experiment(_ r: Row, _ c: Column, _ scale: Scale) -> DFCExperiment? {
+  static func experiment(_ r: Row, _ c: Column, _ scale: Scale, _ options: PaperOptions = PaperOptions()) -> DFCExperiment? {
     var e = DFCTable1.experiment(r, c)
+    applyCostOptions(&e, r, options)
     switch scale {
     case .full: return e
     case .smoke:
@@ -65,6 +66,26 @@ enum DFCTable1Artefact {
       }
       return e
     }
+  }
+
+  /// §7.4's cost options on a cell; each changes the run's key, so a run under them never stands for an exact one.
+  static func applyCostOptions(_ e: inout DFCExperiment, _ r: Row, _ o: PaperOptions) {
+    if let p = o.precision { e.precision = p }
+    if let tolerance = o.simEarlyExit, r.variant == .steadyState || (r.variant == .dfc && o.simExtrapolate) {
+      e.controller.earlyExit = EarlyExit(tolerance: tolerance, extrapolate: r.variant == .dfc)
+    }
+    if let solver = o.ssaSolver, solver != .lu, r.variant == .analytic { e.ssaSolver = solver }
+  }
+
+  /// The header line that records the cost options of a result (never silent: "none" when exact).
+  static func costOptionsNote(_ o: PaperOptions) -> String {
+    var parts: [String] = []
+    if let t = o.simEarlyExit {
+      parts.append("--sim-early-exit \(t) (DFC-SS rows" + (o.simExtrapolate ? "; DFC rows with --sim-extrapolate)" : "; DFC rows exact without --sim-extrapolate)"))
+    }
+    if o.precision == .float { parts.append("--precision float (every row, references and logged angles included)") }
+    if o.ssaSolver == .krylov { parts.append("--ssa-solver krylov (DFC-SSA rows: GMRES to a relative residual of 1e-10)") }
+    return "Cost options (§7.4): " + (parts.isEmpty ? "none; every simulation runs its exact T steps in Double, DFC-SSA by LU." : parts.joined(separator: "; ") + ".")
   }
 
   /// The reported value of a run (§3.1), in the column's unit: classification the test error (%) at the first
@@ -105,14 +126,14 @@ enum DFCTable1Artefact {
     let rows = Row.allCases
     let seeds: [UInt64] = (1...UInt64(max(1, context.seedCount ?? (scale == .full ? 5 : 1)))).map { $0 }
     func selected(_ r: Row, _ c: Column) -> Bool {
-      guard experiment(r, c, scale) != nil else { return false }
+      guard experiment(r, c, scale, context.options) != nil else { return false }
       if let rowsAsked { return rowsAsked.contains(r) }
       return scale != .full || affordable(r, c)
     }
 
     var cells: [Cell] = [], keys: [String] = []
     for c in columns { for r in rows where selected(r, c) {
-      for s in seeds { cells.append(Cell(experiment(r, c, scale)!, seed: s)); keys.append("\(r.rawValue)|\(c.rawValue)") }
+      for s in seeds { cells.append(Cell(experiment(r, c, scale, context.options)!, seed: s)); keys.append("\(r.rawValue)|\(c.rawValue)") }
     } }
     let (records, wall) = try context.runs(cells, paper: "dfc")
     var runs: [String: [RunRecord]] = [:]
@@ -120,7 +141,7 @@ enum DFCTable1Artefact {
     // Cells not selected at full scale: a record already in the run cache (a Slurm array's) counts.
     if scale == .full {
       for c in columns { for r in rows where !selected(r, c) {
-        let cached = try seeds.compactMap { try JobPool.cachedRecord(Cell(experiment(r, c, .full)!, seed: $0), in: context.runCache("dfc")) }
+        let cached = try seeds.compactMap { try JobPool.cachedRecord(Cell(experiment(r, c, .full, context.options)!, seed: $0), in: context.runCache("dfc")) }
         if !cached.isEmpty { runs["\(r.rawValue)|\(c.rawValue)"] = cached }
       } }
     }
@@ -135,10 +156,10 @@ enum DFCTable1Artefact {
         var note: String? = nil
         if rs.isEmpty {
           if scale == .full {
-            let p = DFCCost.project(DFCTable1.experiment(r, c))
+            let p = DFCCost.project(experiment(r, c, .full, context.options)!)
             note = "not run here: ≈ \(hours(p.secondsPerSeed)) per seed on this machine (projected from measured step times); see the cluster path (--rows \(r.rawValue) --slurm DIR)"
             costNotes.append("\(r.label), \(c.rawValue): \(String(format: "%.3g", p.forwardSecondsPerBatch)) s per forward minibatch, \(String(format: "%.3g", p.feedbackSecondsPerBatch)) s per feedback minibatch, \(hours(p.secondsPerEpoch)) per epoch, \(hours(p.secondsPerSeed)) per seed")
-          } else if experiment(r, c, scale) == nil {
+          } else if experiment(r, c, scale, context.options) == nil {
             note = scale == .quick && c == .ae ? "not run at quick scale (cost)" : "not run at \(scale.rawValue) scale"
           } else {
             note = "not selected (--rows)"
@@ -158,7 +179,8 @@ enum DFCTable1Artefact {
     let all = runs.keys.sorted().flatMap { runs[$0]! }
     var notes = [
       "Reported value (§3.1): classification, the test error at the first epoch of maximal validation accuracy; autoencoder, the test MSE per pixel (×10⁻²) at the epoch of minimal validation loss; train loss, the mean pre-update minibatch cross-entropy of the last epoch.",
-      "Protocol: " + protocolNote(scale) + " Every value of the released configs (README \"Table 1\"); MNIST standardised, Fashion-MNIST ÷ 255, a fixed split of 55 000 / 5 000 (split seed 0); Double; seeds \(seeds.map(String.init).joined(separator: ", ")).",
+      "Protocol: " + protocolNote(scale) + " Every value of the released configs (README \"Table 1\"); MNIST standardised, Fashion-MNIST ÷ 255, a fixed split of 55 000 / 5 000 (split seed 0); seeds \(seeds.map(String.init).joined(separator: ", ")).",
+      costOptionsNote(context.options),
     ]
     if !costNotes.isEmpty { notes.append("Measured costs behind the projections (CPU seconds, one BLAS thread, batch 128):\n\n" + costNotes.map { "- \($0)" }.joined(separator: "\n")) }
     let result = TableResult(

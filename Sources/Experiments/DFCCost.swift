@@ -5,7 +5,9 @@ import Numerics
 /// The projected cost of a DFC run on this machine, from the measured CPU time of its own minibatch operations
 /// (its network, controller and feedback settings, batch 128): what a table prints for a cell it does not run,
 /// instead of a guess. Simulations are timed over at most 20 steps and scaled to T (a step's cost does not
-/// depend on t); the autoencoder's analytic solve on 16 samples and scaled to 128 (its per-sample LU dominates).
+/// depend on t), so an early exit (§7.4) is not foreseen: the projection is then an upper bound; the autoencoder's
+/// analytic solve by LU on 16 samples and scaled to 128 (its per-sample LU dominates); GMRES's (`--ssa-solver
+/// krylov`) on the whole batch, from the random weights of the projection (its iteration count depends on them).
 public enum DFCCost {
   public struct Projection: Sendable, Codable, Equatable {
     public var forwardSecondsPerBatch: Double       // the rule's update of one minibatch
@@ -51,6 +53,8 @@ public enum DFCCost {
           switch e.variant {
           case .backprop: forward = timed { for _ in 0..<5 { prepare(B); ws.backpropGradient(net, px, into: out) } } / 5
           case .directFeedbackAlignment: forward = timed { for _ in 0..<5 { prepare(B); ws.directFeedbackAlignmentUpdate(net, px, lambda: e.lambda, into: out) } } / 5
+          case .analytic where e.ssaSolver == .krylov:
+            forward = timed { prepare(B); try? ws.analyticUpdate(net, px, alpha: s.alpha, solver: .krylov, into: out) }
           case .analytic:
             let rows = d > 100 ? 16 : B
             forward = timed { prepare(rows); try? ws.analyticUpdate(net, px, alpha: s.alpha, into: out) } * Double(B) / Double(rows)

@@ -78,6 +78,8 @@ public struct DFCExperiment: Sendable, Codable, Equatable {
   /// false: the logs leave out λ_max of the stability matrices (one eigenproblem of size N + n_L per sample, which
   /// on Table 1's nets costs more than the training itself); nil: logged (Figs. 3, S1).
   public var logEigenvalues: Bool? = nil
+  /// DFC-SSA's solver for (J Kᵀ + αI)u = δ: nil or `.lu` the paper's (J formed, LU); `.krylov` matrix-free GMRES (§7.4).
+  public var ssaSolver: SSASolver? = nil
 
   public init(name: String, data: DFCData, sizes: [Int], hidden: Activation, variant: DFCVariant, loss: DFCLoss, lambda: Double,
               optimizer: Optimizer, controller: ControllerSettings, feedback: FeedbackLearningSettings,
@@ -382,7 +384,7 @@ public enum DFCRunner {
                 : ws.steadyStateUpdate(net, px, e.controller, includeNonConverged: e.includeNonConverged, epsilon: e.epsilon, into: gp.baseAddress!, beforeMask: before)
               if log { point.convergedFraction = Double(classes.filter { $0 == .converged }.count) / Double(rows) }
             case .analytic:
-              do { try ws.analyticUpdate(net, px, alpha: e.controller.alpha, into: gp.baseAddress!) } catch { failure = "\(error)" }
+              do { try ws.analyticUpdate(net, px, alpha: e.controller.alpha, solver: e.ssaSolver ?? .lu, into: gp.baseAddress!) } catch { failure = "\(error)" }
               before()
             case .directFeedbackAlignment:
               ws.directFeedbackAlignmentUpdate(net, px, lambda: e.lambda, into: gp.baseAddress!)

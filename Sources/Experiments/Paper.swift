@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Learning
 
 /// What a table or figure run is given.
 public struct ArtefactContext: Sendable {
@@ -60,6 +61,12 @@ public struct PaperOptions: Sendable, Equatable {
   public var tableColumns: [String]? = nil
   /// DFC's Figs. S5–S12: the pipeline drawn (mnist, fmnist; nil: mnist). Checked by the figure.
   public var pipeline: String? = nil
+  /// DFC's cost options (§7.4 of the spec; README "Making the simulated rows affordable"), off by default: the
+  /// simulation's early-exit tolerance, DFC's extrapolation after it, the precision, and the DFC-SSA solver.
+  public var simEarlyExit: Double? = nil
+  public var simExtrapolate = false
+  public var precision: Precision? = nil
+  public var ssaSolver: SSASolver? = nil
   public init() {}
 
   /// The `--rules` selection, checked against the names a target knows (nil: every rule).

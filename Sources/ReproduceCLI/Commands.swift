@@ -179,6 +179,20 @@ public enum Commands {
     p.pipeline = o.values["pipeline"]
     p.tableRows = o.values["rows"].map { $0.split(separator: ",").map { $0.lowercased() } }
     p.tableColumns = o.values["columns"].map { $0.split(separator: ",").map { $0.lowercased() } }
+    if let t = o.values["sim-early-exit"] {
+      guard let tol = Double(t), tol > 0, tol < 1 else { throw UsageError("--sim-early-exit '\(t)': give a tolerance between 0 and 1, e.g. 1e-8") }
+      p.simEarlyExit = tol
+    }
+    p.simExtrapolate = o.switches.contains("sim-extrapolate")
+    if p.simExtrapolate && p.simEarlyExit == nil { throw UsageError("--sim-extrapolate extrapolates after an early exit: give --sim-early-exit TOL too") }
+    if let v = o.values["precision"] {
+      guard let precision = Precision(rawValue: v) else { throw UsageError("unknown --precision '\(v)'; valid: double, float") }
+      p.precision = precision
+    }
+    if let v = o.values["ssa-solver"] {
+      guard let solver = SSASolver(rawValue: v) else { throw UsageError("unknown --ssa-solver '\(v)'; valid: lu, krylov") }
+      p.ssaSolver = solver
+    }
     if let l = o.values["lastlayer-cifar"] {
       guard ["released", "fixed"].contains(l) else { throw UsageError("unknown --lastlayer-cifar '\(l)'; valid: fixed (default), released") }
       p.lastLayerCifarReleased = l == "released"
@@ -418,6 +432,13 @@ public enum Commands {
             .padding(toLength: 30, withPad: " ", startingAt: 0)
         }
         print(r.label.padding(toLength: 18, withPad: " ", startingAt: 0) + cells.joined())
+      }
+      for r in [DFCTable1.Row.dfcSSA, .dfcSSAFixed] {
+        var e = DFCTable1.experiment(r, .ae)
+        e.ssaSolver = .krylov
+        let p = DFCCost.project(e)
+        print(String(format: "%@, autoencoder, --ssa-solver krylov: %.3g h per seed (%.3g s; %.3g s)", r.label, p.secondsPerSeed / 3600,
+                     p.forwardSecondsPerBatch, p.feedbackSecondsPerBatch))
       }
       return 0
     }

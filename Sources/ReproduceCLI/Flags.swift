@@ -71,6 +71,10 @@ enum Flags {
     Flag("pipeline", "P", default: "mnist", "dfc --figure e5: the pipeline drawn, mnist or fmnist (from the Table 1 runs of the scale)"),
     Flag("rows", "R,R", "dfc --table 1: bp, dfc, dfc-ssa, dfc-ss, dfc-fixed, dfc-ssa-fixed, dfc-ss-fixed, dfa, or all (default: every row; at full scale the ones this machine affords)"),
     Flag("columns", "C,C", "dfc --table 1: mnist, fmnist, ae, train, or all (default: mnist at quick, mnist and ae at smoke, all at full)"),
+    Flag("sim-early-exit", "TOL", "dfc --table 1|--figure e5: a simulation stops once every sample is at the controller's steady state and max|ΔV| per step < TOL·max|V| for 10 steps (DFC-SS; DFC with --sim-extrapolate); changes results at the tolerance level"),
+    Flag.toggle("sim-extrapolate", "dfc: after an early exit at t_c, DFC adds (T−1−t_c) × the last step's contribution (exact for a stationary state)"),
+    Flag("precision", "P", default: "double", "dfc --table 1|--figure e5: double (the paper) or float (check the converged fractions of simulated rows)"),
+    Flag("ssa-solver", "S", default: "lu", "dfc --table 1: lu (the paper: J Kᵀ formed, LU) or krylov (matrix-free GMRES to 1e-10, for the autoencoder)"),
   ]
 
   static let train: [Flag] = common + [

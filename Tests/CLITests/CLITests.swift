@@ -75,7 +75,8 @@ final class CLITests: XCTestCase {
     let p = try Commands.paperOptions(o)
     XCTAssertEqual(p.datasets, [.fashionMNIST, .mnist]); XCTAssertEqual(p.rules, ["gait", "bp"]); XCTAssertEqual(p.network, "tower")
     XCTAssertEqual(p.evaluateEvery, 50); XCTAssertEqual(p.depth, 8); XCTAssertFalse(p.linear)
-    for bad in [["--depth", "4"], ["--dataset", "imagenet"], ["--network", "wide"], ["--eval", "often"], ["--eval-every", "0"]] {
+    for bad in [["--depth", "4"], ["--dataset", "imagenet"], ["--network", "wide"], ["--eval", "often"], ["--eval-every", "0"],
+                ["--sim-extrapolate"], ["--sim-early-exit", "2"], ["--precision", "half"], ["--ssa-solver", "cg"]] {
       guard case .paper(_, _, let b) = try CommandLineSpec.parse(["gait", "--table", "1"] + bad) else { return XCTFail() }
       XCTAssertThrowsError(try Commands.paperOptions(b), "\(bad)") { XCTAssertTrue($0 is UsageError) }
     }

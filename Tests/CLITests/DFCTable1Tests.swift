@@ -95,4 +95,26 @@ final class DFCTable1Tests: XCTestCase {
     }
     XCTAssertEqual(try DFCTable1Artefact.parseSelection(["all"], "columns", DFCTable1.Column.self)?.count, 4)
   }
+
+  /// §7.4's cost options reach exactly the rows they are for, change those runs' keys (a run under them never
+  /// stands for an exact one), and are recorded in the result's notes; exact runs keep their keys.
+  func testCostOptionsReachTheirRowsAndChangeTheirKeys() throws {
+    var o = PaperOptions()
+    func key(_ r: DFCTable1.Row, _ options: PaperOptions) -> String { DFCTable1Artefact.experiment(r, .mnist, .full, options)!.key }
+    for r in DFCTable1.Row.allCases { XCTAssertEqual(key(r, o), DFCTable1.experiment(r, .mnist).key, "no options: the exact key") }
+    XCTAssertTrue(DFCTable1Artefact.costOptionsNote(o).contains("none"))
+    o.simEarlyExit = 1e-8
+    XCTAssertEqual(DFCTable1Artefact.experiment(.dfcSS, .mnist, .full, o)!.controller.earlyExit, EarlyExit(tolerance: 1e-8))
+    XCTAssertNil(DFCTable1Artefact.experiment(.dfc, .mnist, .full, o)!.controller.earlyExit, "DFC exits early only with extrapolation")
+    XCTAssertEqual(key(.bp, o), key(.bp, PaperOptions())); XCTAssertEqual(key(.dfcSSA, o), key(.dfcSSA, PaperOptions()))
+    XCTAssertNotEqual(key(.dfcSSFixed, o), key(.dfcSSFixed, PaperOptions()))
+    o.simExtrapolate = true
+    XCTAssertEqual(DFCTable1Artefact.experiment(.dfcFixed, .mnist, .full, o)!.controller.earlyExit, EarlyExit(tolerance: 1e-8, extrapolate: true))
+    o.precision = .float; o.ssaSolver = .krylov
+    XCTAssertEqual(DFCTable1Artefact.experiment(.dfa, .mnist, .full, o)!.precision, .float)
+    XCTAssertEqual(DFCTable1Artefact.experiment(.dfcSSAFixed, .ae, .full, o)!.ssaSolver, .krylov)
+    XCTAssertNil(DFCTable1Artefact.experiment(.dfcSS, .ae, .full, o)!.ssaSolver)
+    let note = DFCTable1Artefact.costOptionsNote(o)
+    for part in ["--sim-early-exit 1e-08", "--sim-extrapolate", "--precision float", "--ssa-solver krylov"] { XCTAssertTrue(note.contains(part), note) }
+  }
 }

@@ -137,6 +137,98 @@ final class DFCPropertyTests: XCTestCase {
     }
   }
 
+  /// The DFC and DFC-SS updates of 4 samples under settings s (the mask off), and the last step simulated.
+  func simulatedUpdates(_ net: DFCNetwork<Double>, _ s: ControllerSettings) -> (dfc: [Double], ss: [Double], dfcLast: Int, ssLast: Int) {
+    let (x, y) = batch(4, 15, 5)
+    let ws = DFCWorkspace(net, capacity: 4)
+    var dfc = [Double](repeating: 0, count: net.parameters.count), ss = dfc, dfcLast = 0, ssLast = 0
+    x.withUnsafeBufferPointer { px in
+      ws.forward(net, px.baseAddress!, rows: 4)
+      y.withUnsafeBufferPointer { _ = ws.setOutputTarget(net, y: $0.baseAddress!, loss: .meanSquaredError, lambda: 0.05) }
+      ws.continuousUpdate(net, px.baseAddress!, s, includeNonConverged: true, into: &dfc); dfcLast = ws.lastStep
+      ws.steadyStateUpdate(net, px.baseAddress!, s, includeNonConverged: true, into: &ss); ssLast = ws.lastStep
+    }
+    return (dfc, ss, dfcLast, ssLast)
+  }
+
+  func testEarlyExitAndExtrapolationMoveTheUpdatesOnlyAtTheToleranceLevel() {   // P13 and §7.4's options
+    let net = toy()
+    let s = ControllerSettings(alpha: 0.0015, kp: 1.5, dt: 0.005, steps: 8000, tau: 0.2)
+    let exact = simulatedUpdates(net, s)
+    XCTAssertEqual(exact.dfcLast, 7999); XCTAssertEqual(exact.ssLast, 7999)
+    // DFC → DFC-SS as T grows: the transient's share of the time average shrinks like t_c/T.
+    var short = s; short.steps = 2000
+    let shortDFC = simulatedUpdates(net, short).dfc
+    let farShort = relativeError(shortDFC, exact.ss), farLong = relativeError(exact.dfc, exact.ss)
+    XCTAssertLessThan(farLong, 0.05, "DFC at T = 8000 is close to DFC-SS")
+    XCTAssertLessThan(farLong, farShort / 2.5, "and closer than at T = 2000: \(farShort) → \(farLong)")
+
+    // A tight tolerance exits long before T; the extrapolated DFC matches the full simulation to 1e-6 (P13).
+    var tight = s; tight.earlyExit = EarlyExit(tolerance: 1e-10, extrapolate: true)
+    let early = simulatedUpdates(net, tight)
+    XCTAssertLessThan(early.ssLast, 6000, "the state settles well before T")
+    XCTAssertEqual(early.dfcLast, early.ssLast)
+    XCTAssertLessThanOrEqual(relativeError(early.ss, exact.ss), 1e-5, "the remaining drift of the slowest mode")
+    XCTAssertLessThanOrEqual(relativeError(early.dfc, exact.dfc), 1e-6, "the extrapolated time average")
+
+    // Negative controls. Without extrapolation DFC ignores the exit (a truncated sum would be biased): bitwise exact.
+    var plain = tight; plain.earlyExit!.extrapolate = false
+    let noExtrapolation = simulatedUpdates(net, plain)
+    XCTAssertEqual(noExtrapolation.dfc, exact.dfc); XCTAssertEqual(noExtrapolation.dfcLast, 7999)
+    XCTAssertEqual(noExtrapolation.ss, early.ss)
+    // A loose tolerance exits sooner and moves the numbers more, at its own level.
+    var loose = s; loose.earlyExit = EarlyExit(tolerance: 1e-3, extrapolate: true)
+    let coarse = simulatedUpdates(net, loose)
+    XCTAssertLessThan(coarse.ssLast, early.ssLast)
+    XCTAssertGreaterThan(relativeError(coarse.ss, exact.ss), relativeError(early.ss, exact.ss))
+    XCTAssertLessThanOrEqual(relativeError(coarse.ss, exact.ss), 0.1)
+    print("P13: t_c \(early.ssLast) (tol 1e-10), \(coarse.ssLast) (tol 1e-3); DFC–SS \(farShort) at T 2000, \(farLong) at T 8000; "
+          + "SS moved \(relativeError(early.ss, exact.ss)), \(relativeError(coarse.ss, exact.ss)); DFC moved \(relativeError(early.dfc, exact.dfc)), \(relativeError(coarse.dfc, exact.dfc))")
+  }
+
+  /// u and the DFC-SSA update of `rows` samples by LU and by GMRES, and GMRES's iteration count.
+  func ssaBySolvers(_ net: DFCNetwork<Double>, rows: Int, alpha: Double) throws -> (lu: [Double], krylov: [Double], gLU: [Double], gKrylov: [Double], iterations: Int) {
+    let (x, y) = batch(rows, net.inputWidth, net.outputWidth)
+    let ws = DFCWorkspace(net, capacity: rows)
+    var gLU = [Double](repeating: 0, count: net.parameters.count), gKrylov = gLU
+    var lu: [Double] = [], krylov: [Double] = [], iterations = 0
+    try x.withUnsafeBufferPointer { px in
+      ws.forward(net, px.baseAddress!, rows: rows)
+      y.withUnsafeBufferPointer { _ = ws.setOutputTarget(net, y: $0.baseAddress!, loss: .meanSquaredError, lambda: 0.1) }
+      try ws.analyticUpdate(net, px.baseAddress!, alpha: alpha, solver: .lu, into: &gLU)
+      lu = Array(UnsafeBufferPointer(start: ws.u, count: rows * net.outputWidth))
+      try ws.analyticUpdate(net, px.baseAddress!, alpha: alpha, solver: .krylov, into: &gKrylov)
+      krylov = Array(UnsafeBufferPointer(start: ws.u, count: rows * net.outputWidth))
+      iterations = try ws.solveSteadyStateControlKrylov(net, alpha: alpha, delta: ws.error)
+    }
+    return (lu, krylov, gLU, gKrylov, iterations)
+  }
+
+  func testKrylovSolverMatchesTheLUSolve() throws {   // §7.4 --ssa-solver krylov
+    // The classification net with trained-like (Xavier) feedback, and the autoencoder's shape with the weight product.
+    let small = try ssaBySolvers(toy(feedback: .xavier), rows: 6, alpha: 0.0015)
+    XCTAssertLessThanOrEqual(relativeError(small.krylov, small.lu), 1e-9)
+    XCTAssertLessThanOrEqual(relativeError(small.gKrylov, small.gLU), 1e-9)
+    var rng = Random(seed: 5, stream: "dfc-test")
+    let ae = DFCNetwork<Double>.initial(sizes: [784, 256, 32, 256, 784], hidden: .tanh, hiddenPerLayer: [.tanh, .linear, .tanh],
+                                        feedbackInit: .weightProduct, rng: &rng)
+    let auto = try ssaBySolvers(ae, rows: 3, alpha: 0.001)
+    XCTAssertLessThanOrEqual(relativeError(auto.krylov, auto.lu), 1e-8)
+    XCTAssertLessThanOrEqual(relativeError(auto.gKrylov, auto.gLU), 1e-8)
+    XCTAssertLessThan(auto.iterations, 784, "the preconditioned system converges in fewer products than its size")
+    print("krylov: \(small.iterations) products (n_L 5), \(auto.iterations) (autoencoder, n_L 784); u errors \(relativeError(small.krylov, small.lu)), \(relativeError(auto.krylov, auto.lu))")
+    // Negative control: a budget too small to converge is an error, never a silent approximate answer.
+    let net = toy(feedback: .xavier)
+    let (x, y) = batch(2, 15, 5)
+    let ws = DFCWorkspace(net, capacity: 2)
+    try x.withUnsafeBufferPointer { px in
+      ws.forward(net, px.baseAddress!, rows: 2)
+      y.withUnsafeBufferPointer { _ = ws.setOutputTarget(net, y: $0.baseAddress!, loss: .meanSquaredError, lambda: 0.1) }
+      for k in 0..<10 { ws.error[k] = ws.target[k] - ws.feedforwardOutput[k] }
+      XCTAssertThrowsError(try ws.solveSteadyStateControlKrylov(net, alpha: 0.0015, delta: ws.error, restart: 1, maxIterations: 2))
+    }
+  }
+
   func testJacobianMatchesFiniteDifferences() {   // P17
     for hidden in [Activation.tanh, .linear] {
       let net = toy(hidden: hidden)

@@ -15,6 +15,8 @@ public struct ControllerSettings: Sendable, Codable, Equatable {
   public var sigmaOutput = 0.0          // noise on the output layer's (σ_out)
   /// Q1: the code leaks the total u (du_int/dt = e − αu, so e_ss = αu_ss); `paper` leaks u_int only.
   public var leakIntegralOnly = false
+  /// §7.4's early exit (a cost option, not the paper's; nil, the default, simulates all T steps exactly).
+  public var earlyExit: EarlyExit? = nil
 
   public init(alpha: Double, kp: Double, dt: Double, steps: Int, tau: Double, tauApical: Double? = nil,
               instTransmission: Bool = true, proactive: Bool = false) {
@@ -24,6 +26,19 @@ public struct ControllerSettings: Sendable, Codable, Equatable {
   public var resolvedTau: Double { max(tau, dt) }
   public var resolvedTauApical: Double { tauApical ?? dt }
   public var noisy: Bool { sigma != 0 || sigmaOutput != 0 }
+}
+
+/// §7.4: stop the simulation once every sample's max_j |V_j[t+1] − V_j[t]| (over all layers) is below
+/// `tolerance` · max_j |V_j[t+1]| for `patience` consecutive steps; the state at that step t_c stands for step T−1
+/// (the mask is evaluated on it). Suite choice: each sample's mask residual must also be < 1e-5 (at the steady
+/// state of the controller), since in the first steps, before the controller acts, V barely moves (on the tests'
+/// toy net the spec's test alone stopped at step 26 of 8000 with tolerance 1e-3). DFC's continuous update exits early only with `extrapolate`, which adds
+/// (T−1−t_c) × the last step's contribution: exact for a stationary state (P13). Never used in the feedback phase.
+public struct EarlyExit: Sendable, Codable, Equatable {
+  public var tolerance: Double
+  public var extrapolate: Bool
+  public static let patience = 10
+  public init(tolerance: Double, extrapolate: Bool = false) { self.tolerance = tolerance; self.extrapolate = extrapolate }
 }
 
 /// What a simulation accumulates on the fly, instead of storing the trajectory.
@@ -41,7 +56,7 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
   public let capacity: Int
   public var rows = 0          // the current batch (set by `forward`)
   @usableFromInline let sizes: [Int]
-  let storage: UnsafeMutablePointer<T>
+  let storage, jacobianStorage: UnsafeMutablePointer<T>
   let storageCount: Int
   // Feedforward (V^-, R^-) and controlled states.
   public let feedforwardV, feedforwardR, v, vff, vfb, r: UnsafeMutablePointer<T>
@@ -50,6 +65,12 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
   @usableFromInline let scratch, scratch2: UnsafeMutablePointer<T>
   /// Per sample: ‖r_L* − r_L‖ at t = 0 and at the last step.
   public let initialError, finalError: UnsafeMutablePointer<T>
+  /// Per sample, the early exit's max |ΔV| of the step and max |V| (§7.4).
+  @usableFromInline let stepChange, stepSize: UnsafeMutablePointer<T>
+  /// GMRES's buffers (`--ssa-solver krylov`), allocated on first use.
+  @usableFromInline var krylov: KrylovBuffers<T>? = nil
+  /// The last step the latest `simulate` formed: T − 1, or t_c after an early exit.
+  public var lastStep = 0
   /// The continuous update's sums (laid out like the parameters) or the feedback sums (like the feedback).
   public let parameterSums, feedbackSums: UnsafeMutablePointer<T>
   public let parameterCount, feedbackCount: Int
@@ -60,8 +81,7 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
     self.capacity = capacity; sizes = net.sizes
     let n = capacity * net.stateWidth, o = capacity * net.outputWidth, widest = net.sizes.max()!
     parameterCount = net.parameters.count; feedbackCount = net.feedback.count
-    storageCount = 7 * n + 6 * o + 2 * capacity * widest + 2 * capacity + parameterCount + feedbackCount
-      + o * net.stateWidth + o * net.outputWidth
+    storageCount = 7 * n + 6 * o + 2 * capacity * widest + 4 * capacity + parameterCount + feedbackCount + n
     storage = .allocate(capacity: storageCount)
     storage.initialize(repeating: 0, count: storageCount)
     var p = storage
@@ -69,11 +89,15 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
     feedforwardV = take(n); feedforwardR = take(n); v = take(n); vff = take(n); vfb = take(n); r = take(n)
     target = take(o); u = take(o); uPrevious = take(o); uIntegral = take(o); error = take(o); lossGradient = take(o)
     scratch = take(capacity * widest); scratch2 = take(capacity * widest)
-    initialError = take(capacity); finalError = take(capacity)
+    initialError = take(capacity); finalError = take(capacity); stepChange = take(capacity); stepSize = take(capacity)
     parameterSums = take(parameterCount); feedbackSums = take(feedbackCount)
-    jacobian = take(o * net.stateWidth); jacobianFeedback = take(o * net.outputWidth); deltaV = take(n)
+    deltaV = take(n)
+    // J and J Kᵀ are written in full before they are read (`computeJacobian`), so they are left untouched here: the
+    // autoencoder's J is 784 × 1328 per sample (1 GB at batch 128), which a run that never forms it never pages in.
+    jacobianStorage = .allocate(capacity: o * net.stateWidth + o * net.outputWidth)
+    jacobian = jacobianStorage; jacobianFeedback = jacobianStorage + o * net.stateWidth
   }
-  deinit { storage.deallocate() }
+  deinit { storage.deallocate(); jacobianStorage.deallocate() }
 
   /// Layer i's block of a packed state (V, R, …) for the current rows.
   @inlinable public func layer(_ base: UnsafeMutablePointer<T>, _ i: Int) -> UnsafeMutablePointer<T> { base + rows * sizes[1..<i].reduce(0, +) }
@@ -114,10 +138,22 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
 
   /// Simulates the controlled network from its feedforward state (§2.4), accumulating `mode`'s sums.
   /// `noise(t, i, out, count)` fills Ξ for step t → t+1 of layer i when the settings are noisy.
-  /// `observe(t)` is called after step t is formed (t = 0 first, before any step).
+  /// `observe(t)` is called after step t is formed (t = 0 first, before any step). `exitAt` ends the simulation
+  /// after that step, as an early exit there would (the masked samples' re-simulation). Returns the last step formed.
+  @discardableResult
   @inlinable public func simulate(_ net: DFCNetwork<T>, _ x: UnsafePointer<T>, _ s: ControllerSettings, mode: SimulationMode = .plain,
-                       noise: (Int, Int, UnsafeMutablePointer<T>, Int) -> Void = { _, _, _, _ in },
-                       observe: (Int) -> Void = { _ in }) {
+                       exitAt: Int? = nil, noise: (Int, Int, UnsafeMutablePointer<T>, Int) -> Void = { _, _, _, _ in },
+                       observe: (Int) -> Void = { _ in }) -> Int {
+    var continuous = false, feedback = false
+    if case .continuousUpdate = mode { continuous = true }
+    if case .feedbackGradient = mode { feedback = true }
+    // The early exit: not in the feedback phase (noise-driven), and in DFC only with extrapolation.
+    let exitRule = feedback || (continuous && s.earlyExit?.extrapolate != true) ? nil : s.earlyExit
+    let final = min(exitAt ?? (s.steps - 1), s.steps - 1)
+    let testing = exitRule != nil && exitAt == nil
+    let tolerance = T(exitRule?.tolerance ?? 0)
+    var calm = 0
+    lastStep = max(0, final)
     let L = net.layerCount, d = net.outputWidth, n = rows * net.stateWidth, o = rows * d
     v.update(from: feedforwardV, count: n); vff.update(from: feedforwardV, count: n); r.update(from: feedforwardR, count: n)
     vfb.update(repeating: 0, count: n)
@@ -133,7 +169,8 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
     net.parameters.withUnsafeBufferPointer { pp in
     net.feedback.withUnsafeBufferPointer { kp_ in
       let p = pp.baseAddress!, k = kp_.baseAddress!
-      for t in 0..<max(0, s.steps - 1) {
+      for t in 0..<max(0, final) {
+        if testing { stepChange.update(repeating: 0, count: rows); stepSize.update(repeating: 0, count: rows) }
         // 1. Controller: E_t = R_L* − R_L[t]; U[t+1] from U[t].
         for j in 0..<o { error[j] = target[j] - rL[j] }
         uPrevious.update(from: u, count: o)
@@ -174,7 +211,19 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
             }
           }
           let step = dt / tau
-          for j in 0..<count { vi[j] += step * (vfbi[j] + vffi[j] - vi[j]) }
+          if testing {
+            for row in 0..<rows {
+              var change = stepChange[row], size = stepSize[row]
+              for j in (row * ni)..<((row + 1) * ni) {
+                let dv = step * (vfbi[j] + vffi[j] - vi[j])
+                vi[j] += dv
+                change = max(change, abs(dv)); size = max(size, abs(vi[j]))
+              }
+              stepChange[row] = change; stepSize[row] = size
+            }
+          } else {
+            for j in 0..<count { vi[j] += step * (vfbi[j] + vffi[j] - vi[j]) }
+          }
           net.activations[i - 1].apply(vi, layer(r, i), count)
         }
         // DFC: Σ_t R_{i−1}[t]ᵀ (φ(V_i[t]) − φ(V_i^ff[t])) with the stored basal potential.
@@ -182,20 +231,46 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
           for i in 1...L { accumulateDifference(net, i, below: i == 1 ? x : UnsafePointer(layer(r, i - 1)), rates: layer(r, i), basal: layer(vff, i)) }
         }
         observe(t + 1)
+        if testing {
+          var quiet = true
+          for row in 0..<rows where !(stepChange[row] < tolerance * stepSize[row]) || !(residual(row, alpha: alpha) < 1e-5) { quiet = false; break }
+          calm = quiet ? calm + 1 : 0
+          if calm >= EarlyExit.patience { lastStep = t + 1; break }
+        }
       }
     } }
+    // DFC after an early exit: the remaining T−1−t_c states as copies of the last one.
+    if continuous, exitRule != nil, lastStep < s.steps - 1 {
+      for i in 1...L {
+        accumulateDifference(net, i, below: i == 1 ? x : UnsafePointer(layer(r, i - 1)), rates: layer(r, i), basal: layer(vff, i),
+                             weight: T(s.steps - 1 - lastStep))
+      }
+    }
     outputError(into: finalError)
+    return lastStep
   }
 
-  /// sums(W_i) += R_{i−1}ᵀ (R_i − φ(V_i^ff)), sums(b_i) += 1ᵀ (R_i − φ(V_i^ff)).
-  @inlinable func accumulateDifference(_ net: DFCNetwork<T>, _ i: Int, below: UnsafePointer<T>, rates: UnsafePointer<T>, basal: UnsafePointer<T>) {
+  /// sums(W_i) += w R_{i−1}ᵀ (R_i − φ(V_i^ff)), sums(b_i) += w 1ᵀ (R_i − φ(V_i^ff)).
+  @inlinable func accumulateDifference(_ net: DFCNetwork<T>, _ i: Int, below: UnsafePointer<T>, rates: UnsafePointer<T>, basal: UnsafePointer<T>,
+                                       weight: T = 1) {
     let ni = sizes[i], count = rows * ni
     net.activations[i - 1].apply(basal, scratch2, count)
     for j in 0..<count { scratch2[j] = rates[j] - scratch2[j] }
-    T.gemm(.transposed, .none, m: sizes[i - 1], n: ni, k: rows, alpha: 1, a: below, lda: sizes[i - 1], b: scratch2, ldb: ni,
+    T.gemm(.transposed, .none, m: sizes[i - 1], n: ni, k: rows, alpha: weight, a: below, lda: sizes[i - 1], b: scratch2, ldb: ni,
            beta: 1, c: parameterSums + net.weightOffset[i - 1], ldc: ni)
     let bias = parameterSums + net.biasOffset[i - 1]
-    for row in 0..<rows { for j in 0..<ni { bias[j] += scratch2[row * ni + j] } }
+    for row in 0..<rows { for j in 0..<ni { bias[j] += weight * scratch2[row * ni + j] } }
+  }
+
+  /// The mask's residual of sample b (§2.5): ‖r_L − (r_L* − α u)‖ / ‖r_L^-‖.
+  @inlinable func residual(_ b: Int, alpha: T) -> T {
+    let d = sizes.last!, rL = outputRates, ff = feedforwardOutput
+    var num: T = 0, den: T = 0
+    for j in 0..<d {
+      let k = b * d + j, e = rL[k] - (target[k] - alpha * u[k])
+      num += e * e; den += ff[k] * ff[k]
+    }
+    return num.squareRoot() / den.squareRoot()
   }
 
   /// Per sample ‖r_L* − r_L‖.

@@ -10,7 +10,7 @@ extension DFCWorkspace {
   @discardableResult
   @inlinable public func continuousUpdate(_ net: DFCNetwork<T>, _ x: UnsafePointer<T>, _ s: ControllerSettings, includeNonConverged: Bool,
                                epsilon: Double = 0.5, into g: UnsafeMutablePointer<T>, beforeMask: (() -> Void)? = nil) -> [SampleConvergence] {
-    simulate(net, x, s, mode: .continuousUpdate)
+    let last = simulate(net, x, s, mode: .continuousUpdate)
     let classes = convergence(alpha: s.alpha, epsilon: epsilon)
     beforeMask?()
     g.update(from: parameterSums, count: parameterCount)
@@ -23,7 +23,7 @@ extension DFCWorkspace {
       xs.withUnsafeBufferPointer { px in
         sub.forward(net, px.baseAddress!, rows: removed.count)
         for (k, b) in removed.enumerated() { sub.target.advanced(by: k * d).update(from: target + b * d, count: d) }
-        sub.simulate(net, px.baseAddress!, s, mode: .continuousUpdate)
+        sub.simulate(net, px.baseAddress!, s, mode: .continuousUpdate, exitAt: last)
       }
       for j in 0..<parameterCount { g[j] -= sub.parameterSums[j] }
       resetToFeedforward(classes)

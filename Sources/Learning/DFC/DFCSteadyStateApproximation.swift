@@ -60,11 +60,17 @@ extension DFCWorkspace {
 
   /// The DFC-SSA update into g (unclipped), leaving U_ss in `u`, ΔV in `deltaV`, V_ss and R_ss in `v` and `r`.
   /// Needs `forward` and the output target first.
-  @inlinable public func analyticUpdate(_ net: DFCNetwork<T>, _ x: UnsafePointer<T>, alpha: Double, into g: UnsafeMutablePointer<T>) throws {
+  @inlinable public func analyticUpdate(_ net: DFCNetwork<T>, _ x: UnsafePointer<T>, alpha: Double, solver: SSASolver = .lu,
+                                       into g: UnsafeMutablePointer<T>) throws {
     let d = net.outputWidth, o = rows * d
-    computeJacobian(net, at: feedforwardV)
     for k in 0..<o { error[k] = target[k] - feedforwardOutput[k] }          // δ = −λ g
-    try solveSteadyStateControl(alpha: alpha, delta: error)
+    switch solver {
+    case .lu:
+      computeJacobian(net, at: feedforwardV)
+      try solveSteadyStateControl(alpha: alpha, delta: error)
+    case .krylov:
+      try solveSteadyStateControlKrylov(net, alpha: alpha, delta: error)
+    }
     analyticSteadyState(net, x)
     differenceRule(net, x, rates: r, deltaV: deltaV, into: g)
   }

@@ -16,14 +16,8 @@ extension DFCWorkspace {
   /// Classifies every sample after a simulation (§2.5): res = ‖r_L[T−1] − (r_L* − α u[T−1])‖ / ‖r_L^-‖;
   /// converged iff res < 1e-5 and err[T−1] < ε² err[0]; diverged iff res > 1.
   @inlinable public func convergence(alpha: Double, epsilon: Double = 0.5) -> [SampleConvergence] {
-    let d = sizes.last!, rL = outputRates, ff = feedforwardOutput
-    return (0..<rows).map { b in
-      var num: T = 0, den: T = 0
-      for j in 0..<d {
-        let k = b * d + j
-        let e = rL[k] - (target[k] - T(alpha) * u[k]); num += e * e; den += ff[k] * ff[k]
-      }
-      let res = num.squareRoot() / den.squareRoot()
+    (0..<rows).map { b in
+      let res = residual(b, alpha: T(alpha))
       if res < 1e-5 && finalError[b] < T(epsilon * epsilon) * initialError[b] { return .converged }
       return res > 1 ? .diverged : .notConverged
     }
