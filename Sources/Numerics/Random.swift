@@ -124,22 +124,35 @@ public enum Ziggurat {
 }
 
 extension Random {
-  /// Fills `out` with standard normals by the ziggurat (see `Ziggurat`).
-  public mutating func fillNormal<T: BLASScalar>(_ out: UnsafeMutablePointer<T>, _ n: Int) {
+  /// Fills `out` with standard normals by the ziggurat (see `Ziggurat`). The generator runs on local copies of its
+  /// four state words (the same xoshiro256** stream as `next()`, bit for bit), since `next()` on the array state
+  /// cost more than the draw; they go back into `state` before the slow path and at the end.
+  @inlinable public mutating func fillNormal<T: BLASScalar>(_ out: UnsafeMutablePointer<T>, _ n: Int) {
     let (kn, wn, fn) = Ziggurat.tables
+    var s0 = state[0], s1 = state[1], s2 = state[2], s3 = state[3]
     kn.withUnsafeBufferPointer { k in
       wn.withUnsafeBufferPointer { w in
         for j in 0..<n {
-          let hz = Int32(truncatingIfNeeded: Int64(bitPattern: next()) >> 32)
+          let bits = Random.rotl(s1 &* 5, 7) &* 9
+          let t = s1 << 17
+          s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = Random.rotl(s3, 45)
+          let hz = Int32(truncatingIfNeeded: Int64(bitPattern: bits) >> 32)
           let iz = Int(hz & 127)
-          out[j] = T(hz.magnitude < k[iz] ? Double(hz) * w[iz] : zigguratTail(hz, iz, k, w, fn))
+          if hz.magnitude < k[iz] {
+            out[j] = T(Double(hz) * w[iz])
+          } else {
+            state[0] = s0; state[1] = s1; state[2] = s2; state[3] = s3
+            out[j] = T(zigguratTail(hz, iz, k, w, fn))
+            s0 = state[0]; s1 = state[1]; s2 = state[2]; s3 = state[3]
+          }
         }
       }
     }
+    state[0] = s0; state[1] = s1; state[2] = s2; state[3] = s3
   }
 
   /// The slow path (1.2 % of draws): the wedges by rejection, the base strip's tail beyond r by Marsaglia's method.
-  mutating func zigguratTail(_ hz0: Int32, _ iz0: Int, _ k: UnsafeBufferPointer<UInt32>, _ w: UnsafeBufferPointer<Double>, _ f: [Double]) -> Double {
+  @usableFromInline mutating func zigguratTail(_ hz0: Int32, _ iz0: Int, _ k: UnsafeBufferPointer<UInt32>, _ w: UnsafeBufferPointer<Double>, _ f: [Double]) -> Double {
     let r = 3.442620
     var hz = hz0, iz = iz0
     while true {

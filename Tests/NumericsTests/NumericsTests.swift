@@ -125,6 +125,24 @@ final class NumericsTests: XCTestCase {
 }
 
 final class ZigguratTests: XCTestCase {
+  /// The batched fill keeps the generator's state in registers: it must draw the very stream of the scalar form
+  /// (`next()` per draw, the slow path on `self`), bit for bit, and leave the same state behind.
+  func testBatchedFillDrawsTheScalarStream() {
+    var a = Random(seed: 3, stream: "ziggurat-stream"), b = a
+    var x = [Double](repeating: 0, count: 200_000)
+    x.withUnsafeMutableBufferPointer { a.fillNormal($0.baseAddress!, $0.count) }
+    let (k, w, f) = Ziggurat.tables
+    var slow = 0
+    let y = (0..<x.count).map { _ -> Double in
+      let hz = Int32(truncatingIfNeeded: Int64(bitPattern: b.next()) >> 32), iz = Int(hz & 127)
+      if hz.magnitude < k[iz] { return Double(hz) * w[iz] }
+      slow += 1
+      return k.withUnsafeBufferPointer { kp in w.withUnsafeBufferPointer { wp in b.zigguratTail(hz, iz, kp, wp, f) } }
+    }
+    XCTAssertGreaterThan(slow, 1000, "the slow path was exercised")
+    XCTAssertEqual(x, y); XCTAssertEqual(a, b)
+  }
+
   /// The ziggurat's normals: moments, tail mass and the Kolmogorov–Smirnov distance to Φ on 10⁶ draws.
   func testZigguratDrawsStandardNormals() {
     var rng = Random(seed: 11, stream: "ziggurat-test")

@@ -46,5 +46,5 @@ extension DFCWorkspace {
 public struct GaussianNoise: Sendable, Codable {
   public var rng: Random
   public init(seed: UInt64, stream: String = "dfc-noise") { rng = Random(seed: seed, stream: stream) }
-  public mutating func fill<T: BLASScalar>(_ out: UnsafeMutablePointer<T>, _ count: Int) { rng.fillNormal(out, count) }
+  @inlinable public mutating func fill<T: BLASScalar>(_ out: UnsafeMutablePointer<T>, _ count: Int) { rng.fillNormal(out, count) }
 }
