@@ -195,22 +195,30 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
           let below = i == 1 ? x : UnsafePointer(layer(r, i - 1))
           let vi = layer(v, i), vffi = layer(vff, i), vfbi = layer(vfb, i)
           basal(net, p, i, below, into: vffi)
+          let sigma = T(i == L ? s.sigmaOutput : s.sigma), noisy = s.noisy && sigma != 0
+          let c = sigma * dt.squareRoot() / tauA, step = dt / tau
+          if noisy { noise(t, i, scratch2, count) }        // Ξ (scratch2 is free until the DFC accumulation below)
           if instantApical {
             T.gemm(.none, .none, m: rows, n: ni, k: d, alpha: 1, a: drive, lda: d, b: k + net.feedbackOffset[i - 1], ldb: ni, beta: 0, c: vfbi, ldc: ni)
+            if noisy { for j in 0..<count { vfbi[j] += c * scratch2[j] } }
           } else {
             T.gemm(.none, .none, m: rows, n: ni, k: d, alpha: 1, a: drive, lda: d, b: k + net.feedbackOffset[i - 1], ldb: ni, beta: 0, c: scratch, ldc: ni)
             let a = dt / tauA
-            for j in 0..<count { vfbi[j] += a * (-vfbi[j] + scratch[j]) }
-          }
-          if s.noisy {
-            let sigma = T(i == L ? s.sigmaOutput : s.sigma)
-            if sigma != 0 {
-              noise(t, i, scratch, count)
-              let c = sigma * dt.squareRoot() / tauA
-              for j in 0..<count { vfbi[j] += c * scratch[j] }
+            if !testing {
+              // The feedback phase's step in one pass: the apical low-pass, its noise and the Euler step (the same
+              // operations in the same order as the separate loops below, so the same numbers).
+              for j in 0..<count {
+                var f = vfbi[j] + a * (-vfbi[j] + scratch[j])
+                if noisy { f += c * scratch2[j] }
+                vfbi[j] = f
+                vi[j] += step * (f + vffi[j] - vi[j])
+              }
+              net.activations[i - 1].apply(vi, layer(r, i), count)
+              continue
             }
+            for j in 0..<count { vfbi[j] += a * (-vfbi[j] + scratch[j]) }
+            if noisy { for j in 0..<count { vfbi[j] += c * scratch2[j] } }
           }
-          let step = dt / tau
           if testing {
             for row in 0..<rows {
               var change = stepChange[row], size = stepSize[row]
