@@ -89,7 +89,7 @@ public struct TableResult: Sendable, Codable {
       var c = r.reproduced.map { $0.n > 1 ? "\(fmt($0.mean)) ± \(fmt($0.std))" : fmt($0.mean) } ?? r.verdict
       if let ref = r.reference { c += " (paper \(printed(ref.value))\(ref.std.map { " ± \(printed($0))" } ?? ""); \(r.verdict))" }
       if let o = r.official { c += " (official code: \(printed(o.value)))" }
-      if first, let n = r.note { c += " [\(n)]" }   // a row's note once, in its first cell
+      if first, let n = r.note { c += " [\(n)]" }   // a note once per row, unless a cell's own differs (a cost per cell)
       return c
     }
     var md = "# \(paper) \(target): \(title) — scale: \(scale.rawValue)\n\n"
@@ -115,8 +115,9 @@ public struct TableResult: Sendable, Codable {
     }
     md += "| method | " + columns.joined(separator: " | ") + " |\n|---|" + columns.map { _ in "---" }.joined(separator: "|") + "|\n"
     for m in methods {
+      let leading = rows.first { $0.method == m && $0.column == columns[0] }?.note
       md += "| \(m) | " + columns.enumerated().map { k, c in
-        rows.first { $0.method == m && $0.column == c }.map { cell($0, first: k == 0) } ?? ""
+        rows.first { $0.method == m && $0.column == c }.map { cell($0, first: k == 0 || $0.note != leading) } ?? ""
       }.joined(separator: " | ") + " |\n"
     }
     let references = Set(rows.compactMap { $0.reference?.source })
