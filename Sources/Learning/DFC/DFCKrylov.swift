@@ -24,7 +24,7 @@ public struct KrylovFailure: Error, CustomStringConvertible {
 public final class KrylovBuffers<T: BLASScalar> {
   public let restart: Int
   @usableFromInline let basis, hessenberg, cosines, sines, rhs, inversePreconditioner, block, product, column: UnsafeMutablePointer<T>
-  @usableFromInline var deltaNorm: [T], active: [Bool], done: [Bool], steps: [Int]
+  @usableFromInline var deltaNorm: [T], active: [Bool], steps: [Int]
   let storage: UnsafeMutablePointer<T>
 
   @usableFromInline init(capacity: Int, width d: Int, restart m: Int) {
@@ -38,7 +38,7 @@ public final class KrylovBuffers<T: BLASScalar> {
     basis = take(counts[0]); hessenberg = take(counts[1]); cosines = take(counts[2]); sines = take(counts[3]); rhs = take(counts[4])
     inversePreconditioner = take(counts[5]); block = take(counts[6]); product = take(counts[7]); column = take(counts[8])
     deltaNorm = Array(repeating: 0, count: capacity); active = Array(repeating: false, count: capacity)
-    done = active; steps = Array(repeating: 0, count: capacity)
+    steps = Array(repeating: 0, count: capacity)
   }
   deinit { storage.deallocate() }
 }
@@ -98,7 +98,7 @@ extension DFCWorkspace {
     for b in 0..<rows {
       var s: T = 0
       for a in 0..<d { s += delta[b * d + a] * delta[b * d + a] }
-      kb.deltaNorm[b] = s.squareRoot(); kb.done[b] = false
+      kb.deltaNorm[b] = s.squareRoot()
     }
     func basis(_ b: Int, _ k: Int) -> UnsafeMutablePointer<T> { kb.basis + (b * (m + 1) + k) * d }
     var iterations = 0, worst: T = 0
@@ -111,8 +111,7 @@ extension DFCWorkspace {
         var s: T = 0
         for a in 0..<d { let e = delta[b * d + a] - kb.product[b * d + a]; basis(b, 0)[a] = e; s += e * e }
         let beta = s.squareRoot()
-        if beta <= tol * kb.deltaNorm[b] { kb.done[b] = true; continue }
-        kb.done[b] = false
+        if beta <= tol * kb.deltaNorm[b] { continue }
         worst = max(worst, beta / kb.deltaNorm[b])
         kb.active[b] = true
         for a in 0..<d { basis(b, 0)[a] /= beta }
