@@ -3,8 +3,8 @@ import Learning
 import Numerics
 
 /// `reproduce bench`: a BP epoch on 784-256-256-256-10 tanh, batch 128, 55 000 samples, Adam, against the
-/// GEMM bound: the CPU time of exactly that epoch's GEMM calls (same shapes, transposes and order), replayed
-/// alone in the same process at the same thread count.
+/// GEMM bound: the CPU time of exactly that epoch's GEMM calls (recorded by `GEMMRecorder`: same shapes,
+/// transposes and order), replayed alone in the same process at the same thread count.
 public enum Benchmark {
   public struct Result: Sendable, Codable {
     public var precision: String
@@ -23,19 +23,6 @@ public enum Benchmark {
   public static let sizes = [784, 256, 256, 256, 10]
   public static let samples = 55_000, batchSize = 128
 
-  /// One epoch's batch sizes: 429 of 128 and one of 88.
-  static var batches: [Int] {
-    (0..<((samples + batchSize - 1) / batchSize)).map { min(batchSize, samples - $0 * batchSize) }
-  }
-
-  /// FLOPs of the epoch's GEMMs: per batch of n, forward 2n·Σ dₗ₋₁dₗ, weight gradients the same, and the
-  /// error propagation 2n·Σ_{l≥2} dₗ₋₁dₗ.
-  static var epochFLOPs: Double {
-    let macs = (1..<sizes.count).reduce(0) { $0 + sizes[$1 - 1] * sizes[$1] }
-    let below = macs - sizes[0] * sizes[1]
-    return batches.reduce(0.0) { $0 + 2 * Double($1) * Double(2 * macs + below) }
-  }
-
   /// Concrete entry point, so that the generic body below is specialised inside this module.
   public static func run(_ precision: Precision, epochs: Int = 2) -> Result {
     switch precision {
@@ -45,66 +32,80 @@ public enum Benchmark {
   }
 
   static func run<T: BLASScalar>(_: T.Type, epochs: Int) -> Result {
-    var rng = Random(seed: 1, stream: "bench")
-    var net = Network<T>(sizes: sizes, hidden: .tanh, initializer: .xavierUniform(gain: 1), rng: &rng)
-    // Timing does not depend on the pixel values: random inputs and labels of MNIST's shape.
-    let x: Matrix<T> = rng.uniformMatrix(rows: samples, cols: sizes[0], 0, 1)
-    let labels = (0..<samples).map { _ in Int32(rng.next() % 10) }
-    var tape = Tape<T>(sizes: sizes, capacity: batchSize)
-    var g = [T](repeating: 0, count: net.layout.count)
-    var opt = OptimizerState<T>(.adam(learningRate: 1e-3), count: net.layout.count)
-    var rule = Backprop<T>()
-
-    func epoch(limit: Int? = nil) {
-      var start = 0
-      for rows in batches.prefix(limit ?? batches.count) {
-        x.storage.withUnsafeBufferPointer { px in
-          labels.withUnsafeBufferPointer { pl in
-            let b = Batch(rows: rows, inputs: px.baseAddress! + start * sizes[0], labels: pl.baseAddress! + start)
-            _ = rule.update(net, b, loss: .softmaxCrossEntropy, tape: &tape, into: &g)
-          }
-        }
-        opt.apply(to: &net.parameters, gradient: g)
-        start += rows
-      }
-    }
-    epoch(limit: 40)   // warm-up: page in buffers, BLAS kernels
-    let w0 = Clock.wall, c0 = Clock.processCPU
-    for _ in 0..<epochs { epoch() }
-    let wall = (Clock.wall - w0) / Double(epochs), cpu = (Clock.processCPU - c0) / Double(epochs)
-    let bound = gemmBound(T.self, epochs: epochs)
-    return Result(precision: "\(T.self)", secondsPerEpoch: wall, cpuSecondsPerEpoch: cpu, gflops: epochFLOPs / cpu / 1e9,
-                  gemmBoundSeconds: bound, ratioToGemmBound: bound / cpu)
+    let t = Runner.timeEpochs(experiment(.backprop, T.self == Float.self ? .float : .double), samples: samples, epochs: epochs)
+    return Result(precision: "\(T.self)", secondsPerEpoch: t.wallSeconds, cpuSecondsPerEpoch: t.cpuSeconds, gflops: t.gemmFLOPs / t.cpuSeconds / 1e9,
+                  gemmBoundSeconds: t.gemmBoundSeconds, ratioToGemmBound: t.gemmBoundSeconds / t.cpuSeconds)
   }
 
-  /// CPU seconds per epoch of the BP epoch's GEMM calls alone.
-  static func gemmBound<T: BLASScalar>(_: T.Type, epochs: Int) -> Double {
-    let L = sizes.count - 1
-    let h = (0...L).map { [T](repeating: 0.01, count: batchSize * sizes[$0]) }
-    let w = (1...L).map { [T](repeating: 0.01, count: sizes[$0 - 1] * sizes[$0]) }
-    var a = (1...L).map { [T](repeating: 0, count: batchSize * sizes[$0]) }
-    var gw = w
-    var d = a
-    func replay() {
-      for n in batches {
-        for l in 1...L {   // Aₗ = Hₗ₋₁ Wₗ
-          T.gemm(.none, .none, m: n, n: sizes[l], k: sizes[l - 1], alpha: 1, a: h[l - 1], lda: sizes[l - 1],
-                 b: w[l - 1], ldb: sizes[l], beta: 0, c: &a[l - 1], ldc: sizes[l])
-        }
-        for l in stride(from: L, through: 1, by: -1) {
-          T.gemm(.transposed, .none, m: sizes[l - 1], n: sizes[l], k: n, alpha: 1, a: h[l - 1], lda: sizes[l - 1],
-                 b: d[l - 1], ldb: sizes[l], beta: 0, c: &gw[l - 1], ldc: sizes[l])
-          if l > 1 {
-            T.gemm(.none, .transposed, m: n, n: sizes[l - 1], k: sizes[l], alpha: 1, a: d[l - 1], lda: sizes[l],
-                   b: w[l - 1], ldb: sizes[l], beta: 0, c: &d[l - 2], ldc: sizes[l - 1])
-          }
-        }
+  /// The bench's network and optimiser for `rule`: 784-256-256-256-10 tanh, Xavier, softmax cross-entropy, Adam 1e-3,
+  /// batch 128 (LRA-E with its TF1 preset's own settings).
+  public static func experiment(_ rule: RuleSpec, _ precision: Precision) -> Experiment {
+    Experiment(name: "bench-\(rule)", data: DataSpec(dataset: .mnist), hidden: Array(sizes[1..<(sizes.count - 1)]), activation: .tanh,
+               initializer: .xavierUniform(gain: 1), rule: rule, loss: .softmaxCrossEntropy, optimizer: .adam(learningRate: 1e-3),
+               batchSize: batchSize, epochs: 1, seeds: [1], precision: precision)
+  }
+
+  /// CPU seconds of `body`, the mean of `repeats` calls after one warm-up call.
+  static func cpuSeconds(_ body: () -> Void, repeats: Int) -> Double {
+    body()
+    let c0 = Clock.processCPU
+    for _ in 0..<repeats { body() }
+    return (Clock.processCPU - c0) / Double(repeats)
+  }
+}
+
+/// `reproduce bench --rules`: an epoch of every rule on the bench's network (784-256-256-256-10 tanh, batch 128,
+/// 55 000 random rows, Adam), its CPU time against BP's and against its own GEMM bound (its GEMM calls, recorded
+/// and replayed alone), all measured in this run. A rule's GEMM FLOPs over BP's say how much more work its
+/// algorithm does; the check is its time per unit of that work, ≤ 1.3× BP's.
+public enum RuleBenchmark {
+  public struct Row: Sendable, Codable {
+    public var rule: String, network: String, precision: String
+    public var how: String                            // "timed: N epochs" or "projected from minibatch costs"
+    public var cpuSecondsPerEpoch: Double
+    public var gemmBoundSecondsPerEpoch: Double?      // nil where only BP's bound is measured (the GAIT tower)
+    public var gemmFLOPsPerEpoch: Double?
+    public var ratioToBP: Double                      // CPU time over BP's on the same network
+    public var workToBP: Double?                      // GEMM FLOPs over BP's on the same network
+    public var fractionOfGemmBound: Double? { gemmBoundSecondsPerEpoch.map { $0 / cpuSecondsPerEpoch } }
+    /// Within 1.3× BP's time per unit of GEMM work (nil where the work is not recorded).
+    public var withinTarget: Bool? { workToBP.map { ratioToBP / max(1, $0) <= 1.3 } }
+  }
+
+  /// The layered rules (every `RuleSpec`) timed for `epochs` epochs; then each DFC experiment of `dfc` on the same
+  /// network, projected per epoch from its measured minibatch costs (`DFCCost`: evaluation of 15 000 rows included);
+  /// then the GAIT-prop tower's rules per epoch of 1 000 batches of 60 in Double, against BP on the tower.
+  public static func run(_ precision: Precision, epochs: Int, dfc: [(label: String, experiment: DFCExperiment)]) -> [Row] {
+    let net = Benchmark.sizes.map(String.init).joined(separator: "-")
+    var rows: [Row] = []
+    var bp: EpochTiming? = nil
+    for rule in RuleSpec.allCases {
+      Progress.note("bench --rules: \(rule.label)")
+      let t = Runner.timeEpochs(Benchmark.experiment(rule, precision), samples: Benchmark.samples, epochs: epochs)
+      if rule == .backprop { bp = t }
+      rows.append(Row(rule: rule.label, network: net, precision: precision.rawValue, how: "timed: \(epochs) epoch(s)",
+                      cpuSecondsPerEpoch: t.cpuSeconds, gemmBoundSecondsPerEpoch: t.gemmBoundSeconds, gemmFLOPsPerEpoch: t.gemmFLOPs,
+                      ratioToBP: t.cpuSeconds / bp!.cpuSeconds, workToBP: t.gemmFLOPs / bp!.gemmFLOPs))
+    }
+    for (label, var e) in dfc {
+      Progress.note("bench --rules: \(label)")
+      e.precision = precision
+      let p = DFCCost.project(e, train: Benchmark.samples)
+      rows.append(Row(rule: label, network: e.sizes.map(String.init).joined(separator: "-"), precision: precision.rawValue,
+                      how: "projected from minibatch costs", cpuSecondsPerEpoch: p.secondsPerEpoch,
+                      gemmBoundSecondsPerEpoch: p.gemmBoundSecondsPerEpoch, gemmFLOPsPerEpoch: p.gemmFLOPsPerEpoch,
+                      ratioToBP: p.secondsPerEpoch / bp!.cpuSeconds, workToBP: p.gemmFLOPsPerEpoch / bp!.gemmFLOPs))
+    }
+    Progress.note("bench --rules: the GAIT-prop tower")
+    let gait = GAITBenchmark.run().filter { $0.network == InvertibleArchitecture.tower.label }
+    if let tbp = gait.first(where: { $0.rule == InvertibleRule.backprop.label }) {
+      for r in gait {   // an epoch = 1 000 batches: seconds per epoch = ms per batch
+        rows.append(Row(rule: r.rule, network: r.network, precision: "double", how: "projected from 5 batches",
+                        cpuSecondsPerEpoch: r.millisecondsPerBatch, gemmBoundSecondsPerEpoch: r.rule == tbp.rule ? r.gemmBoundMilliseconds : nil,
+                        gemmFLOPsPerEpoch: nil, ratioToBP: r.millisecondsPerBatch / tbp.millisecondsPerBatch, workToBP: nil))
       }
     }
-    replay()
-    let c0 = Clock.processCPU
-    for _ in 0..<epochs { replay() }
-    return (Clock.processCPU - c0) / Double(epochs)
+    return rows
   }
 }
 
@@ -190,7 +191,7 @@ public enum DFCBenchmark {
     public var network: String, precision: String
     public var microsecondsPerStep: [String: Double]      // DFC (continuous), DFC-SS, feedback phase: per simulation step
     public var millisecondsPerBatch: [String: Double]     // BP, DFA, DFC-SSA per minibatch; DFC, DFC-SS at T steps
-    public var gemmBoundMicrosecondsPerStep: Double       // the products of one DFC-SS step alone
+    public var gemmBoundMicrosecondsPerStep: Double       // a DFC-SS minibatch's GEMM calls alone (recorded, replayed) per step
     public var steps: Int
   }
 
@@ -226,7 +227,9 @@ public enum DFCBenchmark {
         perBatch["BP"] = 1000 * timed(small ? 200 : 20) { prepare(); g.withUnsafeMutableBufferPointer { ws.backpropGradient(net, px, into: $0.baseAddress!) } }
         perBatch["DFA"] = 1000 * timed(small ? 200 : 20) { prepare(); g.withUnsafeMutableBufferPointer { ws.directFeedbackAlignmentUpdate(net, px, lambda: 0.05, into: $0.baseAddress!) } }
         perBatch["DFC-SSA"] = 1000 * timed(small ? 200 : 20) { prepare(); g.withUnsafeMutableBufferPointer { try? ws.analyticUpdate(net, px, alpha: 0.0015, into: $0.baseAddress!) } }
-        let ss = timed(reps) { prepare(); g.withUnsafeMutableBufferPointer { _ = ws.steadyStateUpdate(net, px, s, includeNonConverged: true, into: $0.baseAddress!) } }
+        func steadyState() { prepare(); g.withUnsafeMutableBufferPointer { _ = ws.steadyStateUpdate(net, px, s, includeNonConverged: true, into: $0.baseAddress!) } }
+        let ss = timed(reps, steadyState)
+        let ssBound = Benchmark.cpuSeconds(GEMMRecorder.replay(GEMMRecorder.record(steadyState), T.self), repeats: reps)
         let cont = timed(reps) { prepare(); g.withUnsafeMutableBufferPointer { _ = ws.continuousUpdate(net, px, s, includeNonConverged: true, into: $0.baseAddress!) } }
         let feedback = timed(reps) {
           gk.withUnsafeMutableBufferPointer { _ = ws.feedbackGradient(net, px, rows: B, FeedbackLearningSettings(controller: fb), into: $0.baseAddress!) { _, _, out, n in noise.fill(out, n) } }
@@ -234,7 +237,7 @@ public enum DFCBenchmark {
         perBatch["DFC-SS"] = 1000 * ss; perBatch["DFC"] = 1000 * cont
         perStep["DFC-SS"] = 1e6 * ss / Double(steps); perStep["DFC"] = 1e6 * cont / Double(steps); perStep["feedback"] = 1e6 * feedback / Double(steps)
         result = Result(network: sizes.map(String.init).joined(separator: "-"), precision: "\(T.self)", microsecondsPerStep: perStep,
-                        millisecondsPerBatch: perBatch, gemmBoundMicrosecondsPerStep: 1e6 * stepBound(net, B), steps: steps)
+                        millisecondsPerBatch: perBatch, gemmBoundMicrosecondsPerStep: 1e6 * ssBound / Double(steps), steps: steps)
       }
     }
     return result!
@@ -245,42 +248,17 @@ public enum DFCBenchmark {
   public struct TrainedEpoch: Sendable, Codable {
     public var secondsPerEpoch: Double            // projected from the measured minibatch costs (`DFCCost`)
     public var feedbackSecondsPerEpoch: Double    // its X = 3 feedback passes
-    public var gemmBoundSecondsPerEpoch: Double   // the feedback steps' products alone, plus the forward and evaluation as measured
+    public var gemmBoundSecondsPerEpoch: Double   // the same operations' GEMM calls alone, projected alike
     public var ratio: Double { secondsPerEpoch / gemmBoundSecondsPerEpoch }
   }
 
   /// The feedback phase is ≈ 97 % of the epoch: 3 passes × 430 minibatches × (T_fb − 1) steps, each step's products
-  /// being the basal R_{i−1}W_i, the drive U K_i and the rule's Uᵀ V_i^fb per layer. The SSA forward update and the
-  /// evaluation enter the bound at their measured times (so the ratio slightly flatters them).
+  /// being the basal R_{i−1}W_i, the drive U K_i and the rule's Uᵀ V_i^fb per layer. The SSA forward update's LU
+  /// solves and the evaluation are in the epoch's time but not in its bound (no GEMM).
   public static func trainedEpoch(_ e: DFCExperiment, train: Int = 55_000) -> TrainedEpoch {
-    let p = DFCCost.project(e)
-    var rng = Random(seed: 1, stream: "bench")
-    let net = DFCNetwork<Double>.initial(sizes: e.sizes, hidden: e.hidden, feedbackInit: .xavier, rng: &rng)
-    let B = e.batchSize, batches = Double((train + B - 1) / B), passes = Double(1 + e.extraFeedbackEpochs)
-    let step = stepBound(net, B, feedbackRule: true)
-    let feedback = batches * passes * p.feedbackSecondsPerBatch
-    let bound = batches * passes * Double(e.feedback.controller.steps - 1) * step + (p.secondsPerEpoch - feedback)
-    return TrainedEpoch(secondsPerEpoch: p.secondsPerEpoch, feedbackSecondsPerEpoch: feedback, gemmBoundSecondsPerEpoch: bound)
-  }
-
-  /// CPU seconds of one step's products alone: per layer the basal product R_{i−1}W_i and the drive U K_i (and with
-  /// `feedbackRule` the feedback rule's Uᵀ V_i^fb).
-  static func stepBound<T: BLASScalar>(_ net: DFCNetwork<T>, _ B: Int, feedbackRule: Bool = false) -> Double {
-    let n = net.sizes, widest = n.max()!
-    let a = [T](repeating: 0.01, count: B * widest), w = [T](repeating: 0.01, count: widest * widest)
-    var c = [T](repeating: 0, count: B * widest)
-    func replay() {
-      for i in 1..<n.count {
-        T.gemm(.none, .none, m: B, n: n[i], k: n[i - 1], alpha: 1, a: a, lda: n[i - 1], b: w, ldb: n[i], beta: 0, c: &c, ldc: n[i])
-        T.gemm(.none, .none, m: B, n: n[i], k: n.last!, alpha: 1, a: a, lda: n.last!, b: w, ldb: n[i], beta: 0, c: &c, ldc: n[i])
-        if feedbackRule {
-          T.gemm(.transposed, .none, m: n.last!, n: n[i], k: B, alpha: 1, a: a, lda: n.last!, b: w, ldb: n[i], beta: 1, c: &c, ldc: n[i])
-        }
-      }
-    }
-    replay()
-    let reps = 2000, c0 = Clock.processCPU
-    for _ in 0..<reps { replay() }
-    return (Clock.processCPU - c0) / Double(reps)
+    let p = DFCCost.project(e, train: train)
+    let batches = Double((train + e.batchSize - 1) / e.batchSize), passes = Double(1 + e.extraFeedbackEpochs)
+    return TrainedEpoch(secondsPerEpoch: p.secondsPerEpoch, feedbackSecondsPerEpoch: batches * passes * p.feedbackSecondsPerBatch,
+                        gemmBoundSecondsPerEpoch: p.gemmBoundSecondsPerEpoch)
   }
 }

@@ -15,6 +15,10 @@ public enum DFCCost {
     public var evaluationSecondsPerBatch: Double    // one feedforward pass
     public var secondsPerEpoch: Double              // forward + X feedback passes + evaluation of validation and test
     public var secondsPerSeed: Double               // epochs + feedback pre-training
+    /// The epoch's GEMM calls alone (recorded from the same operations, replayed in the same run), projected like
+    /// `secondsPerEpoch`: the bound `reproduce bench` compares it with. Non-GEMM work (LU, the tanh) is not in it.
+    public var gemmBoundSecondsPerEpoch: Double
+    public var gemmFLOPsPerEpoch: Double            // Σ 2mnk of those calls
   }
 
   public static func project(_ e: DFCExperiment, train: Int = 55_000, validation: Int = 5_000, test: Int = 10_000) -> Projection {
@@ -33,39 +37,34 @@ public enum DFCCost {
     let ws = DFCWorkspace(net, capacity: B)
     var g = [T](repeating: 0, count: net.parameters.count), gk = [T](repeating: 0, count: net.feedback.count)
     var noise = GaussianNoise(seed: 1)
-    func timed(_ body: () -> Void) -> Double {
-      let c0 = Clock.processCPU
-      body()
-      return Clock.processCPU - c0
-    }
     let maxSteps = 20
-    var forward = 0.0, feedback = 0.0, evaluation = 0.0
+    var forward = Cost(), feedback = Cost(), evaluation = Cost()
     x.storage.withUnsafeBufferPointer { px0 in
       y.storage.withUnsafeBufferPointer { py in
         let px = px0.baseAddress!
         func prepare(_ rows: Int) { ws.forward(net, px, rows: rows); _ = ws.setOutputTarget(net, y: py.baseAddress!, loss: .meanSquaredError, lambda: e.lambda) }
-        evaluation = timed { for _ in 0..<5 { prepare(B) } } / 5
+        evaluation = Cost.of(T.self) { for _ in 0..<5 { prepare(B) } } / 5
         var s = e.controller
         let scale = Double(s.steps) / Double(min(s.steps, maxSteps))
         s.steps = min(s.steps, maxSteps)
         g.withUnsafeMutableBufferPointer { gp in
           let out = gp.baseAddress!
           switch e.variant {
-          case .backprop: forward = timed { for _ in 0..<5 { prepare(B); ws.backpropGradient(net, px, into: out) } } / 5
-          case .directFeedbackAlignment: forward = timed { for _ in 0..<5 { prepare(B); ws.directFeedbackAlignmentUpdate(net, px, lambda: e.lambda, into: out) } } / 5
+          case .backprop: forward = Cost.of(T.self) { for _ in 0..<5 { prepare(B); ws.backpropGradient(net, px, into: out) } } / 5
+          case .directFeedbackAlignment: forward = Cost.of(T.self) { for _ in 0..<5 { prepare(B); ws.directFeedbackAlignmentUpdate(net, px, lambda: e.lambda, into: out) } } / 5
           case .analytic where e.ssaSolver == .krylov:
-            forward = timed { prepare(B); try? ws.analyticUpdate(net, px, alpha: s.alpha, solver: .krylov, into: out) }
+            forward = Cost.of(T.self) { prepare(B); try? ws.analyticUpdate(net, px, alpha: s.alpha, solver: .krylov, into: out) }
           case .analytic:
             let rows = d > 100 ? 16 : B
-            forward = timed { prepare(rows); try? ws.analyticUpdate(net, px, alpha: s.alpha, into: out) } * Double(B) / Double(rows)
+            forward = Cost.of(T.self) { prepare(rows); try? ws.analyticUpdate(net, px, alpha: s.alpha, into: out) } * (Double(B) / Double(rows))
           case .dfc:
-            forward = timed { prepare(B); _ = ws.continuousUpdate(net, px, s, includeNonConverged: true, epsilon: e.epsilon, into: out) } * scale
+            forward = Cost.of(T.self) { prepare(B); _ = ws.continuousUpdate(net, px, s, includeNonConverged: true, epsilon: e.epsilon, into: out) } * scale
           case .steadyState:
-            forward = timed { prepare(B); _ = ws.steadyStateUpdate(net, px, s, includeNonConverged: true, epsilon: e.epsilon, into: out) } * scale
+            forward = Cost.of(T.self) { prepare(B); _ = ws.steadyStateUpdate(net, px, s, includeNonConverged: true, epsilon: e.epsilon, into: out) } * scale
           }
         }
         if e.learnsFeedback {
-          feedback = timed {
+          feedback = Cost.of(T.self) {
             gk.withUnsafeMutableBufferPointer { _ = ws.feedbackGradient(net, px, rows: B, e.feedback, into: $0.baseAddress!) { _, _, o, n in noise.fill(o, n) } }
           }
         }
@@ -73,9 +72,30 @@ public enum DFCCost {
     }
     let batches = Double((train + B - 1) / B), evaluationBatches = Double((validation + B - 1) / B + (test + B - 1) / B)
     let feedbackPasses = e.learnsFeedback ? Double(1 + e.extraFeedbackEpochs) : 0
-    let epoch = batches * (forward + feedbackPasses * feedback) + evaluationBatches * evaluation
-    let pretraining = e.learnsFeedback ? Double(e.pretrainingEpochs) * batches * feedback : 0
-    return Projection(forwardSecondsPerBatch: forward, feedbackSecondsPerBatch: feedback, evaluationSecondsPerBatch: evaluation,
-                      secondsPerEpoch: epoch, secondsPerSeed: Double(e.epochs) * epoch + pretraining)
+    let epoch = forward * batches + feedback * (batches * feedbackPasses) + evaluation * evaluationBatches
+    let pretraining = e.learnsFeedback ? Double(e.pretrainingEpochs) * batches * feedback.cpu : 0
+    return Projection(forwardSecondsPerBatch: forward.cpu, feedbackSecondsPerBatch: feedback.cpu, evaluationSecondsPerBatch: evaluation.cpu,
+                      secondsPerEpoch: epoch.cpu, secondsPerSeed: Double(e.epochs) * epoch.cpu + pretraining,
+                      gemmBoundSecondsPerEpoch: epoch.bound, gemmFLOPsPerEpoch: epoch.flops)
   }
+}
+
+/// An operation's CPU seconds and its GEMM bound (its GEMM calls, recorded on a first run, replayed alone), scaled
+/// together.
+struct Cost {
+  var cpu = 0.0, bound = 0.0, flops = 0.0
+  static func of<T: BLASScalar>(_: T.Type, _ body: () -> Void) -> Cost {
+    let calls = GEMMRecorder.record(body)       // also the warm-up
+    let c0 = Clock.processCPU
+    body()
+    let cpu = Clock.processCPU - c0
+    let replay = GEMMRecorder.replay(calls, T.self)
+    replay()                                    // warm-up
+    let r0 = Clock.processCPU
+    replay()
+    return Cost(cpu: cpu, bound: Clock.processCPU - r0, flops: GEMMRecorder.flops(calls))
+  }
+  static func * (c: Cost, k: Double) -> Cost { Cost(cpu: c.cpu * k, bound: c.bound * k, flops: c.flops * k) }
+  static func / (c: Cost, k: Double) -> Cost { c * (1 / k) }
+  static func + (a: Cost, b: Cost) -> Cost { Cost(cpu: a.cpu + b.cpu, bound: a.bound + b.bound, flops: a.flops + b.flops) }
 }

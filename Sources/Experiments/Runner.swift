@@ -436,3 +436,67 @@ public enum Runner {
     }
   }
 }
+
+// MARK: `reproduce bench`: a rule's epoch, timed (kept in this file so that the loop is specialised per rule, see `build`)
+
+/// The CPU time of training epochs of one rule on random inputs of MNIST's shape, and the GEMM bound of the
+/// same epoch: its GEMM calls, recorded, replayed alone in the same run.
+public struct EpochTiming: Sendable, Codable {
+  public var cpuSeconds: Double, wallSeconds: Double   // per epoch
+  public var gemmBoundSeconds: Double                  // per epoch
+  public var gemmFLOPs: Double                         // per epoch: Σ 2mnk of its GEMM calls
+}
+
+extension Runner {
+  /// `e.rule` trained for `epochs` epochs of `samples` random rows (timing does not depend on the values) with
+  /// `e`'s net, batch and optimiser, after a 40-batch warm-up and one recorded epoch.
+  public static func timeEpochs(_ e: Experiment, inputs: Int = 784, outputs: Int = 10, samples: Int, epochs: Int) -> EpochTiming {
+    switch e.precision {
+    case .float: return timeEpochs(e, inputs, outputs, samples: samples, epochs: epochs, as: Float.self)
+    case .double: return timeEpochs(e, inputs, outputs, samples: samples, epochs: epochs, as: Double.self)
+    }
+  }
+
+  static func timeEpochs<T: BLASScalar>(_ e: Experiment, _ d0: Int, _ dL: Int, samples: Int, epochs: Int, as: T.Type) -> EpochTiming {
+    var rng = Random(seed: 1, stream: "bench")
+    let net = Network<T>(sizes: [d0] + e.hidden + [dL], hidden: e.activation, output: e.outputActivation, initializer: e.initializer, rng: &rng)
+    let x: Matrix<T> = rng.uniformMatrix(rows: samples, cols: d0, 0, 1)
+    let labels = (0..<samples).map { _ in Int32(rng.next() % UInt64(dL)) }
+    return try! e.rule.build(e, net, rng: &rng, TimingBody(e: e, net: net, x: x, labels: labels, epochs: epochs))
+  }
+
+  struct TimingBody<Scalar: BLASScalar>: RuleBody {
+    let e: Experiment, net: Network<Scalar>, x: Matrix<Scalar>, labels: [Int32], epochs: Int
+    func run<R: LearningRule>(_ rule: inout R) throws -> EpochTiming where R.Scalar == Scalar {
+      var net = self.net
+      let d0 = net.sizes[0], samples = labels.count, B = e.batchSize
+      var tape = Tape<Scalar>(sizes: net.sizes, capacity: B)
+      var g = [Scalar](repeating: 0, count: net.layout.count)
+      var opt = OptimizerState<Scalar>(e.optimizer, count: net.layout.count)
+      func epoch(batches limit: Int = .max) {
+        for (i, start) in stride(from: 0, to: samples, by: B).enumerated() where i < limit {
+          let rows = min(B, samples - start)
+          x.storage.withUnsafeBufferPointer { px in
+            labels.withUnsafeBufferPointer { pl in
+              let b = Batch(rows: rows, inputs: px.baseAddress! + start * d0, labels: pl.baseAddress! + start)
+              _ = rule.update(net, b, loss: e.loss, tape: &tape, into: &g)
+            }
+          }
+          opt.apply(to: &net.parameters, gradient: g, decay: e.weightDecay)
+          rule.afterStep(net)
+        }
+      }
+      epoch(batches: 40)                                // warm-up: page in buffers, BLAS kernels
+      let calls = GEMMRecorder.record { epoch() }       // the epoch's GEMM calls, for its bound
+      let w0 = Clock.wall, c0 = Clock.processCPU
+      for _ in 0..<epochs { epoch() }
+      let wall = (Clock.wall - w0) / Double(epochs), cpu = (Clock.processCPU - c0) / Double(epochs)
+      let replay = GEMMRecorder.replay(calls, Scalar.self)
+      replay()
+      let r0 = Clock.processCPU
+      for _ in 0..<epochs { replay() }
+      return EpochTiming(cpuSeconds: cpu, wallSeconds: wall, gemmBoundSeconds: (Clock.processCPU - r0) / Double(epochs),
+                         gemmFLOPs: GEMMRecorder.flops(calls))
+    }
+  }
+}

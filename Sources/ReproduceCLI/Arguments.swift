@@ -51,6 +51,14 @@ public struct Options: Sendable {
     guard let n = Int(v), n >= 0 else { throw UsageError("--\(name) expects a non-negative integer, got '\(v)'") }
     return n
   }
+  /// The flag's value (or default) as one of an enum's cases, named by their raw values.
+  public func choice<E: RawRepresentable & CaseIterable>(_ name: String, _: E.Type) throws -> E? where E.RawValue == String {
+    guard let v = string(name) else { return nil }
+    guard let e = E(rawValue: v) else {
+      throw UsageError("unknown --\(name) '\(v)'; valid: \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    return e
+  }
   public func double(_ name: String) throws -> Double? {
     guard let v = string(name) else { return nil }
     guard let x = Double(v), x.isFinite else { throw UsageError("--\(name) expects a number, got '\(v)'") }

@@ -185,14 +185,8 @@ public enum Commands {
     }
     p.simExtrapolate = o.switches.contains("sim-extrapolate")
     if p.simExtrapolate && p.simEarlyExit == nil { throw UsageError("--sim-extrapolate extrapolates after an early exit: give --sim-early-exit TOL too") }
-    if let v = o.values["precision"] {
-      guard let precision = Precision(rawValue: v) else { throw UsageError("unknown --precision '\(v)'; valid: double, float") }
-      p.precision = precision
-    }
-    if let v = o.values["ssa-solver"] {
-      guard let solver = SSASolver(rawValue: v) else { throw UsageError("unknown --ssa-solver '\(v)'; valid: lu, krylov") }
-      p.ssaSolver = solver
-    }
+    if o.values["precision"] != nil { p.precision = try o.choice("precision", Precision.self) }
+    if o.values["ssa-solver"] != nil { p.ssaSolver = try o.choice("ssa-solver", SSASolver.self) }
     if let l = o.values["lastlayer-cifar"] {
       guard ["released", "fixed"].contains(l) else { throw UsageError("unknown --lastlayer-cifar '\(l)'; valid: fixed (default), released") }
       p.lastLayerCifarReleased = l == "released"
@@ -301,12 +295,7 @@ public enum Commands {
     case let s: throw UsageError("unknown loss '\(s)'; valid: ce, mse, half-mse")
     }
     if isImage != loss.isClassification { throw UsageError("--loss \(o.values["loss"] ?? "") does not fit data set \(dataset.rawValue)") }
-    let precision: Precision
-    switch o.string("precision")! {
-    case "float": precision = .float
-    case "double": precision = .double
-    case let s: throw UsageError("unknown precision '\(s)'; valid: float, double")
-    }
+    let precision = try o.choice("precision", Precision.self)!
     let scaling: PixelScaling
     switch o.string("scaling")! {
     case "unit": scaling = .unit
@@ -455,6 +444,26 @@ public enum Commands {
       for r in results {
         print(r.network.padding(toLength: 9, withPad: " ", startingAt: 0) + String(format: " %4d  ", r.width) + rules.map { String(format: "%11.1f", r.millisecondsPerStep[$0]!) }.joined()
               + String(format: "   %13.1f  %7.0f%%", r.gemmBoundMilliseconds, 100 * r.ratioToGemmBound))
+      }
+      return 0
+    }
+    if o.switches.contains("rules") {
+      let precision = try o.choice("precision", Precision.self)!
+      Progress.note("bench --rules: an epoch of every rule, 784-256-256-256-10 tanh, batch 128, 55000 random rows, Adam, \(precision.rawValue), \(threads) BLAS thread(s), CPU time")
+      let dfc = [DFCTable1.Row.dfcSSAFixed, .dfcSSA].map { (label: $0.label, experiment: DFCTable1.experiment($0, .mnist)) }
+      let rows = RuleBenchmark.run(precision, epochs: epochs, dfc: dfc)
+      if o.switches.contains("json") {
+        struct Out: Codable { var rows: [RuleBenchmark.Row]; var threads: Int; var provenance: Provenance }
+        print(try canonicalJSON(Out(rows: rows, threads: threads, provenance: Provenance.current(packageRoot: packageRoot))))
+        return 0
+      }
+      func f(_ x: Double?, _ format: String) -> String { x.map { String(format: format, $0) } ?? "—" }
+      print("rule                 network               s/epoch (CPU)  × BP   GEMM bound (s)  of bound  GEMM work × BP  ≤ 1.3× BP per unit of work  how")
+      for r in rows {
+        print(r.rule.padding(toLength: 20, withPad: " ", startingAt: 0) + " " + r.network.padding(toLength: 21, withPad: " ", startingAt: 0)
+              + String(format: " %13.3f  %5.2f", r.cpuSecondsPerEpoch, r.ratioToBP) + "  " + f(r.gemmBoundSecondsPerEpoch, "%14.3f")
+              + "  " + f(r.fractionOfGemmBound.map { 100 * $0 }, "%7.0f%%") + "  " + f(r.workToBP, "%14.2f")
+              + "  " + (r.withinTarget.map { $0 ? "yes" : "no" } ?? "—").padding(toLength: 26, withPad: " ", startingAt: 0) + "  " + r.how)
       }
       return 0
     }

@@ -143,6 +143,8 @@ enum Flags {
     Flag.toggle("gait", "GAIT-prop's batches instead (BP, GAIT, TP on the full-width and tower networks)"),
     Flag.toggle("dfc", "DFC's simulation steps instead"),
     Flag.toggle("align", "one step of every conv rule of the wide-network paper (kmnist3 n = 16, 64; cifar7 n = 32) instead"),
+    Flag.toggle("rules", "an epoch of every rule on the bench's network against BP's and its own GEMM bound instead (DFC projected from minibatches; GAIT on its tower)"),
+    Flag("precision", "P", default: "float", "with --rules: float or double"),
     Flag.toggle("json", "print one JSON object on stdout"),
   ]
   static let smoke: [Flag] = [Flag("out", "DIR", "where the smoke-scale files go"), Flag("threads", "N", default: "1", "BLAS threads")]

@@ -8,7 +8,7 @@ enum Help {
       reproduce list                                   papers, their tables and figures, costs, what exists
       reproduce <paper> --table N | --figure ID | --all [--scale smoke|quick|full] [--seeds K] [--out DIR]
       reproduce train [--rule bp] [--dataset mnist] [--hidden 256,256,256] [--activation tanh] [--epochs 5] ...
-      reproduce bench [--threads 1] [--epochs 2] [--gait | --dfc] [--json]
+      reproduce bench [--threads 1] [--epochs 2] [--rules | --gait | --dfc | --align] [--json]
       reproduce data fetch | verify                    get / check the data sets
       reproduce smoke [--out DIR]                      every implemented table and figure at smoke scale (CI)
       reproduce <paper> --table N --scale full --slurm DIR [--partition P --time T --mem M]

@@ -1,5 +1,5 @@
 import XCTest
-import Numerics
+@testable import Numerics
 @testable import Learning
 
 final class LearningTests: XCTestCase {
@@ -53,6 +53,31 @@ final class LearningTests: XCTestCase {
         XCTAssertLessThan(err, 1e-6, "\(act), \(l): relative error \(err)")
       }
     }
+  }
+
+  /// The bench's GEMM bound replays what `GEMMRecorder` saw: a BP gradient on L layers makes exactly L forward
+  /// products, L weight gradients and L − 1 propagations, with 2·n·(2Σ dₗ₋₁dₗ + Σ_{l≥2} dₗ₋₁dₗ) FLOPs. Negative
+  /// control: the same gradient outside `record` leaves nothing recorded.
+  func testGEMMRecorderSeesEveryProductOfABackpropStep() {
+    let sizes = [5, 6, 4, 3], rows = 7
+    var rng = Random(seed: 3, stream: "test")
+    var net = Network<Double>(sizes: sizes, hidden: .tanh, initializer: .xavierUniform(gain: 1), rng: &rng)
+    net.parameters = net.parameters.map { $0 + 0.01 }
+    let x: [Double] = (0..<(rows * 5)).map { _ in rng.uniform(-1, 1) }, labels = (0..<rows).map { Int32($0 % 3) }
+    var tape = Tape<Double>(sizes: sizes, capacity: rows), g = [Double](repeating: 0, count: net.layout.count)
+    func step() {
+      x.withUnsafeBufferPointer { px in labels.withUnsafeBufferPointer { pl in
+        _ = net.gradient(Batch(rows: rows, inputs: px.baseAddress!, labels: pl.baseAddress!), loss: .softmaxCrossEntropy, tape: &tape, into: &g)
+      } }
+    }
+    let calls = GEMMRecorder.record(step)
+    XCTAssertEqual(calls.count, 3 * 3 - 1)
+    let macs = 5 * 6 + 6 * 4 + 4 * 3, below = macs - 5 * 6
+    XCTAssertEqual(GEMMRecorder.flops(calls), Double(2 * rows * (2 * macs + below)))
+    XCTAssertEqual(calls.first, GEMMRecorder.Call(tA: .none, tB: .none, m: rows, n: 6, k: 5, lda: 5, ldb: 6, ldc: 6, beta: 0))
+    step()
+    XCTAssertTrue(GEMMRecorder.calls.isEmpty, "a call outside record was recorded")
+    GEMMRecorder.replay(calls, Double.self)()   // the replay runs on its own buffers
   }
 
   func testFastTanhMaximumError() {

@@ -136,7 +136,7 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
   /// R_L* = R_L^- (the feedback phase's target).
   public func setFeedforwardTarget(_ net: DFCNetwork<T>) { target.update(from: feedforwardOutput, count: rows * net.outputWidth) }
 
-  /// Simulates the controlled network from its feedforward state (§2.4), accumulating `mode`'s sums.
+  /// Simulates the controlled network from its feedforward state (`forward` of the same x at the same weights, §2.4), accumulating `mode`'s sums.
   /// `noise(t, i, out, count)` fills Ξ for step t → t+1 of layer i when the settings are noisy.
   /// `observe(t)` is called after step t is formed (t = 0 first, before any step). `exitAt` ends the simulation
   /// after that step, as an early exit there would (the masked samples' re-simulation). Returns the last step formed.
@@ -194,7 +194,9 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
           let ni = sizes[i], count = rows * ni
           let below = i == 1 ? x : UnsafePointer(layer(r, i - 1))
           let vi = layer(v, i), vffi = layer(vff, i), vfbi = layer(vfb, i)
-          basal(net, p, i, below, into: vffi)
+          // V_1^ff = W_1 x + b_1 is constant during a simulation (x and W are): `vff` starts as the feedforward pass's
+          // V, so layer 1's product, over half the step's multiply-adds on Table 1's nets, is not redone (same numbers).
+          if i > 1 { basal(net, p, i, below, into: vffi) }
           let sigma = T(i == L ? s.sigmaOutput : s.sigma), noisy = s.noisy && sigma != 0
           let c = sigma * dt.squareRoot() / tauA, step = dt / tau
           if noisy { noise(t, i, scratch2, count) }        // Ξ (scratch2 is free until the DFC accumulation below)
