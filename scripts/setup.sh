@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libopenblas-dev libpng-dev zlib1g-dev gnuplot-nox dataset-fashion-mnist)
+# Extra Debian packages may be named as arguments (the test command adds chromium, for the report's browser test).
+packages=(libopenblas-dev libpng-dev zlib1g-dev gnuplot-nox dataset-fashion-mnist "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

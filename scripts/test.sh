@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/reproduce-test.XXXXXX")
 trap 'status=$?; if [ $status -eq 0 ]; then rm -rf "$scratch"; else echo "test: failed (exit $status); logs kept in $scratch"; fi' EXIT
 
-bash scripts/setup.sh
+bash scripts/setup.sh chromium
 
 echo "test: building the unit tests"
 swift build --build-tests
@@ -20,6 +20,8 @@ fi
 
 echo "test: every implemented table and figure at smoke scale, into $scratch/smoke (about 4 minutes)"
 OPENBLAS_NUM_THREADS=1 swift run --skip-build reproduce smoke --out "$scratch/smoke"
+echo "test: the HTML report of the smoke files, rendered in headless Chromium"
+swift run --skip-build reproduce report --out "$scratch/smoke" --scale smoke --check
 
 # The cluster path against a real single-node Slurm cluster on localhost (it starts daemons, so it needs root).
 if [ "$(id -u)" -eq 0 ]; then bash scripts/slurm-test.sh

@@ -76,15 +76,28 @@ public struct TableResult: Sendable, Codable {
 
   /// The table as a person reads it: one row per method, one column per quantity, each cell the reproduced
   /// mean ± std (n) with the paper's value beside it where there is one; scale in the heading.
-  public var markdown: String {
-    func fmt(_ v: Double) -> String {
-      if !v.isFinite { return "\(v)" }
-      if v == v.rounded() && abs(v) < 1e6 { return String(Int(v)) }   // counts and epochs
-      if abs(v) >= 1000 || abs(v) < 0.01 { return String(format: "%.3g", v) }
-      return abs(v) >= 1 ? String(format: "%.2f", v) : String(format: "%.4f", v)
+  /// A reproduced number for reading: integers as integers, otherwise 3–4 significant digits.
+  public static func format(_ v: Double) -> String {
+    if !v.isFinite { return "\(v)" }
+    if v == v.rounded() && abs(v) < 1e6 { return String(Int(v)) }   // counts and epochs
+    if abs(v) >= 1000 || abs(v) < 0.01 { return String(format: "%.3g", v) }
+    return abs(v) >= 1 ? String(format: "%.2f", v) : String(format: "%.4f", v)
+  }
+  /// A paper's number as the paper printed it (shortest exact decimal: 0.91, not 0.9100).
+  public static func printed(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)" }
+
+  /// Methods and columns in their order of first appearance.
+  public var methodsAndColumns: (methods: [String], columns: [String]) {
+    var methods: [String] = [], columns: [String] = []
+    for r in rows {
+      if !methods.contains(r.method) { methods.append(r.method) }
+      if !columns.contains(r.column) { columns.append(r.column) }
     }
-    // A paper's number as the paper printed it (shortest exact decimal: 0.91, not 0.9100).
-    func printed(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)" }
+    return (methods, columns)
+  }
+
+  public var markdown: String {
+    let fmt = TableResult.format, printed = TableResult.printed
     func cell(_ r: TableRow, first: Bool) -> String {
       var c = r.reproduced.map { $0.n > 1 ? "\(fmt($0.mean)) ± \(fmt($0.std))" : fmt($0.mean) } ?? r.verdict
       if let ref = r.reference { c += " (paper \(printed(ref.value))\(ref.std.map { " ± \(printed($0))" } ?? ""); \(r.verdict))" }
@@ -108,11 +121,7 @@ public struct TableResult: Sendable, Codable {
       md += wallSeconds < 0.5 * training ? ", reading runs from the run cache.\n" : ".\n"
     }
     md += "\n"
-    var methods: [String] = [], columns: [String] = []
-    for r in rows {
-      if !methods.contains(r.method) { methods.append(r.method) }
-      if !columns.contains(r.column) { columns.append(r.column) }
-    }
+    let (methods, columns) = methodsAndColumns
     md += "| method | " + columns.joined(separator: " | ") + " |\n|---|" + columns.map { _ in "---" }.joined(separator: "|") + "|\n"
     for m in methods {
       let leading = rows.first { $0.method == m && $0.column == columns[0] }?.note

@@ -95,6 +95,7 @@ public enum Invocation {
   case bench(Options)
   case data(String, Options)
   case smoke(Options)
+  case report(Options)
   case cell(String, Options)
   case status(String)
 }
@@ -116,6 +117,7 @@ public enum CommandLineSpec {
       return .status(o.words[0])
     case "train": return .train(try Options(rest, flags: Flags.train))
     case "smoke": return .smoke(try Options(rest, flags: Flags.smoke))
+    case "report": return .report(try Options(rest, flags: Flags.report))
     case "bench": return .bench(try Options(rest, flags: Flags.bench))
     case "data":
       let o = try Options(rest, flags: Flags.data)
@@ -129,7 +131,7 @@ public enum CommandLineSpec {
       return .cell(o.words[0], o)
     default:
       guard let paper = papers.first(where: { $0.id == first.lowercased() || $0.aliases.contains(first.lowercased()) }) else {
-        let names = papers.map(\.id) + ["list", "train", "bench", "data", "smoke", "cell", "status"]
+        let names = papers.map(\.id) + ["list", "train", "bench", "data", "smoke", "report", "cell", "status"]
         let hint = Options.closest(first.lowercased(), in: Set(names)).map { " Did you mean \($0)?" } ?? ""
         throw UsageError("unknown paper or command '\(first)'.\(hint) Valid: \(names.joined(separator: ", "))")
       }

@@ -46,6 +46,7 @@ public enum Commands {
     case .bench(let o): return try bench(o)
     case .data(let verb, let o): return try data(verb, o)
     case .smoke(let o): return try smoke(o)
+    case .report(let o): return try report(o)
     case .cell(let path, let o): return try cell(path, o)
     case .status(let dir): return try status(dir)
     }
@@ -392,6 +393,28 @@ public enum Commands {
       print("wrote \(url.path)")
     }
     return 0
+  }
+
+  // MARK: report
+
+  /// `reproduce report`: Results/index.html from the result files (`Report`); with --check, rendered in Chromium.
+  static func report(_ o: Options) throws -> Int32 {
+    var scales = Set<Scale>()
+    for name in o.string("scale")!.split(separator: ",") {
+      guard let s = Scale(rawValue: String(name)) else { throw UsageError("unknown --scale '\(name)'; valid: smoke, quick, full (comma-separated)") }
+      scales.insert(s)
+    }
+    if scales.contains(.smoke) && scales.count > 1 { throw UsageError("--scale smoke reports the smoke files alone; quick and full go together") }
+    let root = outputRoot(o)
+    let w = try Report.write(root: root, scales: scales)
+    print("report: \(w.url.path): \(w.tables) tables, \(w.figures) figures, \(w.problems.count) files skipped")
+    guard o.switches.contains("check") else { return 0 }
+    let shot = w.url.deletingLastPathComponent().appendingPathComponent("index.png")
+    let c = try Report.checkInBrowser(w.url, screenshot: shot)
+    print("report: in headless Chromium: \(c.tableSections) tables and \(c.figureSections) figures rendered; \(c.imagesLoaded) of \(c.images) images loaded; \(c.errors) script errors; screenshot \(shot.path)")
+    let ok = c.tableSections == w.tables && c.figureSections == w.figures && c.imagesLoaded == c.images && c.images == w.figures && c.errors == 0
+    if !ok { print("report: FAILED the browser check") }
+    return ok ? 0 : 1
   }
 
   // MARK: bench

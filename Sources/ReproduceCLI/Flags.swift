@@ -147,6 +147,11 @@ enum Flags {
     Flag("precision", "P", default: "float", "with --rules: float or double"),
     Flag.toggle("json", "print one JSON object on stdout"),
   ]
+  static let report: [Flag] = [
+    Flag("out", "DIR", "the root whose Results/ and Figures/ are reported; the page is DIR/Results/index.html (default: the repository)"),
+    Flag("scale", "S", default: "quick,full", "the scales reported: smoke, or quick and/or full"),
+    Flag.toggle("check", "render the page in headless Chromium: every image must load, no script error (writes index.png beside it)"),
+  ]
   static let smoke: [Flag] = [Flag("out", "DIR", "where the smoke-scale files go"), Flag("threads", "N", default: "1", "BLAS threads")]
   static let data: [Flag] = [Flag("kmnist-dir", "DIR", "KMNIST's files"), Flag("cifar10-dir", "DIR", "CIFAR-10's binary batches")]
   static let cell: [Flag] = [Flag.toggle("worker", "internal: run as a worker of a parent process (it reports checkpoints)")]

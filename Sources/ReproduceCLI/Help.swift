@@ -11,6 +11,7 @@ enum Help {
       reproduce bench [--threads 1] [--epochs 2] [--rules | --gait | --dfc | --align] [--json]
       reproduce data fetch | verify                    get / check the data sets
       reproduce smoke [--out DIR]                      every implemented table and figure at smoke scale (CI)
+      reproduce report [--out DIR] [--scale quick,full] [--check]   Results/index.html: every table and figure, reference beside ours
       reproduce <paper> --table N --scale full --slurm DIR [--partition P --time T --mem M]
                                                        write the runs not yet cached as a Slurm job array
       reproduce status DIR                             done / running / requeued / failed / pending, per cell
@@ -21,6 +22,7 @@ enum Help {
     \(section("PAPER FLAGS (reproduce <paper> …)", Flags.paper.filter { f in !Flags.common.contains { $0.name == f.name } }))
 
     \(section("BENCH FLAGS", Flags.bench))
+    \(section("REPORT FLAGS", Flags.report))
 
     OUTPUT
       Results/<paper>/<table>.md (+ .json) and Figures/<paper>/<figure>.png (+ .gp script, .csv data, .json provenance).
