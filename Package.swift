@@ -32,7 +32,7 @@ let libraries: [Target] = [
 ]
 
 // MARK: - One target per paper (hyperparameters, tables, figures; no numerics)
-let papers = ["LRAE", "Bioflax", "GAIT", "WideAlign", "DFC"]
+let papers = ["LRAE", "Bioflax", "GAIT", "WideAlign", "DFC", "League"]   // League: every rule on equal terms (not a paper)
 let reproductions: [Target] = papers.map {
   .target(name: $0, dependencies: ["Experiments"], path: "Reproductions/\($0)", exclude: ["README.md"], swiftSettings: optimised)
 }

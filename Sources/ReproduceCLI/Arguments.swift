@@ -102,7 +102,7 @@ public enum Invocation {
 
 public enum CommandLineSpec {
   public static let papers: [Paper] = [PaperRegistry.lra, PaperRegistry.bioflax, PaperRegistry.gait,
-                                       PaperRegistry.align, PaperRegistry.dfc]
+                                       PaperRegistry.align, PaperRegistry.dfc, PaperRegistry.league]
 
   public static func parse(_ args: [String]) throws -> Invocation {
     guard let first = args.first else { return .help(nil) }
@@ -150,6 +150,7 @@ public enum CommandLineSpec {
         }
         selection = .figure(f)
       case (nil, nil, true): selection = .all
+      case (nil, nil, false) where paper.artefacts.count == 1: selection = .all   // `reproduce league`: its one artefact
       default: throw UsageError("give exactly one of --table N, --figure ID or --all for \(paper.id)")
       }
       if let s = o.values["scale"], Scale(rawValue: s) == nil {

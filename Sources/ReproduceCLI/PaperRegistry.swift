@@ -2,6 +2,7 @@ import Bioflax
 import DFC
 import Experiments
 import GAIT
+import League
 import LRAE
 import WideAlign
 
@@ -12,4 +13,5 @@ public enum PaperRegistry {
   public static let gait = GAIT.gait
   public static let align = WideAlign.align
   public static let dfc = DFC.dfc
+  public static let league = League.league
 }

@@ -1,0 +1,145 @@
+import Datasets
+import Experiments
+import Foundation
+
+/// The league table: every layered rule of the suite trained on the same network, data, batches, epochs and
+/// learning-rate grid, the rate chosen on the validation split and the result reported on the test set.
+/// Spec: Reproductions/League/README.md. A rule added to `RuleSpec` joins by itself.
+public let league = Paper(
+  id: "league", aliases: [], title: "League: every rule on equal terms (784-256-256-256-10 tanh, MNIST and Fashion-MNIST)",
+  spec: "Reproductions/League/README.md",
+  artefacts: [
+    Artefact(.table, "1", title: "test accuracy, train loss, angle to BP per layer, time per epoch and rank of every layered rule, per data set",
+             cost: [.smoke: "about 1 min (16 runs, 1 epoch on 2 000 images)", .quick: "about 20 min (48 runs: 3 lrs, 5 epochs, 1 seed)",
+                    .full: "about 12 h on 2 cores (400 runs: 5 lrs, 50 epochs, 5 seeds; resumable, --slurm DIR)"],
+             run: { try LeagueTable.run($0) }),
+  ])
+
+/// The protocol, the same for every rule (README "Protocol").
+enum LeagueProtocol {
+  static let rules: [RuleSpec] = RuleSpec.allCases
+  static let datasets: [DatasetName] = [.mnist, .fashionMNIST]
+  static let hidden = [256, 256, 256], batchSize = 128, probeRows = 1000
+  static func epochs(_ s: Scale) -> Int { [.smoke: 1, .quick: 5, .full: 50][s]! }
+  static func learningRates(_ s: Scale) -> [Double] {
+    switch s {
+    case .smoke: return [1e-3]
+    case .quick: return [1e-4, 3e-4, 1e-3]
+    case .full: return [3e-5, 1e-4, 3e-4, 1e-3, 3e-3]
+    }
+  }
+  static func seeds(_ s: Scale, _ count: Int?) -> [UInt64] { (1...UInt64(max(1, count ?? (s == .full ? 5 : 1)))).map { $0 } }
+
+  /// Adam at `lr` on the batch-mean cross-entropy, Xavier-uniform weights, Float; LRA-E on batch means too (its TF1
+  /// preset sums over the batch, which under Adam would only rescale ε), every other LRA-E value as the preset.
+  static func experiment(_ r: RuleSpec, _ d: DatasetName, lr: Double, scale: Scale) -> Experiment {
+    var e = Experiment(name: "league-\(d.rawValue)-\(r.rawValue)-lr\(g(lr))" + (scale == .smoke ? "-smoke" : ""),
+                       data: DataSpec(dataset: d, limit: scale == .smoke ? 2000 : nil), hidden: hidden, activation: .tanh,
+                       initializer: .xavierUniform(gain: 1), rule: r, loss: .softmaxCrossEntropy, optimizer: .adam(learningRate: lr),
+                       batchSize: batchSize, epochs: epochs(scale), seeds: [1], precision: .float)
+    e.lra.sumOverBatch = false
+    e.probeRows = scale == .smoke ? 200 : probeRows
+    return e
+  }
+}
+
+enum LeagueTable {
+  static func label(_ d: DatasetName) -> String { d == .mnist ? "MNIST" : "F-MNIST" }
+
+  /// One rule on one data set at its chosen learning rate.
+  struct Entry {
+    var rule: RuleSpec, lr: Double, runs: [RunRecord]
+    var finished: [RunRecord] { runs.filter { $0.diverged == nil } }
+    var testAccuracies: [Double] { finished.compactMap { $0.final?.testAccuracy.map { 100 * $0 } } }
+    var mean: Double? { testAccuracies.isEmpty ? nil : testAccuracies.reduce(0, +) / Double(testAccuracies.count) }
+    /// The standard error of the mean test accuracy (0 with one seed: no spread measured).
+    var standardError: Double { testAccuracies.count > 1 ? Summary(testAccuracies).std / Double(testAccuracies.count).squareRoot() : 0 }
+  }
+
+  /// The selection rule: the learning rate with the highest mean final validation accuracy over seeds, a diverged
+  /// seed counting as 0; ties go to the smaller rate.
+  static func choose(_ byRate: [(lr: Double, runs: [RunRecord])]) -> (lr: Double, runs: [RunRecord]) {
+    func score(_ rs: [RunRecord]) -> Double {
+      rs.map { $0.diverged == nil ? ($0.final?.validationAccuracy ?? 0) : 0 }.reduce(0, +) / Double(max(1, rs.count))
+    }
+    return byRate.max { a, b in score(a.runs) < score(b.runs) || (score(a.runs) == score(b.runs) && a.lr > b.lr) }!
+  }
+
+  /// Competition ranking by mean test accuracy; a rule shares the rank of the one above it when their means differ
+  /// by less than 2 standard errors of the difference.
+  static func ranks(_ entries: [Entry]) -> [(entry: Entry, rank: Int)] {
+    let sorted = entries.filter { $0.mean != nil }.sorted { $0.mean! > $1.mean! }
+    var out: [(entry: Entry, rank: Int)] = []
+    for (i, e) in sorted.enumerated() {
+      if let last = out.last {
+        let se = (last.entry.standardError * last.entry.standardError + e.standardError * e.standardError).squareRoot()
+        out.append((e, abs(last.entry.mean! - e.mean!) < 2 * se ? last.rank : i + 1))
+      } else { out.append((e, 1)) }
+    }
+    return out
+  }
+
+  static func run(_ context: ArtefactContext) throws -> [URL] {
+    let scale = context.scale, seeds = LeagueProtocol.seeds(scale, context.seedCount), rates = LeagueProtocol.learningRates(scale)
+    var keys: [String] = [], cells: [Cell] = []
+    for d in LeagueProtocol.datasets { for r in LeagueProtocol.rules { for lr in rates {
+      var e = LeagueProtocol.experiment(r, d, lr: lr, scale: scale)
+      e.seeds = seeds
+      for s in seeds { keys.append("\(d.rawValue)|\(r.rawValue)|\(lr)"); cells.append(Cell(e, seed: s)) }
+    } } }
+    let (records, wall) = try context.runs(cells, paper: "league")
+    var byKey: [String: [RunRecord]] = [:]
+    for (k, r) in zip(keys, records) { byKey[k, default: []].append(r) }
+    var urls: [URL] = []
+    for d in LeagueProtocol.datasets {
+      let entries = LeagueProtocol.rules.map { r -> Entry in
+        let chosen = choose(rates.map { lr in (lr, byKey["\(d.rawValue)|\(r.rawValue)|\(lr)"] ?? []) })
+        return Entry(rule: r, lr: chosen.lr, runs: chosen.runs)
+      }
+      urls += try publish(d, entries, context: context, seeds: seeds, rates: rates, wall: wall, all: LeagueProtocol.rules.flatMap { r in rates.flatMap { byKey["\(d.rawValue)|\(r.rawValue)|\($0)"] ?? [] } })
+    }
+    return urls
+  }
+
+  static func secondsPerEpoch(_ r: RunRecord) -> Double? {
+    let s = r.epochs.map(\.seconds)
+    return s.isEmpty ? nil : s.reduce(0, +) / Double(s.count)
+  }
+
+  static func publish(_ d: DatasetName, _ entries: [Entry], context: ArtefactContext, seeds: [UInt64], rates: [Double], wall: Double,
+                      all: [RunRecord]) throws -> [URL] {
+    let ranked = ranks(entries)
+    let bpSeconds = entries.first { $0.rule == .backprop }.flatMap { e in e.finished.compactMap(secondsPerEpoch).first }
+    let layers = LeagueProtocol.hidden.count + 1
+    var rows: [TableRow] = []
+    for e in entries {
+      let m = e.rule.label, diverged = e.runs.count - e.finished.count
+      func row(_ column: String, _ values: [Double], note: String? = nil) {
+        rows.append(TableRow(method: m, column: column, reference: nil, values: values, tolerance: 0, note: note))
+      }
+      rows.append(TableRow(method: m, column: "test accuracy (%)", reference: nil, values: e.testAccuracies, tolerance: 0, diverged: diverged))
+      row("rank", ranked.first { $0.entry.rule == e.rule }.map { [Double($0.rank)] } ?? [])
+      row("lr (chosen on validation)", [e.lr])
+      row("final train loss", e.finished.compactMap { $0.final?.trainLoss })
+      for l in 1...layers {
+        row("angle to BP, layer \(l) (°)", e.finished.compactMap { $0.final?.probe?["probe cos layer \(l)"].map { acos(max(-1, min(1, $0))) * 180 / .pi } })
+      }
+      let seconds = e.finished.compactMap(secondsPerEpoch)
+      row("s per epoch", seconds)
+      row("× BP", bpSeconds.map { b in seconds.map { $0 / b } } ?? [])
+    }
+    let ranking = ranked.map { "\($0.rank). \($0.entry.rule.label) (\(String(format: "%.2f", $0.entry.mean!)))" }.joined(separator: ", ")
+    let single = seeds.count == 1
+    let notes = [
+      "Ranking by mean test accuracy at the chosen rate (computed): \(ranking). Two rules share a rank when their means differ by less than 2 standard errors" + (single ? "; with one seed there is no spread, so no rank is shared (quick scale: not a ranking to rely on)." : "."),
+      "Protocol (\(context.scale.rawValue)), the same for every rule: 784-256-256-256-10 tanh, Xavier-uniform, softmax cross-entropy on batch means, Adam, batch 128, \(plural(LeagueProtocol.epochs(context.scale), "epoch")), the same batches in the same order (data-order stream per seed), Float, learning rates \(rates.map(g).joined(separator: ", ")), the rate chosen by mean final validation accuracy (5 000 held-out training images; a diverged seed counts as 0), reported on the test set" + (context.scale == .smoke ? "; smoke: 2 000 images per split" : "") + ".",
+      "Angle to BP: the angle between the rule's update and the BP gradient at the final weights, per layer, on the first \(context.scale == .smoke ? 200 : LeagueProtocol.probeRows) validation images (the probe of LRAE README), mean over seeds. s per epoch: training wall time per epoch (evaluation excluded), one BLAS thread per run, other runs possibly sharing the machine; × BP against BP's in this table.",
+      "LRA-E runs on batch means (its TF1 preset sums over the batch) with the preset's other values; Align-prop, Align-ada and Align-zero in their dense forms (WideAlign README). DFC, its variants, and GAIT-prop/TP (invertible networks) are not in the league yet.",
+    ]
+    let result = TableResult(
+      paper: "league", target: context.fileName(d == .mnist ? "mnist" : "fmnist"), title: "every layered rule on equal terms, \(label(d))",
+      scale: context.scale, provenance: Provenance.current(packageRoot: context.packageRoot), seeds: seeds, wallSeconds: wall,
+      unit: "per column", tolerance: 0, rows: rows, checks: [], notes: notes, runs: all)
+    return try result.publish(context)
+  }
+}
