@@ -50,7 +50,7 @@ let tests: [Target] = [
   .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
   .testTarget(name: "LearningTests", dependencies: ["Learning"]),
   .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
-  .testTarget(name: "CLITests", dependencies: ["ReproduceCLI", "DFC"]),
+  .testTarget(name: "CLITests", dependencies: ["ReproduceCLI", "DFC", "League"]),
 ]
 
 let package = Package(

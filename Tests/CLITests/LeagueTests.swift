@@ -1,0 +1,38 @@
+import XCTest
+@testable import Experiments
+@testable import League
+
+/// The league's two computed statements: which learning rate a rule gets, and which rules share a rank.
+final class LeagueTests: XCTestCase {
+  func run(validation: Double, test: Double, diverged: Bool = false) -> RunRecord {
+    RunRecord(experiment: "t", key: "k", seed: 1, precision: .float, rule: "bp",
+              epochs: [EpochRecord(epoch: 1, trainLoss: 0.1, validationLoss: 0.1, validationAccuracy: validation, testLoss: 0.1, testAccuracy: test, seconds: 1)],
+              dataChecksum: "", wallSeconds: 0, cpuSeconds: 0, resumed: false, diverged: diverged ? Divergence(epoch: 1, step: 1, loss: .nan) : nil)
+  }
+
+  func testTheRateWithTheBestMeanValidationAccuracyIsChosenADivergedSeedCountingAsZero() {
+    let a = [run(validation: 0.90, test: 0.5), run(validation: 0.92, test: 0.5)]      // mean 0.91
+    let b = [run(validation: 0.95, test: 0.5), run(validation: 0.95, test: 0.5)]      // mean 0.95
+    XCTAssertEqual(LeagueTable.choose([(1e-4, a), (1e-3, b)]).lr, 1e-3)
+    // Negative control: one diverged seed at the otherwise better rate makes its mean 0.475.
+    let bDiverged = [run(validation: 0.95, test: 0.5), run(validation: 0.99, test: 0.5, diverged: true)]
+    XCTAssertEqual(LeagueTable.choose([(1e-4, a), (1e-3, bDiverged)]).lr, 1e-4)
+    // A tie goes to the smaller rate, whatever the order given.
+    XCTAssertEqual(LeagueTable.choose([(1e-3, a), (1e-4, a)]).lr, 1e-4)
+  }
+
+  func testRulesWithinTwoStandardErrorsShareARank() {
+    func entry(_ r: RuleSpec, _ accuracies: [Double]) -> LeagueTable.Entry {
+      LeagueTable.Entry(rule: r, lr: 1e-3, runs: accuracies.map { run(validation: 0.9, test: $0 / 100) })
+    }
+    let bp = entry(.backprop, [98.0, 98.2, 97.8, 98.1, 97.9])          // mean 98.0, SE 0.071
+    let kp = entry(.kolenPollack, [97.9, 98.1, 97.7, 98.0, 97.8])      // mean 97.9: within 2 SE of BP
+    let fa = entry(.feedbackAlignment, [96.0, 96.2, 95.8, 96.1, 95.9]) // far below
+    let ranks = LeagueTable.ranks([fa, kp, bp]).map { ($0.entry.rule, $0.rank) }
+    XCTAssertEqual(ranks.map(\.0), [.backprop, .kolenPollack, .feedbackAlignment])
+    XCTAssertEqual(ranks.map(\.1), [1, 1, 3])
+    // Negative control: with one seed each there is no spread, so 98.0 and 97.9 do not share a rank.
+    let single = LeagueTable.ranks([entry(.backprop, [98.0]), entry(.kolenPollack, [97.9])]).map(\.rank)
+    XCTAssertEqual(single, [1, 2])
+  }
+}
