@@ -13,7 +13,10 @@ public let league = Paper(
              cost: [.smoke: "about 1 min (16 runs, 1 epoch on 2 000 images)", .quick: "about 20 min (48 runs: 3 lrs, 5 epochs, 1 seed)",
                     .full: "about 12 h on 2 cores (400 runs: 5 lrs, 50 epochs, 5 seeds; resumable, --slurm DIR)"],
              run: { try LeagueTable.run($0) }),
-  ])
+    Artefact(.figure, "curves", title: "test accuracy against training time, and the angle to BP per layer, of every rule at its chosen rate",
+             cost: [.smoke: "shares the table's runs", .quick: "shares the table's runs", .full: "shares the table's runs"],
+             run: { try LeagueFigure.run($0) }),
+  ], allByDefault: true)
 
 /// The protocol, the same for every rule (README "Protocol").
 enum LeagueProtocol {
@@ -79,26 +82,46 @@ enum LeagueTable {
     return out
   }
 
-  static func run(_ context: ArtefactContext) throws -> [URL] {
-    let scale = context.scale, seeds = LeagueProtocol.seeds(scale, context.seedCount), rates = LeagueProtocol.learningRates(scale)
+  /// Every rule on every data set at its chosen rate, from the run cache (training what is missing).
+  struct Runs {
+    var entries: [DatasetName: [Entry]] = [:]
+    var all: [DatasetName: [RunRecord]] = [:]
+    var seeds: [UInt64] = [], rates: [Double] = [], wallSeconds = 0.0
+  }
+
+  static func load(_ context: ArtefactContext) throws -> Runs {
+    let scale = context.scale
+    var runs = Runs(seeds: LeagueProtocol.seeds(scale, context.seedCount), rates: LeagueProtocol.learningRates(scale))
     var keys: [String] = [], cells: [Cell] = []
-    for d in LeagueProtocol.datasets { for r in LeagueProtocol.rules { for lr in rates {
+    for d in LeagueProtocol.datasets { for r in LeagueProtocol.rules { for lr in runs.rates {
       var e = LeagueProtocol.experiment(r, d, lr: lr, scale: scale)
-      e.seeds = seeds
-      for s in seeds { keys.append("\(d.rawValue)|\(r.rawValue)|\(lr)"); cells.append(Cell(e, seed: s)) }
+      e.seeds = runs.seeds
+      for s in runs.seeds { keys.append("\(d.rawValue)|\(r.rawValue)|\(lr)"); cells.append(Cell(e, seed: s)) }
     } } }
     let (records, wall) = try context.runs(cells, paper: "league")
+    runs.wallSeconds = wall
     var byKey: [String: [RunRecord]] = [:]
     for (k, r) in zip(keys, records) { byKey[k, default: []].append(r) }
-    var urls: [URL] = []
     for d in LeagueProtocol.datasets {
-      let entries = LeagueProtocol.rules.map { r -> Entry in
-        let chosen = choose(rates.map { lr in (lr, byKey["\(d.rawValue)|\(r.rawValue)|\(lr)"] ?? []) })
+      runs.entries[d] = LeagueProtocol.rules.map { r -> Entry in
+        let chosen = choose(runs.rates.map { lr in (lr, byKey["\(d.rawValue)|\(r.rawValue)|\(lr)"] ?? []) })
         return Entry(rule: r, lr: chosen.lr, runs: chosen.runs)
       }
-      urls += try publish(d, entries, context: context, seeds: seeds, rates: rates, wall: wall, all: LeagueProtocol.rules.flatMap { r in rates.flatMap { byKey["\(d.rawValue)|\(r.rawValue)|\($0)"] ?? [] } })
+      runs.all[d] = LeagueProtocol.rules.flatMap { r in runs.rates.flatMap { byKey["\(d.rawValue)|\(r.rawValue)|\($0)"] ?? [] } }
     }
-    return urls
+    return runs
+  }
+
+  static func run(_ context: ArtefactContext) throws -> [URL] {
+    let runs = try load(context)
+    return try LeagueProtocol.datasets.flatMap { d in
+      try publish(d, runs.entries[d]!, context: context, seeds: runs.seeds, rates: runs.rates, wall: runs.wallSeconds, all: runs.all[d]!)
+    }
+  }
+
+  /// The angle between a rule's update and the BP gradient on layer l at the end of `e` (the probe), in degrees.
+  static func angle(_ e: EpochRecord?, _ l: Int) -> Double? {
+    e?.probe?["probe cos layer \(l)"].map { acos(max(-1, min(1, $0))) * 180 / .pi }
   }
 
   static func secondsPerEpoch(_ r: RunRecord) -> Double? {
@@ -122,7 +145,7 @@ enum LeagueTable {
       row("lr (chosen on validation)", [e.lr])
       row("final train loss", e.finished.compactMap { $0.final?.trainLoss })
       for l in 1...layers {
-        row("angle to BP, layer \(l) (°)", e.finished.compactMap { $0.final?.probe?["probe cos layer \(l)"].map { acos(max(-1, min(1, $0))) * 180 / .pi } })
+        row("angle to BP, layer \(l) (°)", e.finished.compactMap { angle($0.final, l) })
       }
       let seconds = e.finished.compactMap(secondsPerEpoch)
       row("s per epoch", seconds)
@@ -141,5 +164,61 @@ enum LeagueTable {
       scale: context.scale, provenance: Provenance.current(packageRoot: context.packageRoot), seeds: seeds, wallSeconds: wall,
       unit: "per column", tolerance: 0, rows: rows, checks: [], notes: notes, runs: all)
     return try result.publish(context)
+  }
+}
+
+/// The league's figure, from the table's runs: per data set, test accuracy against cumulative training time (seed 1,
+/// chosen rate; epoch 0 at t = 0), and the angle to BP per layer at the end of training (mean over seeds).
+enum LeagueFigure {
+  static let colours: [RuleSpec: String] = [.backprop: "#000000", .feedbackAlignment: "#1f77b4", .kolenPollack: "#17becf",
+    .directFeedbackAlignment: "#2ca02c", .localRepresentationAlignment: "#d62728", .alignProp: "#9467bd", .alignAda: "#e377c2", .alignZero: "#ff7f0e"]
+
+  static func run(_ context: ArtefactContext) throws -> [URL] {
+    let runs = try LeagueTable.load(context)
+    let file = context.fileName("curves"), layers = LeagueProtocol.hidden.count + 1
+    var header = ["row"], columns: [[Double]] = []
+    func add(_ name: String, _ values: [Double]) { header.append(name); columns.append(values) }
+    var checks: [Check] = []
+    for d in LeagueProtocol.datasets {
+      let tag = LeagueTable.label(d)
+      for e in runs.entries[d]! {
+        let first = e.runs.first
+        let epochs = [first?.initial].compactMap { $0 } + (first?.epochs ?? [])
+        var t = 0.0
+        add("\(tag) \(e.rule.label) time", epochs.map { r in t += r.epoch == 0 ? 0 : r.seconds; return t })
+        add("\(tag) \(e.rule.label) test acc", epochs.map { $0.testAccuracy.map { 100 * $0 } ?? .nan })
+        add("\(tag) \(e.rule.label) angle", (1...layers).map { l in
+          let a = e.finished.compactMap { LeagueTable.angle($0.final, l) }
+          return a.isEmpty ? .nan : a.reduce(0, +) / Double(a.count)
+        })
+      }
+      // The probe's own consistency: BP's angle to itself is 0 on every layer.
+      let bp = runs.entries[d]!.first { $0.rule == .backprop }
+      let bpAngles = (1...layers).compactMap { l in bp?.finished.first.flatMap { LeagueTable.angle($0.final, l) } }
+      checks.append(Check(name: "\(tag): BP's update is at 0° to the BP gradient on every layer (the probe measures what it should)",
+                          holds: bpAngles.count == layers ? bpAngles.allSatisfy { $0 < 0.1 } : nil,
+                          detail: bpAngles.map { String(format: "%.3g°", $0) }.joined(separator: ", ")))
+    }
+    let n = columns.map(\.count).max() ?? 0
+    let rows = (0..<n).map { i in [Double(i)] + columns.map { i < $0.count ? $0[i] : .nan } }
+    func col(_ name: String) -> Int { header.firstIndex(of: name)! + 1 }
+    var script = "set multiplot layout 2,2 title 'League (\(context.scale.rawValue) scale): every rule at its chosen learning rate, 784-256-256-256-10 tanh'\n"
+    script += "set key bottom right font ',8'\n"
+    for d in LeagueProtocol.datasets {
+      let tag = LeagueTable.label(d)
+      script += "set title '\(tag): test accuracy against training time (seed 1)'\nset xlabel 'training time (s)'\nset ylabel 'test accuracy (%)'\nset xtics auto\nset autoscale\n"
+      script += "plot " + runs.entries[d]!.map { e in
+        "'\(file).csv' using \(col("\(tag) \(e.rule.label) time")):\(col("\(tag) \(e.rule.label) test acc")) with linespoints lw 2 pt 7 ps 0.5 lc rgb '\(colours[e.rule] ?? "#888888")' title '\(e.rule.label)'"
+      }.joined(separator: ", \\\n     ") + "\n"
+      script += "set title '\(tag): angle of the update to the BP gradient at the end'\nset xlabel 'layer (4 = output)'\nset ylabel 'angle (degrees)'\nset xtics 1\nset xrange [0.8:\(layers).2]\nset yrange [-3:100]\nset key outside right top\n"
+      script += "plot " + runs.entries[d]!.map { e in
+        "'\(file).csv' using ($1+1):\(col("\(tag) \(e.rule.label) angle")) with linespoints lw 2 pt 7 lc rgb '\(colours[e.rule] ?? "#888888")' title '\(e.rule.label)'"
+      }.joined(separator: ", \\\n     ") + "\n"
+      script += "set xrange [*:*]\nset yrange [*:*]\nset key inside bottom right\n"
+    }
+    script += "unset multiplot\n"
+    return try writeFigure(paper: "league", name: file, title: "accuracy against training time and angle to BP per layer, every rule",
+                           context: context, header: header, rows: rows, script: script, checks: checks,
+                           runs: LeagueProtocol.datasets.flatMap { runs.all[$0]! }, seeds: runs.seeds, wallSeconds: runs.wallSeconds, size: (1400, 1000))
   }
 }

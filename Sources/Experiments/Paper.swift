@@ -168,8 +168,10 @@ public struct Paper: Sendable {
   public var title: String
   public var spec: String              // the specification it follows
   public var artefacts: [Artefact]
-  public init(id: String, aliases: [String] = [], title: String, spec: String, artefacts: [Artefact]) {
-    self.id = id; self.aliases = aliases; self.title = title; self.spec = spec; self.artefacts = artefacts
+  /// `reproduce <id>` without --table or --figure makes every artefact (the league), instead of a usage error.
+  public var allByDefault: Bool
+  public init(id: String, aliases: [String] = [], title: String, spec: String, artefacts: [Artefact], allByDefault: Bool = false) {
+    self.id = id; self.aliases = aliases; self.title = title; self.spec = spec; self.artefacts = artefacts; self.allByDefault = allByDefault
   }
   public var tables: [Artefact] { artefacts.filter { $0.kind == .table } }
   public var figures: [Artefact] { artefacts.filter { $0.kind == .figure } }

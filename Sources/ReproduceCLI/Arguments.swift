@@ -150,7 +150,7 @@ public enum CommandLineSpec {
         }
         selection = .figure(f)
       case (nil, nil, true): selection = .all
-      case (nil, nil, false) where paper.artefacts.count == 1: selection = .all   // `reproduce league`: its one artefact
+      case (nil, nil, false) where paper.allByDefault: selection = .all   // `reproduce league`
       default: throw UsageError("give exactly one of --table N, --figure ID or --all for \(paper.id)")
       }
       if let s = o.values["scale"], Scale(rawValue: s) == nil {
