@@ -3,19 +3,32 @@ import Foundation
 import Learning
 import Numerics
 
-/// When and on what a GAIT-prop run is evaluated (GAIT README Q6). The official schedule: the
-/// full 60k training and 10k test sets before training and after every 10th batch of an epoch except its last
-/// (99 points per epoch), never after the run's last batch.
+/// When and on what a GAIT-prop run is evaluated (GAIT README Q6). The official schedule (`run.py`: after the
+/// update of batch b_index, 0-based within the epoch, when b_index ≠ 0 and b_index % 10 = 0): the full 60k training
+/// and 10k test sets before training and after batches 11, 21, …, 991 of every epoch (99 points per epoch), never
+/// after the run's last batch.
 public struct InvertibleEvaluation: Sendable, Codable, Equatable {
   public var every: Int                  // batches between evaluations
   public var trainRows: Int?             // the first N training images (nil: all)
   public var testRows: Int?              // the first N test images (nil: all)
-  public var skipEpochEnd: Bool          // the code never evaluates at an epoch's last batch
+  public var skipEpochEnd: Bool          // never evaluate at an epoch's last batch
   public var final: Bool                 // also evaluate after the run's last batch
-  public init(every: Int, trainRows: Int? = nil, testRows: Int? = nil, skipEpochEnd: Bool = false, final: Bool = true) {
+  /// With an offset k: after the batches c of an epoch (1-based) with c > k and (c − k) % every = 0 (the official
+  /// schedule: k = 1). Without (nil, the suite's schedules): after every `every`-th batch of the run.
+  public var offset: Int? = nil
+  public init(every: Int, trainRows: Int? = nil, testRows: Int? = nil, skipEpochEnd: Bool = false, final: Bool = true, offset: Int? = nil) {
     self.every = every; self.trainRows = trainRows; self.testRows = testRows; self.skipEpochEnd = skipEpochEnd; self.final = final
+    self.offset = offset
   }
-  public static let official = InvertibleEvaluation(every: 10, skipEpochEnd: true, final: false)
+  public static let official = InvertibleEvaluation(every: 10, skipEpochEnd: true, final: false, offset: 1)
+
+  /// Whether the run is evaluated after its `done`-th batch (of `total`, `perEpoch` per epoch).
+  public func evaluatesAfter(done: Int, total: Int, perEpoch: Int) -> Bool {
+    let inEpoch = done % perEpoch, c = inEpoch == 0 ? perEpoch : inEpoch
+    let scheduled: Bool
+    if let k = offset { scheduled = c > k && (c - k) % every == 0 } else { scheduled = done % every == 0 }
+    return (scheduled && !(skipEpochEnd && inEpoch == 0)) || (done == total && final)
+  }
 }
 
 /// A GAIT-prop experiment (GAIT README): an invertible network, a rule, and the code's protocol (batch 60 in
@@ -243,8 +256,7 @@ public enum InvertibleRunner {
       }
       s.done += 1; steps += 1
       let inEpoch = s.done % perEpoch
-      if (s.done % e.evaluation.every == 0 && !(e.evaluation.skipEpochEnd && inEpoch == 0))
-          || (s.done == e.batches && e.evaluation.final && s.curve.last?.batch != s.done) {
+      if e.evaluation.evaluatesAfter(done: s.done, total: e.batches, perEpoch: perEpoch) && s.curve.last?.batch != s.done {
         measure(s.done)
       }
       let latest = s.curve.last.map { String(format: "after batch %d: test acc %.2f%%, train-subset acc %.2f%%", $0.batch, 100 * $0.testAccuracy, 100 * $0.trainAccuracy) } ?? ""

@@ -187,3 +187,23 @@ final class DFCRunnerTests: XCTestCase {
     XCTAssertEqual(whole.epochs.count, 3)
   }
 }
+
+/// GAIT-prop's official evaluation schedule (`run.py`): after batches 11, 21, …, 991 of every 1 000-batch epoch,
+/// never after batch 1, an epoch's last batch or the run's last; the suite's own schedules evaluate after every
+/// N-th batch and after the last.
+final class InvertibleEvaluationTests: XCTestCase {
+  func testTheOfficialScheduleIsAfterBatches11To991OfEveryEpoch() {
+    let official = InvertibleEvaluation.official
+    let points = (1...2000).filter { official.evaluatesAfter(done: $0, total: 2000, perEpoch: 1000) }
+    XCTAssertEqual(points.count, 198)
+    XCTAssertEqual(Array(points.prefix(3)), [11, 21, 31])
+    XCTAssertEqual(points[98], 991)
+    XCTAssertEqual(points[99], 1011)
+    XCTAssertFalse(points.contains(1) || points.contains(10) || points.contains(1000) || points.contains(1001) || points.contains(2000))
+    // Negative control: the suite's every-100 schedule is on the round numbers and after the last batch.
+    let suite = InvertibleEvaluation(every: 100, trainRows: 10_000)
+    let ours = (1...1050).filter { suite.evaluatesAfter(done: $0, total: 1050, perEpoch: 1000) }
+    XCTAssertEqual(Array(ours.prefix(2)), [100, 200])
+    XCTAssertEqual(ours.last, 1050)
+  }
+}
