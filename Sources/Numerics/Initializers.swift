@@ -14,6 +14,8 @@ public enum Initializer: Sendable, Equatable, Codable {
   case uniform(scale: Double)
   /// N(0, std²).
   case normal(std: Double)
+  /// U[−1/√fanIn, 1/√fanIn): torch.nn.Linear's default weights (kaiming_uniform with a = √5).
+  case torchLinear
   case zeros
 
   /// The std of a standard normal truncated to [−2, 2]: what `lecunTruncatedNormal` divides by.
@@ -34,6 +36,9 @@ public enum Initializer: Sendable, Equatable, Codable {
       case .varianceScaling(let scale): v = (scale / fi).squareRoot() * rng.normal()
       case .uniform(let s): v = rng.uniform(-s, s)
       case .normal(let std): v = std * rng.normal()
+      case .torchLinear:
+        let a = 1 / fi.squareRoot()
+        v = rng.uniform(-a, a)
       case .zeros: v = 0
       }
       m.storage[i] = T(v)

@@ -1,6 +1,7 @@
 import Datasets
 import DFC
 import Experiments
+import LRAE
 import Foundation
 import Learning
 import Numerics
@@ -350,6 +351,12 @@ public enum Commands {
       e.lra.sumOverBatch = s == "sum"
     }
     if rule == .localRepresentationAlignment { e.trainBiases = false }
+    if o.values["preset"] != nil {
+      guard rule == .localRepresentationAlignment else { throw UsageError("--preset selects an LRA-E preset (tf1, torch): give --rule lra-e") }
+      let preset = try o.choice("preset", LRAProtocol.Preset.self)!
+      if o.values["hidden"] == nil { e.hidden = Array(repeating: LRAProtocol.width, count: preset == .torch ? LRAProtocol.torchDepth : 3) }
+      LRAProtocol.apply(preset, to: &e, epochs: try o.int("epochs") ?? 100)
+    }
     return e
   }
 

@@ -113,6 +113,7 @@ enum Flags {
     Flag("gamma", "γ", "LRA-E's γ (default 1) or GAIT-prop's step (default 1e-3)"),
     Flag("e-orientation", "O", default: "tf1", "LRA-E: tf1 (the code's quirk Q1) or consistent"),
     Flag("reduction", "R", default: "sum", "LRA-E: sum (the code) or mean over the batch"),
+    Flag("preset", "P", "LRA-E: every value of the official code's tf1 or torch flavour at once (Reproductions/LRAE/README.md \"Presets\"); --hidden, --epochs and --limit still apply"),
     Flag.toggle("json", "print one JSON object on stdout"),
     Flag.toggle("no-progress", "no progress lines"),
     Flag.toggle("no-checkpoint", "do not checkpoint"),
