@@ -1,0 +1,71 @@
+# Rendered by: gnuplot curves.gp (run from this directory)
+set terminal pngcairo size 1400,1000 noenhanced font 'Sans,11'
+set output 'curves.png'
+set datafile separator ','
+set key autotitle columnhead
+set grid lc rgb '#dddddd'
+set multiplot layout 2,2 title 'League (quick scale): every rule at its chosen learning rate, 784-256-256-256-10 tanh'
+set key bottom right font ',8'
+set title 'MNIST: test accuracy against training time (seed 1)'
+set xlabel 'training time (s)'
+set ylabel 'test accuracy (%)'
+set xtics auto
+set autoscale
+plot 'curves.csv' using 2:3 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#000000' title 'BP', \
+     'curves.csv' using 5:6 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#1f77b4' title 'FA', \
+     'curves.csv' using 8:9 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#17becf' title 'KP', \
+     'curves.csv' using 11:12 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#2ca02c' title 'DFA', \
+     'curves.csv' using 14:15 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#d62728' title 'LRA-E', \
+     'curves.csv' using 17:18 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#9467bd' title 'Align-prop', \
+     'curves.csv' using 20:21 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#e377c2' title 'Align-ada', \
+     'curves.csv' using 23:24 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#ff7f0e' title 'Align-zero'
+set title 'MNIST: angle of the update to the BP gradient at the end'
+set xlabel 'layer (4 = output)'
+set ylabel 'angle (degrees)'
+set xtics 1
+set xrange [0.8:4.2]
+set yrange [-3:100]
+set key outside right top
+plot 'curves.csv' using ($1+1):4 with linespoints lw 2 pt 7 lc rgb '#000000' title 'BP', \
+     'curves.csv' using ($1+1):7 with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'FA', \
+     'curves.csv' using ($1+1):10 with linespoints lw 2 pt 7 lc rgb '#17becf' title 'KP', \
+     'curves.csv' using ($1+1):13 with linespoints lw 2 pt 7 lc rgb '#2ca02c' title 'DFA', \
+     'curves.csv' using ($1+1):16 with linespoints lw 2 pt 7 lc rgb '#d62728' title 'LRA-E', \
+     'curves.csv' using ($1+1):19 with linespoints lw 2 pt 7 lc rgb '#9467bd' title 'Align-prop', \
+     'curves.csv' using ($1+1):22 with linespoints lw 2 pt 7 lc rgb '#e377c2' title 'Align-ada', \
+     'curves.csv' using ($1+1):25 with linespoints lw 2 pt 7 lc rgb '#ff7f0e' title 'Align-zero'
+set xrange [*:*]
+set yrange [*:*]
+set key inside bottom right
+set title 'F-MNIST: test accuracy against training time (seed 1)'
+set xlabel 'training time (s)'
+set ylabel 'test accuracy (%)'
+set xtics auto
+set autoscale
+plot 'curves.csv' using 26:27 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#000000' title 'BP', \
+     'curves.csv' using 29:30 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#1f77b4' title 'FA', \
+     'curves.csv' using 32:33 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#17becf' title 'KP', \
+     'curves.csv' using 35:36 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#2ca02c' title 'DFA', \
+     'curves.csv' using 38:39 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#d62728' title 'LRA-E', \
+     'curves.csv' using 41:42 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#9467bd' title 'Align-prop', \
+     'curves.csv' using 44:45 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#e377c2' title 'Align-ada', \
+     'curves.csv' using 47:48 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#ff7f0e' title 'Align-zero'
+set title 'F-MNIST: angle of the update to the BP gradient at the end'
+set xlabel 'layer (4 = output)'
+set ylabel 'angle (degrees)'
+set xtics 1
+set xrange [0.8:4.2]
+set yrange [-3:100]
+set key outside right top
+plot 'curves.csv' using ($1+1):28 with linespoints lw 2 pt 7 lc rgb '#000000' title 'BP', \
+     'curves.csv' using ($1+1):31 with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'FA', \
+     'curves.csv' using ($1+1):34 with linespoints lw 2 pt 7 lc rgb '#17becf' title 'KP', \
+     'curves.csv' using ($1+1):37 with linespoints lw 2 pt 7 lc rgb '#2ca02c' title 'DFA', \
+     'curves.csv' using ($1+1):40 with linespoints lw 2 pt 7 lc rgb '#d62728' title 'LRA-E', \
+     'curves.csv' using ($1+1):43 with linespoints lw 2 pt 7 lc rgb '#9467bd' title 'Align-prop', \
+     'curves.csv' using ($1+1):46 with linespoints lw 2 pt 7 lc rgb '#e377c2' title 'Align-ada', \
+     'curves.csv' using ($1+1):49 with linespoints lw 2 pt 7 lc rgb '#ff7f0e' title 'Align-zero'
+set xrange [*:*]
+set yrange [*:*]
+set key inside bottom right
+unset multiplot
