@@ -18,10 +18,13 @@ extension DFCWorkspace {
   }
 
   /// The exact gradient of the batch-mean loss (BP): δ_L = Gr ⊙ φ_L′, δ_i = (δ_{i+1} W_{i+1}ᵀ) ⊙ φ_i′(V_i^-).
-  /// Needs `forward` and the output target.
+  /// Needs `forward` and the output target. δ ping-pongs between the two scratch buffers (rows × widest): nothing
+  /// is allocated per minibatch.
   public func backpropGradient(_ net: DFCNetwork<T>, _ x: UnsafePointer<T>, into g: UnsafeMutablePointer<T>) {
     let L = net.layerCount
-    var delta = (0..<(rows * sizes[L])).map { lossGradient[$0] * net.activations[L - 1].slope(layer(feedforwardV, L)[$0]) }
+    var delta = scratch, next = scratch2
+    let vL = layer(feedforwardV, L)
+    for k in 0..<(rows * sizes[L]) { delta[k] = lossGradient[k] * net.activations[L - 1].slope(vL[k]) }
     net.parameters.withUnsafeBufferPointer { p in
       for i in stride(from: L, through: 1, by: -1) {
         let ni = sizes[i], below = i == 1 ? x : UnsafePointer(layer(feedforwardR, i - 1))
@@ -29,12 +32,11 @@ extension DFCWorkspace {
                beta: 0, c: g + net.weightOffset[i - 1], ldc: ni)
         for j in 0..<ni { var s: T = 0; for r in 0..<rows { s += delta[r * ni + j] }; g[net.biasOffset[i - 1] + j] = s }
         guard i > 1 else { break }
-        var next = [T](repeating: 0, count: rows * sizes[i - 1])
         T.gemm(.none, .transposed, m: rows, n: sizes[i - 1], k: ni, alpha: 1, a: delta, lda: ni, b: p.baseAddress! + net.weightOffset[i - 1],
-               ldb: ni, beta: 0, c: &next, ldc: sizes[i - 1])
+               ldb: ni, beta: 0, c: next, ldc: sizes[i - 1])
         let v = layer(feedforwardV, i - 1), rate = layer(feedforwardR, i - 1), phi = net.activations[i - 2]
-        for j in 0..<next.count { next[j] *= phi.slope(v[j], rate: rate[j]) }
-        delta = next
+        for j in 0..<(rows * sizes[i - 1]) { next[j] *= phi.slope(v[j], rate: rate[j]) }
+        swap(&delta, &next)
       }
     }
   }
