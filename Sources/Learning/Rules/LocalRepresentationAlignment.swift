@@ -98,12 +98,16 @@ public struct LocalRepresentationAlignment<Scalar: BLASScalar>: LearningRule {
       for l in 1...L { net.layerGradient(l, &tape, into: gp.baseAddress!) }
     }
     for l in 1...L { let o = net.layout.biasOffset[l - 1]; for j in 0..<net.sizes[l] { g[o + j] = 0 } }
-    if !sumOverBatch { let s = 1 / Scalar(n); for i in g.indices { g[i] *= s } }
-    // ΔE_l = γ ΔW_lᵀ.
+    if !sumOverBatch { let s = 1 / Scalar(n); g.withUnsafeMutableBufferPointer { gp in for i in gp.indices { gp[i] *= s } } }
+    // ΔE_l = γ ΔW_lᵀ, through pointers: subscripting the stored array paid a uniqueness check per element (issue 17).
     let gm = Scalar(gamma)
-    for l in 2...L {
-      let w = net.layout.weightOffset[l - 1], o = offsets[l - 2], rows = sizes[l - 1], cols = sizes[l]
-      for i in 0..<rows { for j in 0..<cols { errorGradient[o + j * rows + i] = gm * g[w + i * cols + j] } }
+    g.withUnsafeBufferPointer { gp in
+      errorGradient.withUnsafeMutableBufferPointer { ep in
+        for l in 2...L {
+          let w = gp.baseAddress! + net.layout.weightOffset[l - 1], e = ep.baseAddress! + offsets[l - 2], rows = sizes[l - 1], cols = sizes[l]
+          for i in 0..<rows { for j in 0..<cols { e[j * rows + i] = gm * w[i * cols + j] } }
+        }
+      }
     }
     return total / Scalar(n)
   }
