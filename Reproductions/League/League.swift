@@ -11,7 +11,7 @@ public let league = Paper(
   artefacts: [
     Artefact(.table, "1", title: "test accuracy, train loss, angle to BP per layer, time per epoch and rank of every layered rule, per data set",
              cost: [.smoke: "about 1 min (16 runs, 1 epoch on 2 000 images)", .quick: "about 20 min (48 runs: 3 lrs, 5 epochs, 1 seed)",
-                    .full: "about 12 h on 2 cores (400 runs: 5 lrs, 50 epochs, 5 seeds; resumable, --slurm DIR)"],
+                    .full: "about 8–12 h on 2 cores (400 runs: 5 lrs, 50 epochs, 5 seeds, about 150 CPU-s each; resumable, --slurm DIR)"],
              run: { try LeagueTable.run($0) }),
     Artefact(.figure, "curves", title: "test accuracy against training time, and the angle to BP per layer, of every rule at its chosen rate",
              cost: [.smoke: "shares the table's runs", .quick: "shares the table's runs", .full: "shares the table's runs"],
