@@ -211,12 +211,7 @@ public enum DFCBenchmark {
     var fb = ControllerSettings(alpha: 0.25, kp: 0.1, dt: 0.002, steps: steps, tau: 0.01, tauApical: 0.3)
     fb.sigma = 0.01; fb.sigmaOutput = 0.01
     var noise = GaussianNoise(seed: 1)
-    func timed(_ repeats: Int, _ body: () -> Void) -> Double {
-      body()
-      let c0 = Clock.processCPU
-      for _ in 0..<repeats { body() }
-      return (Clock.processCPU - c0) / Double(repeats)
-    }
+    func timed(_ repeats: Int, _ body: () -> Void) -> Double { Benchmark.cpuSeconds(body, repeats: repeats) }
     x.storage.withUnsafeBufferPointer { px0 in
       y.storage.withUnsafeBufferPointer { py in
         let px = px0.baseAddress!

@@ -89,11 +89,7 @@ struct Cost {
     let c0 = Clock.processCPU
     body()
     let cpu = Clock.processCPU - c0
-    let replay = GEMMRecorder.replay(calls, T.self)
-    replay()                                    // warm-up
-    let r0 = Clock.processCPU
-    replay()
-    return Cost(cpu: cpu, bound: Clock.processCPU - r0, flops: GEMMRecorder.flops(calls))
+    return Cost(cpu: cpu, bound: Benchmark.cpuSeconds(GEMMRecorder.replay(calls, T.self), repeats: 1), flops: GEMMRecorder.flops(calls))
   }
   static func * (c: Cost, k: Double) -> Cost { Cost(cpu: c.cpu * k, bound: c.bound * k, flops: c.flops * k) }
   static func / (c: Cost, k: Double) -> Cost { c * (1 / k) }

@@ -491,11 +491,8 @@ extension Runner {
       let w0 = Clock.wall, c0 = Clock.processCPU
       for _ in 0..<epochs { epoch() }
       let wall = (Clock.wall - w0) / Double(epochs), cpu = (Clock.processCPU - c0) / Double(epochs)
-      let replay = GEMMRecorder.replay(calls, Scalar.self)
-      replay()
-      let r0 = Clock.processCPU
-      for _ in 0..<epochs { replay() }
-      return EpochTiming(cpuSeconds: cpu, wallSeconds: wall, gemmBoundSeconds: (Clock.processCPU - r0) / Double(epochs),
+      return EpochTiming(cpuSeconds: cpu, wallSeconds: wall,
+                         gemmBoundSeconds: Benchmark.cpuSeconds(GEMMRecorder.replay(calls, Scalar.self), repeats: epochs),
                          gemmFLOPs: GEMMRecorder.flops(calls))
     }
   }
