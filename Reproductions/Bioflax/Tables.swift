@@ -147,26 +147,4 @@ enum BioflaxTables {
     }
     return checks
   }
-
-  /// Table 4 (biotorch's LeNet anchor): the reference numbers, and the statement that it cannot run yet.
-  static func table4(_ context: ArtefactContext) throws -> [URL] {
-    let source = "biotorch Benchmarks.md (jsalbert/biotorch 74fad0d), top-1 error %"
-    let reference: [(String, Double, Double)] = [
-      ("BP", 0.91, 9.20), ("FA", 1.70, 13.06), ("uSF", 0.94, 9.69), ("brSF", 0.91, 10.02), ("frSF", 0.97, 9.61), ("DFA", 1.61, 12.81),
-    ]
-    var rows: [TableRow] = []
-    for (method, mnist, fashion) in reference {
-      rows.append(TableRow(method: method, column: "MNIST error %", reference: Reference(value: mnist, source: source), values: nil, tolerance: 0.3,
-                           note: "not yet runnable: needs convolutional layers"))
-      rows.append(TableRow(method: method, column: "Fashion-MNIST error %", reference: Reference(value: fashion, source: source), values: nil, tolerance: 1.0,
-                           note: "not yet runnable: needs convolutional layers"))
-    }
-    let result = TableResult(paper: "bioflax", target: context.fileName("table4"), title: "biotorch anchor: LeNet on MNIST and Fashion-MNIST", scale: context.scale,
-                             provenance: Provenance.current(packageRoot: context.packageRoot), seeds: [], wallSeconds: 0,
-                             unit: "error %", tolerance: 0.3, rows: rows, checks: [],
-                             notes: ["Not yet runnable: LeNet needs Conv2d and max-pool layers and convolutional FA/DFA/uSF/brSF/frSF, which the suite does not have yet. Only the reference numbers are shown; nothing is reproduced."],
-                             runs: [])
-    Progress.note("bioflax table 4 is not yet runnable: convolutional layers are not implemented. Only its reference numbers are shown.")
-    return try result.publish(context)
-  }
 }

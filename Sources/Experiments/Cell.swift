@@ -17,7 +17,7 @@ public protocol RunConfiguration: Sendable, Codable {
 
 /// Every family a cell file can hold.
 public enum RunFamilies {
-  public static let all: [any RunConfiguration.Type] = [Experiment.self, InvertibleExperiment.self, DFCExperiment.self, AddTaskExperiment.self, ConvExperiment.self]
+  public static let all: [any RunConfiguration.Type] = [Experiment.self, InvertibleExperiment.self, DFCExperiment.self, AddTaskExperiment.self, ConvExperiment.self, LeNetExperiment.self]
 }
 
 extension Experiment: RunConfiguration {

@@ -67,6 +67,8 @@ public struct PaperOptions: Sendable, Equatable {
   public var simExtrapolate = false
   public var precision: Precision? = nil
   public var ssaSolver: SSASolver? = nil
+  /// bioflax's Table 4: initial learning rates per rule name (`--lr fa=0.01,dfa=0.001`), replacing the assumed ones.
+  public var learningRates: [String: Double]? = nil
   public init() {}
 
   /// The `--rules` selection, checked against the names a target knows (nil: every rule).

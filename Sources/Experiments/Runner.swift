@@ -142,7 +142,7 @@ public protocol RunLog: Sendable, Codable {
 }
 
 public enum RunLogs {
-  public static let all: [any RunLog.Type] = [InvertibleLog.self, ControlledLog.self, ConvolutionalLog.self]
+  public static let all: [any RunLog.Type] = [InvertibleLog.self, ControlledLog.self, ConvolutionalLog.self, LeNetLog.self]
 }
 
 public enum RunError: Error, CustomStringConvertible {

@@ -156,6 +156,17 @@ public enum Commands {
       // Checked by the target that reads them (each paper has its own rule names).
       p.rules = rs.split(separator: ",").map { $0.lowercased() == "gait-prop" ? "gait" : $0.lowercased() }
     }
+    if let lrs = o.values["lr"] {
+      var rates: [String: Double] = [:]
+      for item in lrs.split(separator: ",") {
+        let parts = item.split(separator: "=")
+        guard parts.count == 2, let lr = Double(parts[1]), lr > 0 else {
+          throw UsageError("--lr '\(lrs)': give RULE=RATE pairs with positive rates, e.g. fa=0.01,dfa=0.001")
+        }
+        rates[parts[0].lowercased()] = lr
+      }
+      p.learningRates = rates
+    }
     if let ws = o.values["widths"] {
       p.widths = try ws.split(separator: ",").map { w in
         guard let n = Int(w), n > 0 else { throw UsageError("--widths '\(ws)': give positive integers, e.g. 8,32,128") }

@@ -48,9 +48,10 @@ enum Flags {
     Flag("mem", "M", default: "4G", "with --slurm: each task's memory"),
     // Paper options (parsed into `PaperOptions`).
     Flag("depth", "3|5|8", default: "8", "lra --figure 1: the depth drawn"),
-    Flag("dataset", "D,D", "gait --table 1: train only these data sets (mnist, fmnist, kmnist); align: mnist as the 28×28 substitute instead of Fashion-MNIST"),
+    Flag("dataset", "D,D", "gait --table 1: train only these data sets (mnist, fmnist, kmnist); bioflax --table 4: mnist, fmnist; align: mnist as the 28×28 substitute instead of Fashion-MNIST"),
     Flag("network", "tower|full", "gait --table 1: train only this network"),
-    Flag("rules", "R,R", "gait --table 1: train only these rules (bp, gait, tp); align: bp, fa, dfa, align-prop, align-ada, align-zero, last-layer (add: bp, align-ada, align-zero, readout)"),
+    Flag("rules", "R,R", "gait --table 1: train only these rules (bp, gait, tp); bioflax --table 4: bp, fa, usf, brsf, frsf, dfa; align: bp, fa, dfa, align-prop, align-ada, align-zero, last-layer (add: bp, align-ada, align-zero, readout)"),
+    Flag("lr", "R=η,…", "bioflax --table 4: initial learning rates per rule, e.g. fa=0.01,dfa=0.001 (default: the assumed ones; biotorch never published them)"),
     Flag("widths", "N,N", "align: the widths to train (default: the target's at the scale)"),
     Flag("rng", "S", default: "numpy-legacy", "align: numpy-legacy (the official code's draws, replayed) or suite (the suite's streams)"),
     Flag.toggle("add-shift-fix", "align add: no shifted term in the first 2 (5) time steps instead of the first sequences (Q10's fix)"),
