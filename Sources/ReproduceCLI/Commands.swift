@@ -488,6 +488,19 @@ public enum Commands {
       }
       return 0
     }
+    if o.switches.contains("lenet") {
+      Progress.note("bench --lenet: training steps of biotorch's LeNet, batch 64, Float, \(threads) BLAS thread(s), CPU time, mean of 150 steps")
+      let r = LeNetBenchmark.run()
+      if o.switches.contains("json") { print(try canonicalJSON(r)); return 0 }
+      print("rule   ms/step  s/epoch (937 steps)  × BP   GEMM bound (ms)  of bound  GEMM MFLOP/step")
+      for row in r.rows {
+        print(row.rule.padding(toLength: 5, withPad: " ", startingAt: 0) + String(format: "  %7.2f  %19.2f  %4.2f  %15.2f  %7.0f%%  %15.1f", row.millisecondsPerStep, row.secondsPerEpoch, row.ratioToBP,
+                     row.gemmBoundMilliseconds, 100 * row.fractionOfGemmBound, row.gemmFLOPsPerStep / 1e6))
+      }
+      print(String(format: "BP's GEMM calls alone: %.1f GFLOP/s; a 1024³ SGEMM: %.1f GFLOP/s (%.0f%%)", r.smallShapeGFLOPs, r.largeSGEMMGFLOPs,
+                   100 * r.smallShapeFractionOfLarge))
+      return 0
+    }
     if o.switches.contains("rules") {
       let precision = try o.choice("precision", Precision.self)!
       Progress.note("bench --rules: an epoch of every rule, 784-256-256-256-10 tanh, batch 128, 55000 random rows, Adam, \(precision.rawValue), \(threads) BLAS thread(s), CPU time")

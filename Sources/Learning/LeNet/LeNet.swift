@@ -76,15 +76,13 @@ public struct LeNetArchitecture: Sendable, Codable, Equatable {
 
 /// The buffers of LeNet's training step for batches of up to `capacity` images, allocated once (nothing is
 /// allocated per step). Per layer l (batch B): the patch matrix P^l ((B·positions) × k² c_in; for a Linear layer the
-/// input itself), A^l = ReLU(P^l W^l + b^l) ((B·positions) × c_out), the pooled output O^l (B × outputFeatures) with
-/// the index of each pooled maximum in A^l.
+/// input itself), A^l = ReLU(P^l W^l + b^l) ((B·positions) × c_out), the pooled output O^l (B × outputFeatures).
 public final class LeNetWorkspace<T: BLASScalar> {
   public let architecture: LeNetArchitecture
   public let capacity: Int
   @usableFromInline let patches: [UnsafeMutablePointer<T>]
   @usableFromInline let activity: [UnsafeMutablePointer<T>]
   @usableFromInline let pooled: [UnsafeMutablePointer<T>]
-  @usableFromInline let argmax: [UnsafeMutablePointer<Int32>]
   @usableFromInline let signal: UnsafeMutablePointer<T>        // G at a layer's output (B × features)
   @usableFromInline let signalZ: UnsafeMutablePointer<T>       // G_Z at a layer's pre-activation (B·positions × c_out)
   @usableFromInline let patchSignal: UnsafeMutablePointer<T>   // G_P = G_Z Bᵀ ((B·positions) × k² c_in)
@@ -99,7 +97,6 @@ public final class LeNetWorkspace<T: BLASScalar> {
     patches = a.layers.map { .allocate(capacity: $0.isDense ? 0 : capacity * $0.positions * $0.patchWidth) }
     activity = a.layers.map { .allocate(capacity: capacity * $0.convolutionFeatures) }
     pooled = a.layers.map { .allocate(capacity: $0.pool ? capacity * $0.outputFeatures : 0) }
-    argmax = a.layers.map { .allocate(capacity: $0.pool ? capacity * $0.outputFeatures : 0) }
     let widest = a.layers.map { max($0.convolutionFeatures, $0.inputFeatures, $0.positions * $0.patchWidth) }.max()!
     signal = .allocate(capacity: capacity * widest); signalZ = .allocate(capacity: capacity * widest)
     patchSignal = .allocate(capacity: capacity * widest)
@@ -108,7 +105,6 @@ public final class LeNetWorkspace<T: BLASScalar> {
   }
   deinit {
     for p in patches + activity + pooled { p.deallocate() }
-    for p in argmax { p.deallocate() }
     for p in [signal, signalZ, patchSignal, errors] { p.deallocate() }
   }
 
@@ -119,15 +115,19 @@ public final class LeNetWorkspace<T: BLASScalar> {
 
   // MARK: im2col and its adjoint (valid padding, stride 1)
 
-  /// P[(b, i, j), (kh, kw, c)] = X[b, i + kh, j + kw, c].
+  /// P[(b, i, j), (kh, kw, c)] = X[b, i + kh, j + kw, c]. Each (kh) row segment is k·c contiguous values, copied by a
+  /// plain loop (memmove's call costs more than the copy at k·c = 5).
   @inlinable func im2col(_ g: LeNetLayer, _ x: UnsafePointer<T>, into p: UnsafeMutablePointer<T>, rows B: Int) {
-    let size = g.inputSize, c = g.inputChannels, out = g.convolutionSize, k = g.kernel, width = g.patchWidth
+    let size = g.inputSize, c = g.inputChannels, out = g.convolutionSize, k = g.kernel, width = g.patchWidth, run = k * c
     for b in 0..<B {
       let image = x + b * g.inputFeatures
       for i in 0..<out {
         for j in 0..<out {
           let row = p + ((b * out + i) * out + j) * width
-          for kh in 0..<k { (row + kh * k * c).update(from: image + ((i + kh) * size + j) * c, count: k * c) }
+          for kh in 0..<k {
+            let dst = row + kh * run, src = image + ((i + kh) * size + j) * c
+            for q in 0..<run { dst[q] = src[q] }
+          }
         }
       }
     }
@@ -154,8 +154,7 @@ public final class LeNetWorkspace<T: BLASScalar> {
 
   // MARK: Forward
 
-  /// Layer by layer: A^l = ReLU(P^l W^l + b^l), O^l = maxpool₂(A^l) (the first maximum in row-major order of each
-  /// 2×2 window, as PyTorch). x: B images, NHWC.
+  /// Layer by layer: A^l = ReLU(P^l W^l + b^l), O^l = maxpool₂(A^l). x: B images, NHWC.
   @inlinable public func forward(_ parameters: UnsafePointer<T>, _ x: UnsafePointer<T>, rows B: Int) {
     precondition(B <= capacity, "batch \(B) exceeds the workspace's capacity \(capacity)")
     batch = B
@@ -165,29 +164,54 @@ public final class LeNetWorkspace<T: BLASScalar> {
       let rows = B * g.positions, n = g.outputChannels, z = activity[l]
       let p: UnsafePointer<T>
       if g.isDense { p = input } else { im2col(g, input, into: patches[l], rows: B); p = UnsafePointer(patches[l]) }
+      // Z = 1 bᵀ + P W: the bias rows first (copied in doubling blocks: a per-row copy of c_out = 6 values costs more
+      // than the copy itself), then GEMM with β = 1, then ReLU over the flat buffer.
       let bias = parameters + a.biasRange(l).lowerBound
-      for r in 0..<rows { (z + r * n).update(from: bias, count: n) }
+      z.update(from: bias, count: n)
+      var filled = n
+      while filled < rows * n { let m = min(filled, rows * n - filled); (z + filled).update(from: z, count: m); filled += m }
       T.gemm(.none, .none, m: rows, n: n, k: g.patchWidth, alpha: 1, a: p, lda: g.patchWidth,
              b: parameters + a.weightRange(l).lowerBound, ldb: n, beta: 1, c: z, ldc: n)
       if g.relu { for i in 0..<rows * n where !(z[i] > 0) { z[i] = 0 } }
-      if g.pool { maxPool(g, z, into: pooled[l], argmax: argmax[l], rows: B) }
+      if g.pool { maxPool(g, z, into: pooled[l], rows: B) }
       input = UnsafePointer(output(l))
     }
   }
 
-  @inlinable func maxPool(_ g: LeNetLayer, _ a: UnsafePointer<T>, into o: UnsafeMutablePointer<T>, argmax: UnsafeMutablePointer<Int32>, rows B: Int) {
+  /// O = max over each 2×2 window, channel by channel (branch-free, so the channel loop vectorises).
+  @inlinable func maxPool(_ g: LeNetLayer, _ a: UnsafePointer<T>, into o: UnsafeMutablePointer<T>, rows B: Int) {
     let size = g.convolutionSize, half = g.outputSize, c = g.outputChannels
     for b in 0..<B {
       for i in 0..<half {
         for j in 0..<half {
+          // The window's four positions in row-major order; each holds c channels.
+          let a00 = a + ((b * size + 2 * i) * size + 2 * j) * c, a01 = a00 + c, a10 = a00 + size * c, a11 = a10 + c
+          let out = o + ((b * half + i) * half + j) * c
           for ch in 0..<c {
-            var best = ((b * size + 2 * i) * size + 2 * j) * c + ch
-            for (di, dj) in [(0, 1), (1, 0), (1, 1)] {
-              let q = ((b * size + 2 * i + di) * size + 2 * j + dj) * c + ch
-              if a[q] > a[best] { best = q }
-            }
-            let out = ((b * half + i) * half + j) * c + ch
-            o[out] = a[best]; argmax[out] = Int32(best)
+            let top = a01[ch] > a00[ch] ? a01[ch] : a00[ch], bottom = a11[ch] > a10[ch] ? a11[ch] : a10[ch]
+            out[ch] = bottom > top ? bottom : top
+          }
+        }
+      }
+    }
+  }
+
+  /// The adjoint of the pool (and of the ReLU before it): each window's gradient goes to its first maximum in
+  /// row-major order, as PyTorch's argmax, found again by comparing A with O; nothing flows where O ≤ 0 under ReLU.
+  @inlinable func maxPoolBackward(_ g: LeNetLayer, _ a: UnsafePointer<T>, _ o: UnsafePointer<T>, _ gradient: UnsafePointer<T>,
+                                  into gz: UnsafeMutablePointer<T>, rows B: Int) {
+    let size = g.convolutionSize, half = g.outputSize, c = g.outputChannels
+    for b in 0..<B {
+      for i in 0..<half {
+        for j in 0..<half {
+          let q00 = ((b * size + 2 * i) * size + 2 * j) * c, q01 = q00 + c, q10 = q00 + size * c, q11 = q10 + c
+          let out = ((b * half + i) * half + j) * c
+          for ch in 0..<c {
+            let m = o[out + ch], gradientIn = (!g.relu || m > 0) ? gradient[out + ch] : 0
+            let e00 = a[q00 + ch] == m, e01 = !e00 && a[q01 + ch] == m, e10 = !e00 && !e01 && a[q10 + ch] == m
+            let e11 = !e00 && !e01 && !e10
+            gz[q00 + ch] = e00 ? gradientIn : 0; gz[q01 + ch] = e01 ? gradientIn : 0
+            gz[q10 + ch] = e10 ? gradientIn : 0; gz[q11 + ch] = e11 ? gradientIn : 0
           }
         }
       }
@@ -218,13 +242,11 @@ public final class LeNetWorkspace<T: BLASScalar> {
         // G_Z = unpool(G_O) ⊙ 1[A > 0]   ((B·positions) × c_out)
         let gz = signalZ, act = activity[l]
         if g.pool {
-          gz.update(repeating: 0, count: rows * n)
-          let index = argmax[l]
-          for q in 0..<B * g.outputFeatures { gz[Int(index[q])] = signal[q] }
+          maxPoolBackward(g, act, pooled[l], signal, into: gz, rows: B)
         } else {
           gz.update(from: signal, count: rows * n)
+          if g.relu { for i in 0..<rows * n where !(act[i] > 0) { gz[i] = 0 } }
         }
-        if g.relu { for i in 0..<rows * n where !(act[i] > 0) { gz[i] = 0 } }
         // ∂W = Pᵀ G_Z, ∂b = Σ_rows G_Z.
         let p: UnsafePointer<T> = g.isDense ? (l == 0 ? x : UnsafePointer(output(l - 1))) : UnsafePointer(patches[l])
         T.gemm(.transposed, .none, m: g.patchWidth, n: n, k: rows, alpha: 1, a: p, lda: g.patchWidth, b: gz, ldb: n,
