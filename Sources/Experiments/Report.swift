@@ -58,6 +58,8 @@ public enum Report {
 
   /// The CSS class of a verdict: each kind of cell visibly distinct.
   static func verdictClass(_ v: String) -> String {
+    if v == "within seed range" { return "within" }        // --table official
+    if v.hasPrefix("outside seed range") { return "outside" }
     switch v {
     case "within band": return "within"
     case "outside band": return "outside"

@@ -101,7 +101,7 @@ public struct TableResult: Sendable, Codable {
     func cell(_ r: TableRow, first: Bool) -> String {
       var c = r.reproduced.map { $0.n > 1 ? "\(fmt($0.mean)) ± \(fmt($0.std))" : fmt($0.mean) } ?? r.verdict
       if let ref = r.reference { c += " (paper \(printed(ref.value))\(ref.std.map { " ± \(printed($0))" } ?? ""); \(r.verdict))" }
-      if let o = r.official { c += " (official code: \(printed(o.value)))" }
+      if let o = r.official { c += " (official code: \(printed(o.value))\(r.reference == nil && r.verdict != "no reference" ? "; \(r.verdict)" : ""))" }
       if first, let n = r.note { c += " [\(n)]" }   // a note once per row, unless a cell's own differs (a cost per cell)
       return c
     }
