@@ -16,6 +16,8 @@ public struct InvertibleEvaluation: Sendable, Codable, Equatable {
   /// With an offset k: after the batches c of an epoch (1-based) with c > k and (c − k) % every = 0 (the official
   /// schedule: k = 1). Without (nil, the suite's schedules): after every `every`-th batch of the run.
   public var offset: Int? = nil
+  /// Exactly these batches instead (and before training): `--table official`'s points 11, 21, 51, 101.
+  public var points: [Int]? = nil
   public init(every: Int, trainRows: Int? = nil, testRows: Int? = nil, skipEpochEnd: Bool = false, final: Bool = true, offset: Int? = nil) {
     self.every = every; self.trainRows = trainRows; self.testRows = testRows; self.skipEpochEnd = skipEpochEnd; self.final = final
     self.offset = offset
@@ -24,6 +26,7 @@ public struct InvertibleEvaluation: Sendable, Codable, Equatable {
 
   /// Whether the run is evaluated after its `done`-th batch (of `total`, `perEpoch` per epoch).
   public func evaluatesAfter(done: Int, total: Int, perEpoch: Int) -> Bool {
+    if let points { return points.contains(done) }
     let inEpoch = done % perEpoch, c = inEpoch == 0 ? perEpoch : inEpoch
     let scheduled: Bool
     if let k = offset { scheduled = c > k && (c - k) % every == 0 } else { scheduled = done % every == 0 }
