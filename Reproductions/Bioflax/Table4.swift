@@ -12,12 +12,6 @@ enum LeNetTable {
     (.batchwiseRandomSignFeedback, 0.91, 10.02), (.fixedRandomSignFeedback, 0.97, 9.61), (.directFeedbackAlignment, 1.61, 12.81),
   ]
   static let source = "biotorch Benchmarks.md (jsalbert/biotorch 74fad0d), top-1 error %, one run"
-  /// The initial learning rates biotorch never published (its MNIST configs are missing, quirk T3): the CIFAR-10
-  /// LeNet SGD configs' rates, assumed, not from the source.
-  static let assumedLearningRate: [LeNetRule: Double] = [
-    .backprop: 0.1, .feedbackAlignment: 1e-3, .uniformSignFeedback: 0.1, .batchwiseRandomSignFeedback: 0.1,
-    .fixedRandomSignFeedback: 0.1, .directFeedbackAlignment: 1e-4,
-  ]
   /// Bands (the spec's proposal, not biotorch's): |Δ error| ≤ 0.3 pp on MNIST, 1.0 pp on Fashion-MNIST, or twice the
   /// suite's seed std if larger.
   static let band: [DatasetName: Double] = [.mnist: 0.3, .fashionMNIST: 1.0]
@@ -59,7 +53,7 @@ enum LeNetTable {
       }
       p.datasets = [DatasetName.mnist, .fashionMNIST].filter { ds.contains($0) }
     }
-    var rates = assumedLearningRate
+    var rates = LeNetExperiment.assumedLearningRate
     var overridden: Set<LeNetRule> = []
     for (name, lr) in context.options.learningRates ?? [:] {
       guard let rule = LeNetRule(rawValue: name) else {

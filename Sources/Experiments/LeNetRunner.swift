@@ -33,6 +33,12 @@ public struct LeNetExperiment: Sendable, Codable, Equatable {
   public var normalisation: (mean: Float, std: Float) {
     dataset == .fashionMNIST ? (0.2859, 0.3530) : (0.1307, 0.3081)
   }
+  /// The initial learning rates biotorch never published (its MNIST configs are missing, quirk T3): the CIFAR-10
+  /// LeNet SGD configs' rates, assumed, not from the source.
+  public static let assumedLearningRate: [LeNetRule: Double] = [
+    .backprop: 0.1, .feedbackAlignment: 1e-3, .uniformSignFeedback: 0.1, .batchwiseRandomSignFeedback: 0.1,
+    .fixedRandomSignFeedback: 0.1, .directFeedbackAlignment: 1e-4,
+  ]
   /// The learning rate of epoch e (1-based): η₀ / 10^(milestones passed).
   public func learningRate(epoch e: Int) -> Double {
     learningRate * pow(0.1, Double(milestones.filter { e > $0 }.count))

@@ -372,6 +372,7 @@ public enum Commands {
   }
 
   static func train(_ o: Options) throws -> Int32 {
+    if isLeNet(o) { return try trainLeNet(o) }
     if isConvolutional(o) { return try trainConvolutional(o) }
     if isInvertible(o) { return try trainInvertible(o) }
     try setThreads(o)

@@ -79,7 +79,7 @@ enum Flags {
   ]
 
   static let train: [Flag] = common + [
-    Flag("rule", "R", default: "bp", RuleSpec.names.keys.sorted().joined(separator: ", ") + "; gait, tp on invertible networks; align-ada, align-zero, align-prop, last-layer (and bp, fa, dfa) on the conv nets (below)"),
+    Flag("rule", "R", default: "bp", RuleSpec.names.keys.sorted().joined(separator: ", ") + "; gait, tp on invertible networks; align-ada, align-zero, align-prop, last-layer (and bp, fa, dfa) on the conv nets (below); bp, fa, usf, brsf, frsf, dfa on --network lenet"),
     Flag("dataset", "D", default: "mnist", "mnist, fashion-mnist (fmnist), kmnist, cifar10, teacher, sinreg"),
     Flag("hidden", "W,W,…", default: "256,256,256", "hidden widths"),
     Flag("activation", "A", default: "tanh", Activation.names.joined(separator: ", ")),
@@ -119,7 +119,7 @@ enum Flags {
     Flag.toggle("no-progress", "no progress lines"),
     Flag.toggle("no-checkpoint", "do not checkpoint"),
     // GAIT-prop's invertible networks.
-    Flag("network", "N", "full (K hidden 784-wide layers, a 784×784 output read out on units 0–9) or tower (784-784-500-200-10); kmnist3, cifar7, cifar7@28: the wide-network paper's conv nets"),
+    Flag("network", "N", "full (K hidden 784-wide layers, a 784×784 output read out on units 0–9) or tower (784-784-500-200-10); kmnist3, cifar7, cifar7@28: the wide-network paper's conv nets; lenet: biotorch's LeNet (bioflax Table 4)"),
     Flag("layers", "K", default: "4", "hidden layers of the full-width network"),
     Flag("lambda", "λ", "the orthogonality regulariser (default: the README's per rule: bp 0, gait 0.1, tp 1000)"),
     Flag("target-form", "F", default: "absolute", "absolute (published) or deviation (the cancellation-free fix, Q10)"),

@@ -66,3 +66,44 @@ extension Commands {
     return 0
   }
 }
+
+/// `reproduce train --network lenet --rule bp|fa|usf|brsf|frsf|dfa`: biotorch's LeNet and protocol (Bioflax README,
+/// "Table 4"): MNIST or Fashion-MNIST at 32×32, SGD momentum 0.9, coupled weight decay 1e-3, batch 64, the learning
+/// rate ÷ 10 at 50 % and 75 % of the epochs; the rule's assumed initial rate unless `--lr`.
+extension Commands {
+  static func isLeNet(_ o: Options) -> Bool { o.values["network"] == "lenet" }
+
+  public static func leNetExperiment(_ o: Options) throws -> LeNetExperiment {
+    let rule: LeNetRule
+    do { rule = try LeNetRule(parsing: o.string("rule")!) } catch { throw UsageError("\(error)") }
+    let dataset: DatasetName
+    do { dataset = try DatasetName(parsing: o.values["dataset"] ?? "mnist") } catch { throw UsageError("\(error)") }
+    guard dataset == .mnist || dataset == .fashionMNIST else { throw UsageError("LeNet trains on mnist or fmnist, not \(dataset.rawValue)") }
+    let epochs = try o.int("epochs") ?? 100
+    guard epochs > 0 else { throw UsageError("--epochs must be positive") }
+    let milestones = [0.5, 0.75].map { Int((Double(epochs) * $0).rounded(.up)) }.filter { $0 < epochs }
+    var e = LeNetExperiment(name: o.values["name"] ?? "train-lenet-\(dataset == .mnist ? "mnist" : "fmnist")-\(rule.rawValue)", rule: rule, dataset: dataset,
+                            learningRate: try o.double("lr") ?? LeNetExperiment.assumedLearningRate[rule]!, epochs: epochs, milestones: milestones)
+    e.batchSize = try o.int("batch-size") ?? 64
+    e.trainLimit = try o.int("limit")
+    if let m = try o.double("momentum") { e.momentum = m }
+    if let wd = try o.double("weight-decay") { e.weightDecay = wd }
+    return e
+  }
+
+  static func trainLeNet(_ o: Options) throws -> Int32 {
+    try setThreads(o)
+    let e = try leNetExperiment(o)
+    let seeds = try o.int("seeds").map { (1...UInt64(max(1, $0))).map { $0 } } ?? [UInt64(try o.int("seed") ?? 1)]
+    Progress.note("\(e.name): \(e.rule.label) on LeNet, \(e.dataset.rawValue), lr \(e.learningRate) (÷10 after epochs \(e.milestones)), momentum \(e.momentum), weight decay \(e.weightDecay), batch \(e.batchSize), \(plural(e.epochs, "epoch")), seeds \(seeds)")
+    let (records, url) = try trainSeeds(e, name: e.name, seeds: seeds, o)
+    for r in records {
+      var line = "seed \(r.seed): best test error \(r.bestEpoch?.testAccuracy.map { String(format: "%.2f%% (epoch %d)", 100 * (1 - $0), r.bestEpoch!.epoch) } ?? "—")"
+      if let d = r.diverged { line += " (non-finite at epoch \(d.epoch), step \(d.step))" }
+      line += String(format: "; %.1f s per epoch", r.secondsPerEpoch)
+      print(line)
+    }
+    print("wrote \(url.path)")
+    return 0
+  }
+}
