@@ -19,10 +19,11 @@ enum GAITOfficial {
     (.tower, .gait(gamma: GAITProtocol.gamma, deviationForm: false), [0.065967, 0.264783, 0.416533, 0.608833, 0.751083], [0.0644, 0.2558, 0.4162, 0.6118, 0.7517]),
   ]
 
-  static func experiment(_ network: InvertibleArchitecture, _ rule: InvertibleRule, smoke: Bool) -> InvertibleExperiment {
+  static func experiment(_ network: InvertibleArchitecture, _ rule: InvertibleRule, smoke: Bool, replay: Bool) -> InvertibleExperiment {
     let entry = GAITProtocol.entries().first { $0.rule == rule }!
     var e = GAITProtocol.experiment(entry, dataset: .mnist, network: network, scale: .quick)
-    e.name = "gait-official-" + e.name.dropFirst("gait-".count) + (smoke ? "-smoke" : "")
+    e.name = "gait-official-" + e.name.dropFirst("gait-".count) + (replay ? "-numpy" : "") + (smoke ? "-smoke" : "")
+    if replay { e.stream = .numpyLegacy }
     e.batches = smoke ? 11 : points.last!
     e.evaluation = InvertibleEvaluation(every: 10, trainRows: smoke ? 1000 : nil, testRows: smoke ? 1000 : nil, final: false)
     e.evaluation.points = smoke ? [0, 11] : points
@@ -31,12 +32,14 @@ enum GAITOfficial {
   }
 
   /// Smoke (CI): GAIT on the tower, 11 batches, evaluated on 1 000 images, seed 1 (informational). Quick and full:
-  /// the four official runs, seeds 1–5.
+  /// the four official runs. `--rng numpy-legacy` (the default): the official initial weights replayed (numpy's
+  /// legacy generator and scipy's ortho_group), seed 1 as the official run, compared image for image; `--rng suite`:
+  /// the suite's streams, seeds 1–5, compared statistically.
   static func table(_ context: ArtefactContext) throws -> [URL] {
-    let smoke = context.scale == .smoke
-    let seeds: [UInt64] = smoke ? [1] : (1...UInt64(max(1, context.seedCount ?? 5))).map { $0 }
+    let smoke = context.scale == .smoke, replay = context.options.stream != .suite
+    let seeds: [UInt64] = smoke || replay ? [1] : (1...UInt64(max(1, context.seedCount ?? 5))).map { $0 }
     let chosen = smoke ? official.filter { $0.0 == .tower } : official
-    let experiments = chosen.map { experiment($0.0, $0.1, smoke: smoke) }
+    let experiments = chosen.map { experiment($0.0, $0.1, smoke: smoke, replay: replay) }
     let cells = experiments.flatMap { e in seeds.map { Cell(e, seed: $0) } }
     let (records, wall) = try context.runs(cells, paper: "gait")
     var rows: [TableRow] = []
@@ -45,20 +48,34 @@ enum GAITOfficial {
       let method = "\(rule.label), \(network == .tower ? "tower" : "full width")"
       for (i, p) in (smoke ? [0, 11] : points).enumerated() {
         let curve = rs.compactMap { $0.invertible?.curve.first { $0.batch == p } }
-        for (column, officialValue, value) in [("train acc % after \(p)", train[i], { (c: CurvePoint) in c.trainAccuracy }),
-                                               ("test acc % after \(p)", test[i], { (c: CurvePoint) in c.testAccuracy })] {
-          rows.append(OfficialComparison.row(method: method, column: column, official: smoke ? nil : OfficialComparison.derived(100 * officialValue, digits: 6),
-                                             values: curve.map { 100 * value($0) }, source: source))
+        for (column, officialValue, value, images) in [("train acc % after \(p)", train[i], { (c: CurvePoint) in c.trainAccuracy }, 60_000.0),
+                                                       ("test acc % after \(p)", test[i], { (c: CurvePoint) in c.testAccuracy }, 10_000.0)] {
+          let o: Double? = smoke ? nil : OfficialComparison.derived(100 * officialValue, digits: 6)
+          var row = OfficialComparison.row(method: method, column: column, official: o, values: curve.map { 100 * value($0) }, source: source)
+          if replay, let o, let v = row.reproduced?.mean {
+            // The same initial weights and batches: the accuracies should agree image for image, up to round-off flips.
+            let differing = Int((abs(v - o) / 100 * images).rounded())
+            row.verdict = differing == 0 ? "equal (replayed)" : "differs by \(differing) image\(differing == 1 ? "" : "s") (replayed)"
+          }
+          rows.append(row)
         }
       }
     }
-    var result = TableResult(paper: "gait", target: context.fileName("table-official"), title: "GAIT-prop's own code on CPU beside the suite (accuracy after 0–101 batches)",
+    var checks = smoke ? [] : OfficialComparison.checks(rows, seeds: seeds.count)
+    if replay && !smoke {
+      let compared = rows.filter { $0.official != nil && $0.reproduced != nil }
+      let equal = compared.filter { $0.verdict == "equal (replayed)" }
+      checks.append(Check(name: "replayed streams: every accuracy equal to the official code's, image for image", holds: equal.count == compared.count,
+                          detail: "\(equal.count) of \(compared.count) cells equal" + (equal.count == compared.count ? "" : "; " + compared.filter { $0.verdict != "equal (replayed)" }.map { "\($0.method) \($0.column): \($0.verdict)" }.joined(separator: "; "))))
+    }
+    var result = TableResult(paper: "gait", target: context.fileName(replay ? "table-official" : "table-official-suite-streams"), title: "GAIT-prop's own code on CPU beside the suite (accuracy after 0–101 batches)",
                              scale: context.scale, provenance: Provenance.current(packageRoot: context.packageRoot), seeds: seeds,
                              wallSeconds: wall, unit: "accuracy %", tolerance: 0, rows: rows,
-                             checks: smoke ? [] : OfficialComparison.checks(rows, seeds: seeds.count),
+                             checks: checks,
                              notes: [
                                "Official values: GAIT-prop's numpy code at 9a65fb8 (float64), MNIST, --seed=1, the README's full-width hyperparameters (BP lr 1e-4; GAIT lr 1e-4, λ 0.1; TP lr 1e-5, λ 1000), batch 60 in file order, run on a 2-core CPU; accuracy on all 60 000 training and 10 000 test images; source: the spec's official-runs.md.",
-                               "The official code's initial weights come from scipy's ortho_group stream (not replayed here); the suite draws orthogonal matrices from its own stream, seeds \(seeds.map(String.init).joined(separator: ", ")). The batch order is the file order in both.",
+                               replay ? "Streams replayed (--rng numpy-legacy, the default): each layer's initial weights as the official code draws them, np.random.seed(layer seed) then scipy's ortho_group.rvs (QR of a normal matrix, columns signed by R's diagonal; scipy ≥ 1.10), with the suite's LAPACK; seed 1 as the official run; batches in file order in both. Verdicts count the images whose prediction differs; `--rng suite` compares the suite's own streams over seeds 1–5 instead."
+                                 : "The official code's initial weights come from scipy's ortho_group stream, not replayed under --rng suite; the suite draws orthogonal matrices from its own stream, seeds \(seeds.map(String.init).joined(separator: ", ")). The batch order is the file order in both.",
                              ] + (smoke ? ["Smoke: the tower's GAIT run, 11 batches, evaluated on the first 1 000 images (informational)."] : []),
                              runs: records)
     result.verdictRule = OfficialComparison.verdictRule

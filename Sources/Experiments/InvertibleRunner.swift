@@ -55,6 +55,9 @@ public struct InvertibleExperiment: Sendable, Codable, Equatable {
   public var evaluation: InvertibleEvaluation
   /// Every N batches, the angle of the rule's gradient with the BP gradient on the same batch and weights.
   public var angleEvery: Int? = nil
+  /// The initial weights' stream: the suite's (nil) or numpy's legacy generator with scipy's ortho_group, replayed
+  /// as the official code draws them (GAIT README "Random streams").
+  public var stream: StreamChoice? = nil
 
   public init(name: String, dataset: DatasetName, architecture: InvertibleArchitecture, rule: InvertibleRule,
               learningRate: Double, orthoLambda: Double, batches: Int, evaluation: InvertibleEvaluation) {
@@ -180,7 +183,8 @@ public enum InvertibleRunner {
     let train = problem.train, d0 = problem.inputWidth
     precondition(d0 == 784 || e.architecture != .tower, "the tower expects 784 inputs")
     var net = InvertibleNetwork.initial(e.architecture, input: d0, linear: e.linear, seed: seed,
-                                        initialisation: e.initialisation, orthoLambda: e.orthoLambda, distinctOutput: e.distinctOutputInit)
+                                        initialisation: e.initialisation, orthoLambda: e.orthoLambda, distinctOutput: e.distinctOutputInit,
+                                        numpyStream: e.stream == .numpyLegacy)
     var opt = OptimizerState<Double>(e.optimizer, count: net.parameters.count)
     var s = State()
     let wallStart = Clock.wall, cpuStart = Clock.processCPU

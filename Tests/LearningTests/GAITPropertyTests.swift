@@ -224,4 +224,26 @@ final class GAITTrainingPropertyTests: XCTestCase {
     out[1, 9] = 0.5
     XCTAssertEqual(InvertibleNetwork.predictions(out), [3, 9])
   }
+
+  /// `numpyStream`: each layer's initial weights as the official code draws them, np.random.seed(layer seed) then
+  /// scipy's ortho_group.rvs(n). Expected values printed by numpy 2.4.6 and scipy 1.17.1 (`pip install scipy`):
+  ///   np.random.seed(1); q = ortho_group.rvs(5); print([float(x) for x in q.flatten()])
+  ///   np.random.seed(3); q = ortho_group.rvs(784); print(q[0, :4], q[783, 780:], q.sum())
+  func testNumpyStreamReplaysScipyOrthoGroup() {
+    let expected5 = [0.4595360705845022, 0.36908148901147825, -0.601189444303899, -0.539344781372361, 0.01684972298866096,
+                     -0.6511177196192682, 0.045339014591186944, -0.5104424695361722, 0.06261037231693811, 0.5563438824376992,
+                     0.41363822693765284, -0.6447925665909322, 0.07296527696885999, -0.15075514846120294, 0.6205601637667788,
+                     -0.31116517605087685, -0.6296339219385405, -0.27043281922906004, -0.4106282776431568, -0.5147697207889718,
+                     -0.311371105690077, 0.2225463965970691, 0.547322478975661, -0.7168294433803554, 0.2002867669466609]
+    let small = InvertibleNetwork.initial(.fullWidth(hiddenLayers: 1), input: 5, seed: 1, orthoLambda: 0.1, numpyStream: true)
+    for (a, b) in zip(small.weight(1).storage, expected5) { XCTAssertEqual(a, b, accuracy: 1e-13) }
+    XCTAssertEqual(small.weight(2).storage, small.weight(1).storage, "the output layer reuses the last hidden seed (Q2)")
+    let suite = InvertibleNetwork.initial(.fullWidth(hiddenLayers: 1), input: 5, seed: 1, orthoLambda: 0.1)
+    XCTAssertGreaterThan(zip(suite.weight(1).storage, expected5).map { abs($0 - $1) }.max()!, 0.01, "negative control: the suite's stream differs")
+
+    let large = InvertibleNetwork.initial(.fullWidth(hiddenLayers: 3), input: 784, seed: 1, orthoLambda: 0.1, numpyStream: true).weight(3)
+    for (j, v) in [0.06672237210140941, 0.01603530795297385, 0.008188701617007655, -0.06382732161940444].enumerated() { XCTAssertEqual(large[0, j], v, accuracy: 1e-12) }
+    for (j, v) in [0.012714929953040886, -0.037089745642953226, -0.012638500488652159, -0.07015171547197342].enumerated() { XCTAssertEqual(large[783, 780 + j], v, accuracy: 1e-12) }
+    XCTAssertEqual(large.storage.reduce(0, +), 40.34326455658489, accuracy: 1e-9)
+  }
 }

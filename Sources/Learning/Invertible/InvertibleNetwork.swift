@@ -149,14 +149,29 @@ extension InvertibleNetwork {
   /// Biases start at 0. With the same seed, BP, GAIT and TP start from the same network.
   public static func initial(_ architecture: InvertibleArchitecture, input: Int = 784, linear: Bool = false, seed: UInt64,
                              initialisation: InvertibleInitialisation = .orthogonal, orthoLambda: Double,
-                             distinctOutput: Bool = false) -> InvertibleNetwork {
+                             distinctOutput: Bool = false, numpyStream: Bool = false) -> InvertibleNetwork {
     var net = InvertibleNetwork(widths: architecture.widths(input: input), linear: linear)
     let orthogonal = initialisation == .orthogonal || (initialisation == .june2020 && orthoLambda == 0)
     for k in 0..<net.layerCount {
       var layerSeed = seed + UInt64(k)
       if case .fullWidth = architecture, k == net.layerCount - 1, !distinctOutput { layerSeed -= 1 }
-      var rng = Random(seed: layerSeed, stream: "gait-init")
       let n = net.widths[k]
+      if numpyStream {
+        // The official draws: np.random.seed(layer seed), then scipy's ortho_group.rvs(n) (scipy ≥ 1.10: z =
+        // normal(size=(n, n)), Q R = qr(z), Q's columns times sign(diag R)), or randn(n, n)·√(2/2n) for Gaussian.
+        var rng = NumpyRandom(seed: UInt32(truncatingIfNeeded: layerSeed))
+        let z = Matrix<Double>(rows: n, cols: n, storage: rng.normal(count: n * n))
+        if orthogonal {
+          var (q, r) = try! qr(z)
+          for j in 0..<n where r[j, j] < 0 { for i in 0..<n { q[i, j] = -q[i, j] } }
+          net.setWeight(k + 1, q)
+        } else {
+          let scale = (2 / Double(2 * n)).squareRoot()
+          net.setWeight(k + 1, Matrix(rows: n, cols: n, storage: z.storage.map { $0 * scale }))
+        }
+        continue
+      }
+      var rng = Random(seed: layerSeed, stream: "gait-init")
       net.setWeight(k + 1, orthogonal ? rng.orthogonal(n) : rng.normalMatrix(rows: n, cols: n, std: (1 / Double(n)).squareRoot()))
     }
     try! net.refreshInverses()   // orthogonal or Gaussian: invertible with probability 1
