@@ -22,6 +22,12 @@ public struct LeNetExperiment: Sendable, Codable, Equatable {
   /// Train on the first N shuffled-order training images (nil: all 60 000); evaluate on the first M test images.
   public var trainLimit: Int? = nil
   public var testLimit: Int? = nil
+  /// Quirk T4's fix (`--holdout N`): the last N training images are held out, the best epoch is chosen on them, and
+  /// the test set is only reported (nil: biotorch's selection on the test set).
+  public var holdout: Int? = nil
+  /// Quirk T2 (`--biotorch-frsf-metric`): frSF's logged angle compares W with the stored |M| (all positive) as
+  /// biotorch's code does (nil: with the B actually used, |M| ∘ sign(W)).
+  public var frsfStoredMetric: Bool? = nil
 
   public init(name: String, rule: LeNetRule, dataset: DatasetName, learningRate: Double, epochs: Int, milestones: [Int]) {
     self.name = name; self.rule = rule; self.dataset = dataset; self.learningRate = learningRate; self.epochs = epochs
@@ -68,7 +74,14 @@ extension RunRecord {
 public enum LeNetRunner {
   /// Images resized 28 → 32 as Pillow's bilinear filter does (rounded to bytes), then (p/255 − mean)/std in Float;
   /// NHWC with one channel, so the layout is the row-major image.
-  public static func data(_ e: LeNetExperiment, _ loc: DataLocations) throws -> (train: [Float], trainLabels: [Int32], test: [Float], testLabels: [Int32], checksum: String) {
+  public struct Images {
+    public var x: [Float]
+    public var labels: [Int32]
+    public var count: Int { labels.count }
+  }
+
+  /// Training, selection (the held-out images, or the test set as biotorch) and test images.
+  public static func data(_ e: LeNetExperiment, _ loc: DataLocations) throws -> (train: Images, selection: Images, test: Images, checksum: String) {
     guard e.dataset == .mnist || e.dataset == .fashionMNIST else { throw CellError("LeNet runs on MNIST or Fashion-MNIST, not \(e.dataset.rawValue)") }
     let set = try Catalog.load(e.dataset, loc)
     let (mean, std) = e.normalisation
@@ -76,8 +89,13 @@ public enum LeNetRunner {
       BilinearResize.resize(bytes, count: count, from: 28, to: 32).map { (Float($0) / 255 - mean) / std }
     }
     let testCount = min(set.testCount, e.testLimit ?? set.testCount)
-    return (prepare(set.trainImages, set.trainCount), set.trainLabels.map { Int32($0) },
-            prepare(Array(set.testImages[..<(testCount * 784)]), testCount), set.testLabels[..<testCount].map { Int32($0) }, set.contentChecksum)
+    let held = e.holdout ?? 0
+    guard held >= 0, held < set.trainCount else { throw CellError("\(e.name): --holdout \(held) must be below the \(set.trainCount) training images") }
+    let trainCount = set.trainCount - held
+    let train = Images(x: prepare(Array(set.trainImages[..<(trainCount * 784)]), trainCount), labels: set.trainLabels[..<trainCount].map { Int32($0) })
+    let test = Images(x: prepare(Array(set.testImages[..<(testCount * 784)]), testCount), labels: set.testLabels[..<testCount].map { Int32($0) })
+    let selection = held == 0 ? test : Images(x: prepare(Array(set.trainImages[(trainCount * 784)...]), held), labels: set.trainLabels[trainCount...].map { Int32($0) })
+    return (train, selection, test, set.contentChecksum)
   }
 
   struct State: Codable {
@@ -107,7 +125,7 @@ public enum LeNetRunner {
   public static func run(_ e: LeNetExperiment, seed: UInt64, data loc: DataLocations, options: RunOptions = RunOptions()) throws -> RunRecord {
     let d = try data(e, loc)
     let a = e.architecture, B = e.batchSize, features = a.layers[0].inputFeatures
-    let trainCount = min(d.trainLabels.count, e.trainLimit ?? d.trainLabels.count), testCount = d.testLabels.count
+    let trainCount = min(d.train.count, e.trainLimit ?? d.train.count)
     guard trainCount >= B else { throw CellError("\(e.name): batch \(B) is larger than the \(trainCount) training images") }
     var initRNG = Random(seed: seed, stream: "lenet-init")
     var net = LeNetNetwork<Float>.initial(a, rule: e.rule, rng: &initRNG)
@@ -144,17 +162,17 @@ public enum LeNetRunner {
       }
       return n
     }
-    /// Mean loss and accuracy on the test images in order, in batches of B (the last one smaller), every image once.
-    func evaluate() -> (loss: Double, accuracy: Double) {
+    /// Mean loss and accuracy on `set` in order, in batches of B (the last one smaller), every image once.
+    func evaluate(_ set: Images) -> (loss: Double, accuracy: Double) {
       var loss = 0.0, right = 0
-      for start in stride(from: 0, to: testCount, by: B) {
-        let rows = min(B, testCount - start)
-        gather(d.test, d.testLabels, nil, from: start, rows: rows)
+      for start in stride(from: 0, to: set.count, by: B) {
+        let rows = min(B, set.count - start)
+        gather(set.x, set.labels, nil, from: start, rows: rows)
         net.parameters.withUnsafeBufferPointer { p in bx.withUnsafeBufferPointer { ws.forward(p.baseAddress!, $0.baseAddress!, rows: rows) } }
         loss += by.withUnsafeBufferPointer { ws.crossEntropy(labels: $0.baseAddress!) } * Double(rows)
         right += correct(rows: rows)
       }
-      return (loss / Double(testCount), Double(right) / Double(testCount))
+      return (loss / Double(set.count), Double(right) / Double(set.count))
     }
 
     var progress = Progress(label: "\(e.name) seed \(seed)", enabled: options.progress)
@@ -165,13 +183,13 @@ public enum LeNetRunner {
       }
       let epochStart = Clock.wall
       // A permutation of the training images (the first `trainLimit` of a fixed permutation when limited).
-      let order = s.order.permutation(d.trainLabels.count).filter { e.trainLimit == nil || $0 < trainCount }
+      let order = s.order.permutation(d.train.count).filter { e.trainLimit == nil || $0 < trainCount }
       let optimizer = Optimizer.sgd(learningRate: e.learningRate(epoch: s.epoch + 1), momentum: e.momentum)
       var sgd = OptimizerState<Float>(optimizer, count: net.parameters.count)
       sgd.first = momentum
       var lossSum = 0.0, right = 0
       for k in 0..<steps {
-        gather(d.train, d.trainLabels, order, from: k * B, rows: B)
+        gather(d.train.x, d.train.labels, order, from: k * B, rows: B)
         let loss = bx.withUnsafeBufferPointer { px in
           by.withUnsafeBufferPointer { ws.step(net, px.baseAddress!, labels: $0.baseAddress!, rows: B, backwardMatrices: &backwardMatrices, rng: &s.feedbackDraws) }
         }
@@ -188,14 +206,16 @@ public enum LeNetRunner {
       var record = EpochRecord(epoch: s.epoch, trainLoss: lossSum / Double(steps), trainAccuracy: Double(right) / Double(steps * B),
                                testLoss: .nan, seconds: Clock.wall - epochStart)
       if s.diverged == nil {
-        // biotorch selects the best epoch on the test set and reports the same set (T4): both fields hold it.
-        let t = evaluate()
-        record.validationLoss = t.loss; record.validationAccuracy = t.accuracy
+        // biotorch selects the best epoch on the test set and reports the same set (T4): both fields hold it,
+        // unless images are held out for the selection.
+        let t = evaluate(d.test), v = e.holdout == nil ? t : evaluate(d.selection)
+        record.validationLoss = v.loss; record.validationAccuracy = v.accuracy
         record.testLoss = t.loss; record.testAccuracy = t.accuracy
       }
       s.epochs.append(record)
       switch e.rule {
       case .feedbackAlignment: s.layerAlignment.append(angles(net, net.feedback))
+      case .fixedRandomSignFeedback where e.frsfStoredMetric == true: s.layerAlignment.append(angles(net, net.feedback))
       case .uniformSignFeedback, .batchwiseRandomSignFeedback, .fixedRandomSignFeedback: s.layerAlignment.append(angles(net, backwardMatrices))
       case .backprop, .directFeedbackAlignment: break
       }

@@ -69,6 +69,9 @@ public struct PaperOptions: Sendable, Equatable {
   public var ssaSolver: SSASolver? = nil
   /// bioflax's Table 4: initial learning rates per rule name (`--lr fa=0.01,dfa=0.001`), replacing the assumed ones.
   public var learningRates: [String: Double]? = nil
+  /// bioflax's Table 4: quirk T4's fix (select the best epoch on the last N training images) and T2's metric.
+  public var holdout: Int? = nil
+  public var biotorchFrsfMetric = false
   public init() {}
 
   /// The `--rules` selection, checked against the names a target knows (nil: every rule).

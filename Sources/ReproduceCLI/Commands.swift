@@ -156,6 +156,9 @@ public enum Commands {
       // Checked by the target that reads them (each paper has its own rule names).
       p.rules = rs.split(separator: ",").map { $0.lowercased() == "gait-prop" ? "gait" : $0.lowercased() }
     }
+    p.holdout = try o.int("holdout")
+    if let h = p.holdout, h <= 0 { throw UsageError("--holdout needs a positive number of training images, e.g. 5000") }
+    p.biotorchFrsfMetric = o.switches.contains("biotorch-frsf-metric")
     if let lrs = o.values["lr"] {
       var rates: [String: Double] = [:]
       for item in lrs.split(separator: ",") {

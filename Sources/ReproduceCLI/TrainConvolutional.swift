@@ -86,6 +86,8 @@ extension Commands {
                             learningRate: try o.double("lr") ?? LeNetExperiment.assumedLearningRate[rule]!, epochs: epochs, milestones: milestones)
     e.batchSize = try o.int("batch-size") ?? 64
     e.trainLimit = try o.int("limit")
+    e.holdout = try o.int("holdout")
+    if o.switches.contains("biotorch-frsf-metric") { e.frsfStoredMetric = true }
     if let m = try o.double("momentum") { e.momentum = m }
     if let wd = try o.double("weight-decay") { e.weightDecay = wd }
     return e
