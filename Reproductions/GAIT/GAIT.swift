@@ -14,7 +14,7 @@ public let gait = Paper(
                     .full: "about 35 CPU-hours per seed (18 h on 2 cores; 100 epochs, 2 data sets, 12 runs; background, resumable; --dataset/--network/--rules for a few rows at a time)"],
              run: { try GAITTable1.run($0) }),
     Artefact(.table, "official", title: "GAIT-prop's own code on CPU beside the suite's seeds (accuracy after 0, 11, 21, 51, 101 batches)",
-             cost: [.smoke: "about 10 s (tower GAIT, 11 batches)", .quick: "about 30 min (4 runs × 5 seeds, 5 evaluations on 70 000 images each)", .full: "as quick"],
+             cost: [.smoke: "about 10 s (tower GAIT, 11 batches)", .quick: "about 20 min (4 runs replayed, 5 evaluations on 70 000 images each; --rng suite: 20 runs, about 1.5 h)", .full: "as quick"],
              run: { try GAITOfficial.table($0) }),
     Artefact(.figure, "curves", title: "accuracy during training, full-width network (suite-defined; paper figure number unverified)",
              cost: [.smoke: "shares the Table 1 runs", .quick: "shares the Table 1 runs", .full: "shares the Table 1 runs"],
