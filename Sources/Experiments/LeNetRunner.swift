@@ -78,6 +78,7 @@ public enum LeNetRunner {
     public var x: [Float]
     public var labels: [Int32]
     public var count: Int { labels.count }
+    public init(x: [Float], labels: [Int32]) { self.x = x; self.labels = labels }
   }
 
   /// Training, selection (the held-out images, or the test set as biotorch) and test images.
@@ -123,7 +124,12 @@ public enum LeNetRunner {
   }
 
   public static func run(_ e: LeNetExperiment, seed: UInt64, data loc: DataLocations, options: RunOptions = RunOptions()) throws -> RunRecord {
-    let d = try data(e, loc)
+    try run(e, seed: seed, images: data(e, loc), options: options)
+  }
+
+  /// Trains on prepared images (32×32, normalised; tests pass synthetic ones).
+  public static func run(_ e: LeNetExperiment, seed: UInt64, images d: (train: Images, selection: Images, test: Images, checksum: String),
+                         options: RunOptions = RunOptions()) throws -> RunRecord {
     let a = e.architecture, B = e.batchSize, features = a.layers[0].inputFeatures
     let trainCount = min(d.train.count, e.trainLimit ?? d.train.count)
     guard trainCount >= B else { throw CellError("\(e.name): batch \(B) is larger than the \(trainCount) training images") }
