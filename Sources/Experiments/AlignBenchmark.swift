@@ -16,7 +16,8 @@ public enum AlignBenchmark {
   }
 
   public static let cases: [(ConvArchitecture, String)] = [(.kmnist3(width: 16), "kmnist3"), (.kmnist3(width: 64), "kmnist3"),
-                                                           (.cifar7(width: 32), "cifar7")]
+                                                           (.kmnist3(width: 128), "kmnist3"), (.cifar7(width: 32), "cifar7"),
+                                                           (.cifar7at28(width: 32), "cifar7@28")]
 
   public static func run(steps: Int = 5) -> [Result] {
     cases.map { a, name in

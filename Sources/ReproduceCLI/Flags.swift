@@ -148,7 +148,7 @@ enum Flags {
     Flag("epochs", "N", default: "2", "timed epochs per precision"),
     Flag.toggle("gait", "GAIT-prop's batches instead (BP, GAIT, TP on the full-width and tower networks)"),
     Flag.toggle("dfc", "DFC's simulation steps instead"),
-    Flag.toggle("align", "one step of every conv rule of the wide-network paper (kmnist3 n = 16, 64; cifar7 n = 32) instead"),
+    Flag.toggle("align", "one step of every conv rule of the wide-network paper (kmnist3 n = 16, 64, 128; cifar7 and cifar7@28 n = 32) instead"),
     Flag.toggle("lenet", "training steps of biotorch's LeNet (bioflax Table 4) for every rule against BP and the GEMM bound instead"),
     Flag.toggle("rules", "an epoch of every rule on the bench's network against BP's and its own GEMM bound instead (DFC projected from minibatches; GAIT on its tower)"),
     Flag("precision", "P", default: "float", "with --rules: float or double"),
