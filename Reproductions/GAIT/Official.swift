@@ -76,7 +76,7 @@ enum GAITOfficial {
         let compared = rows.filter { $0.method == method && $0.official != nil && $0.reproduced != nil }
         let worst = compared.map { r in Int((abs(r.reproduced!.mean - r.official!.value) / 100 * (r.column.hasPrefix("train") ? 60_000 : 10_000)).rounded()) }.max() ?? 0
         checks.append(Check(name: "\(method): every accuracy equal to the official code's, image for image (replayed streams)", holds: worst == 0,
-                            detail: worst == 0 ? "all \(compared.count) cells equal" : "\(compared.filter { $0.verdict == "equal (replayed)" }.count) of \(compared.count) cells equal; at most \(worst) image\(worst == 1 ? "" : "s") differ"))
+                            detail: worst == 0 ? "all \(compared.count) cells equal" : "\(compared.filter { $0.verdict == "equal (replayed)" }.count) of \(compared.count) cells equal; at most \(worst) image\(worst == 1 ? " differs" : "s differ")"))
       }
     }
     var result = TableResult(paper: "gait", target: context.fileName(replay ? "table-official" : "table-official-suite-streams"), title: "GAIT-prop's own code on CPU beside the suite (accuracy after 0–101 batches)",
