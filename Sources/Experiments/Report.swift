@@ -132,11 +132,11 @@ public enum Report {
     }
     var keys = Set(tables.map { Key(paper: $0.paper, scale: $0.scale) })
     keys.formUnion(figures.map { Key(paper: $0.paper, scale: $0.scale) })
-    var h = "<table class=\"summary\"><tr><th>paper</th><th>scale</th><th>tables</th><th>cells reproduced</th><th>within band</th><th>outside band</th><th>no reference</th><th>figures</th><th>checks holding</th><th>failing</th><th>undecided</th></tr>\n"
+    var h = "<table class=\"summary\"><tr><th>paper</th><th>scale</th><th>tables</th><th>cells reproduced</th><th>within band (or seed range)</th><th>outside</th><th>no reference</th><th>figures</th><th>checks holding</th><th>failing</th><th>undecided</th></tr>\n"
     for k in keys.sorted() {
       let ts = tables.filter { $0.paper == k.paper && $0.scale == k.scale }, fs = figures.filter { $0.paper == k.paper && $0.scale == k.scale }
       let cells = ts.flatMap(\.rows), all = ts.flatMap(\.checks) + fs.flatMap(\.checks)
-      func count(_ v: String) -> Int { cells.filter { $0.verdict == v }.count }
+      func count(_ v: String) -> Int { cells.filter { verdictClass($0.verdict) == verdictClass(v) }.count }   // seed-range verdicts count as within/outside
       h += "<tr><td><a href=\"#\(escape(k.paper))\">\(escape(k.paper))</a></td><td><span class=\"scale \(k.scale.rawValue)\">\(k.scale.rawValue)</span></td><td>\(ts.count)</td>"
       func td(_ n: Int, _ cls: String) -> String { n > 0 ? "<td class=\"\(cls)\">\(n)</td>" : "<td>0</td>" }
       h += "<td>\(cells.filter { $0.reproduced != nil }.count) of \(cells.count)</td>" + td(count("within band"), "within") + td(count("outside band"), "outside")
