@@ -262,11 +262,7 @@ public final class LeNetWorkspace<T: BLASScalar> {
           T.gemm(.none, .transposed, m: rows, n: g.patchWidth, k: n, alpha: 1, a: gz, lda: n, b: matrix, ldb: n, beta: 0, c: target, ldc: g.patchWidth)
           if !g.isDense { col2im(g, patchSignal, into: signal, rows: B, broadcast: false) }
         case .direct(let d):
-          // Every output position of image b gets E_b; (E D^lᵀ)_b is then the same patch row at every position.
-          let target = g.isDense ? signal : patchSignal
-          T.gemm(.none, .transposed, m: B, n: g.patchWidth, k: a.classes, alpha: 1, a: errors, lda: a.classes, b: d, ldb: a.classes,
-                 beta: 0, c: target, ldc: g.patchWidth)
-          if !g.isDense { col2im(g, patchSignal, into: signal, rows: B, broadcast: true) }
+          directInputGradient(layer: l, d)   // Rules/LeNetDirectFeedbackAlignment.swift
         }
       }
     }

@@ -5,7 +5,7 @@ import Numerics
 /// G_in = G_Z Bᵀ with B:
 /// BP W; FA a fixed random B; uSF s·sign(W); brSF |M| ∘ sign(W) with M redrawn every batch; frSF |M| ∘ sign(W)
 /// with M fixed (Rules/SignSymmetry.swift); DFA replaces G_in by E D^l, the output error tiled over the layer's
-/// output map (`LeNetWorkspace.InputGradient.direct`).
+/// output map (Rules/LeNetDirectFeedbackAlignment.swift).
 public enum LeNetRule: String, Sendable, Codable, CaseIterable {
   case backprop = "bp"
   case feedbackAlignment = "fa"
