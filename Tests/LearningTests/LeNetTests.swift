@@ -179,4 +179,22 @@ final class LeNetTests: XCTestCase {
     XCTAssertEqual(a.multiplyAddsPerImage, 416_520)
     XCTAssertEqual(a.parameterCount, 6 * 25 + 6 + 16 * 150 + 16 + 120 * 400 + 120 + 84 * 120 + 84 + 10 * 84 + 10)
   }
+
+  /// The pool's adjoint sends each window's gradient to its first maximum in row-major order (PyTorch's argmax):
+  /// with a tie between positions (0, 1) and (1, 0), only (0, 1) receives it; a window whose maximum is ≤ 0 passes
+  /// nothing under ReLU.
+  func testMaxPoolBackwardTiesAndReLU() {
+    let g = LeNetLayer(inputSize: 2, inputChannels: 1, outputChannels: 2, kernel: 1, pool: true)   // a 2×2 map, 2 channels
+    let ws = LeNetWorkspace<Double>(LeNetArchitecture(name: "pool", layers: [g, LeNetLayer(inputSize: 1, inputChannels: 2, outputChannels: 2, kernel: 1, relu: false)]), capacity: 1)
+    // Channel 0: values 1, 3, 3, 2 at (0,0), (0,1), (1,0), (1,1): a tie between (0,1) and (1,0). Channel 1: all 0.
+    let a: [Double] = [1, 0, 3, 0, 3, 0, 2, 0]
+    var o = [Double](repeating: 0, count: 2), gz = [Double](repeating: -1, count: 8)
+    a.withUnsafeBufferPointer { ap in o.withUnsafeMutableBufferPointer { ws.maxPool(g, ap.baseAddress!, into: $0.baseAddress!, rows: 1) } }
+    XCTAssertEqual(o, [3, 0])
+    let incoming: [Double] = [5, 7]
+    a.withUnsafeBufferPointer { ap in o.withUnsafeBufferPointer { op in incoming.withUnsafeBufferPointer { ip in gz.withUnsafeMutableBufferPointer {
+      ws.maxPoolBackward(g, ap.baseAddress!, op.baseAddress!, ip.baseAddress!, into: $0.baseAddress!, rows: 1)
+    } } } }
+    XCTAssertEqual(gz, [0, 0, 5, 0, 0, 0, 0, 0], "channel 0's gradient at (0, 1) only; channel 1 (max 0 under ReLU) none")
+  }
 }
