@@ -110,16 +110,11 @@ public enum LeNetRunner {
     static let magic = "RPCK-LENET1"
   }
 
-  /// The angle in degrees between B and W per layer, (180/π) arccos(⟨B, W⟩/(‖B‖‖W‖)).
+  /// The angle in degrees between B and W per layer (`angleDegrees`, in Double).
   static func angles(_ net: LeNetNetwork<Float>, _ b: [Float]) -> [Double] {
     net.architecture.layers.indices.map { l in
       let w = net.architecture.weightRange(l), o = net.feedbackOffset(l)
-      var dot = 0.0, ww = 0.0, bb = 0.0
-      for (k, i) in w.enumerated() {
-        let x = Double(net.parameters[i]), y = Double(b[o + k])
-        dot += x * y; ww += x * x; bb += y * y
-      }
-      return 180 / Double.pi * acos(max(-1, min(1, dot / (ww * bb).squareRoot())))
+      return angleDegrees(net.parameters[w].map(Double.init), b[o..<(o + w.count)].map(Double.init))
     }
   }
 

@@ -118,6 +118,15 @@ public func symmetricEigen<T: BLASScalar>(_ a: Matrix<T>) throws -> (values: [T]
   return (values, Matrix(rows: n, cols: n, storage: w).transposed)
 }
 
+/// The Haar-distributed orthogonal factor of a square Gaussian matrix g: Q of g = QR with Q's columns multiplied by
+/// the signs of R's diagonal (Mezzadri 2007; scipy's `ortho_group` computes exactly this). A Gaussian matrix is full
+/// rank with probability 1.
+public func haarOrthogonal(_ g: Matrix<Double>) -> Matrix<Double> {
+  var (q, r) = try! qr(g)
+  for j in 0..<g.cols where r[j, j] < 0 { for i in 0..<g.rows { q[i, j] = -q[i, j] } }
+  return q
+}
+
 /// Thin QR of an m×n matrix (m ≥ n): Q (m×n, orthonormal columns) and R (n×n, upper triangular).
 public func qr<T: BLASScalar>(_ a: Matrix<T>) throws -> (q: Matrix<T>, r: Matrix<T>) {
   let m = a.rows, n = a.cols

@@ -91,10 +91,7 @@ public struct Random: RandomNumberGenerator, Sendable, Codable, Equatable {
   /// A Haar-distributed orthogonal n×n matrix: QR of a Gaussian matrix, with the signs of R's diagonal
   /// moved into Q (Mezzadri 2007), without which Q is not Haar.
   public mutating func orthogonal<T: BLASScalar>(_ n: Int) -> Matrix<T> {
-    let g: Matrix<Double> = normalMatrix(rows: n, cols: n)
-    var (q, r) = try! qr(g)   // a Gaussian matrix is full rank with probability 1
-    for j in 0..<n where r[j, j] < 0 { for i in 0..<n { q[i, j] = -q[i, j] } }
-    return q.converted()
+    haarOrthogonal(normalMatrix(rows: n, cols: n)).converted()
   }
 }
 

@@ -74,8 +74,10 @@ extension Commands {
   static func isLeNet(_ o: Options) -> Bool { o.values["network"] == "lenet" }
 
   public static func leNetExperiment(_ o: Options) throws -> LeNetExperiment {
-    let rule: LeNetRule
-    do { rule = try LeNetRule(parsing: o.string("rule")!) } catch { throw UsageError("\(error)") }
+    let ruleName = o.string("rule")!
+    guard let rule = LeNetRule(rawValue: ruleName.lowercased()) else {
+      throw UsageError("unknown LeNet rule '\(ruleName)'; valid: \(LeNetRule.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
     let dataset: DatasetName
     do { dataset = try DatasetName(parsing: o.values["dataset"] ?? "mnist") } catch { throw UsageError("\(error)") }
     guard dataset == .mnist || dataset == .fashionMNIST else { throw UsageError("LeNet trains on mnist or fmnist, not \(dataset.rawValue)") }

@@ -162,9 +162,7 @@ extension InvertibleNetwork {
         var rng = NumpyRandom(seed: UInt32(truncatingIfNeeded: layerSeed))
         let z = Matrix<Double>(rows: n, cols: n, storage: rng.normal(count: n * n))
         if orthogonal {
-          var (q, r) = try! qr(z)
-          for j in 0..<n where r[j, j] < 0 { for i in 0..<n { q[i, j] = -q[i, j] } }
-          net.setWeight(k + 1, q)
+          net.setWeight(k + 1, haarOrthogonal(z))
         } else {
           let scale = (2 / Double(2 * n)).squareRoot()
           net.setWeight(k + 1, Matrix(rows: n, cols: n, storage: z.storage.map { $0 * scale }))

@@ -24,22 +24,11 @@ public enum LeNetRule: String, Sendable, Codable, CaseIterable {
     case .directFeedbackAlignment: return "DFA"
     }
   }
-  public init(parsing s: String) throws {
-    guard let r = LeNetRule(rawValue: s.lowercased()) ?? LeNetRule.allCases.first(where: { $0.label.lowercased() == s.lowercased() }) else {
-      throw LeNetError("unknown LeNet rule '\(s)'; valid: \(LeNetRule.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-    self = r
-  }
-}
-
-public struct LeNetError: Error, CustomStringConvertible {
-  public let description: String
-  public init(_ message: String) { description = message }
 }
 
 /// LeNet's parameters and the rule's fixed feedback, flat: FA's B^l (W^l's shape), frSF's |M^l|, DFA's D^l
-/// ((k² c_in) × C); empty for BP, uSF and brSF. `backward` holds the B a step uses (the sign rules rebuild it
-/// from the current W at every training step).
+/// ((k² c_in) × C); empty for BP, uSF and brSF (the sign rules build their B from the current W at every training
+/// step, `signFeedback`).
 public struct LeNetNetwork<T: BLASScalar>: Sendable, Codable, Equatable {
   public var architecture: LeNetArchitecture
   public var rule: LeNetRule
