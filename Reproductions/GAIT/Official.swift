@@ -89,7 +89,9 @@ enum GAITOfficial {
                                  : "The official code's initial weights come from scipy's ortho_group stream, not replayed under --rng suite; the suite draws orthogonal matrices from its own stream, seeds \(seeds.map(String.init).joined(separator: ", ")). The batch order is the file order in both.",
                              ] + (smoke ? ["Smoke: the tower's GAIT run, 11 batches, evaluated on the first 1 000 images (informational)."] : []),
                              runs: records)
-    result.verdictRule = OfficialComparison.verdictRule
+    result.verdictRule = replay && !smoke
+      ? "replayed streams: 'equal (replayed)' iff the accuracy equals the official code's to the image (60 000 training, 10 000 test images); otherwise the number of images whose prediction differs"
+      : OfficialComparison.verdictRule
     return try result.publish(context)
   }
 }
