@@ -47,7 +47,7 @@ public enum Activation: Sendable, Codable, Equatable, CustomStringConvertible {
   }
 
   /// In one pass over a (rows × n) batch: a ← a + b (bias on every row), h ← φ(a), d ← φ′(a).
-  /// Float tanh uses `FastMath.tanh` (max error stated in its doc); Double uses libm, for exactness.
+  /// tanh through `FastMath.tanh` (its doc states the error of each precision).
   @inlinable public func forward<T: BLASScalar>(rows: Int, n: Int, bias: UnsafePointer<T>,
                                                a: UnsafeMutablePointer<T>, h: UnsafeMutablePointer<T>,
                                                d: UnsafeMutablePointer<T>) {
