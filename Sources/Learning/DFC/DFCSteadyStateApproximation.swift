@@ -18,16 +18,22 @@ extension DFCWorkspace {
         for j in 0..<d { row[j] = a == j ? net.activations[L - 1].slope(vL[b * d + j]) : 0 }
       }
     }
+    let widest = sizes[1..<L].max() ?? 0
     net.parameters.withUnsafeBufferPointer { p in
-      for i in stride(from: L - 1, through: 1, by: -1) {
-        let ni = sizes[i], nAbove = sizes[i + 1]
-        T.gemm(.none, .transposed, m: rows * d, n: ni, k: nAbove, alpha: 1, a: columns(i + 1), lda: N,
-               b: p.baseAddress! + net.weightOffset[i], ldb: nAbove, beta: 0, c: columns(i), ldc: N)
-        let vi = preactivations + net.stateOffset(i, rows: rows), phi = net.activations[i - 1]
-        for b in 0..<rows {
-          for j in 0..<ni {
-            let slope = phi.slope(vi[b * ni + j])
-            for a in 0..<d { columns(i)[(b * d + a) * N + j] *= slope }
+      withUnsafeTemporaryAllocation(of: T.self, capacity: widest) { slopes in
+        for i in stride(from: L - 1, through: 1, by: -1) {
+          let ni = sizes[i], nAbove = sizes[i + 1]
+          T.gemm(.none, .transposed, m: rows * d, n: ni, k: nAbove, alpha: 1, a: columns(i + 1), lda: N,
+                 b: p.baseAddress! + net.weightOffset[i], ldb: nAbove, beta: 0, c: columns(i), ldc: N)
+          let vi = preactivations + net.stateOffset(i, rows: rows), phi = net.activations[i - 1]
+          // Sample b's d rows times D_i: one slope per unit, then each row scaled contiguously (a column-wise
+          // sweep strides N elements per multiply).
+          for b in 0..<rows {
+            for j in 0..<ni { slopes[j] = phi.slope(vi[b * ni + j]) }
+            for a in 0..<d {
+              let row = columns(i) + (b * d + a) * N
+              for j in 0..<ni { row[j] *= slopes[j] }
+            }
           }
         }
       }
