@@ -36,8 +36,15 @@ enum BioflaxOfficial {
     let smoke = context.scale == .smoke
     let seeds: [UInt64] = smoke ? [0] : (0..<UInt64(context.seedCount ?? 5)).map { $0 }
     let chosen = runs.filter { !smoke || $0.task == .teacher }
+    // `--rng jax` (the default): the teacher and sin data rebuilt from bioflax's own JAX keys, so that the teacher is
+    // the official one; `--rng suite`: the suite's streams (the Table 1–3 runs).
+    let replay = try context.options.stream(allowed: [.jax, .suite], target: "bioflax --table official") == .jax
     // The suite's runs of the same protocol (`.full` is the run_train.py defaults; quick and full are the same runs).
-    let experiments = chosen.map { $0.task.experiment($0.rule, scale: .full) }
+    let experiments = chosen.map { o -> Experiment in
+      var e = o.task.experiment(o.rule, scale: .full)
+      if replay && o.task != .mnist { e.data.stream = .jax; e.name += "-jax" }
+      return e
+    }
     let cells = experiments.flatMap { e in seeds.map { Cell(e, seed: $0) } }
     let (records, wall) = try context.runs(cells, paper: "bioflax")
     func suite(_ k: Int) -> [RunRecord] { Array(records[(k * seeds.count)..<((k + 1) * seeds.count)]) }
@@ -61,7 +68,11 @@ enum BioflaxOfficial {
         rows.append(row)
         continue
       }
-      if o.task == .teacher {
+      if o.task == .teacher && replay {
+        // The official teacher and inputs: absolute losses compare.
+        add("train loss", o.trainLoss) { $0.trainLoss }
+        add("test loss", o.testLoss) { $0.testLoss }
+      } else if o.task == .teacher {
         // The teacher differs: the test loss as a ratio to BP's on the same seed (the same teacher), and alignments.
         let bp = bpRuns(.teacher) ?? []
         let ratios = zip(rs, bp).compactMap { r, b -> Double? in
@@ -85,8 +96,12 @@ enum BioflaxOfficial {
                              wallSeconds: wall, unit: "the column's unit", tolerance: 0, rows: rows, checks: OfficialComparison.checks(rows, seeds: seeds.count),
                              notes: [
                                "Official values: bioflax's own code at 9ab0ce3 (JAX), seed 0, every run_train.py default, run on a 2-core CPU; MNIST FA/KP/DFA for 2 epochs (the suite's values are from epoch 2 of its 5-epoch runs, the same protocol up to there). Source: the spec's official-runs.md.",
-                               "The suite's runs are the Table 1–3 runs (seeds \(seeds.map(String.init).joined(separator: ", "))), from the run cache when present.",
-                               "Teacher task: bioflax draws its teacher with JAX's PRNGKey(0), the suite with its own stream, and the teacher's loss scale varies about 3× between teachers; the test loss is therefore compared as a ratio to BP's on the same teacher, and the alignments directly.",
+                               replay
+                                 ? "The suite's runs: MNIST from the Table 1–3 runs; teacher and sin regression with their data rebuilt from bioflax's own JAX keys (--rng jax: PRNGKey(0) → data seed 2467461003 → the teacher's flax kernels and the inputs, replayed; Bioflax README \"Random streams\"), so the teacher is the official one and its losses compare directly. Not replayed: the validation split, the batch order and the student's initial weights (the suite's seeds \(seeds.map(String.init).joined(separator: ", ")) vary them)."
+                                 : "The suite's runs are the Table 1–3 runs (seeds \(seeds.map(String.init).joined(separator: ", "))), from the run cache when present.",
+                               replay
+                                 ? "Teacher task: the same teacher as the official run, so train and test losses compare absolutely."
+                                 : "Teacher task (--rng suite): bioflax draws its teacher with JAX's PRNGKey(0), the suite with its own stream, and the teacher's loss scale varies about 3× between teachers; the test loss is therefore compared as a ratio to BP's on the same teacher, and the alignments directly.",
                                "Alignments: the mean over the first 5 batches of the epoch (bioflax's metric batches).",
                              ], runs: records)
     result.verdictRule = OfficialComparison.verdictRule

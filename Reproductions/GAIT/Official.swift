@@ -41,7 +41,7 @@ enum GAITOfficial {
   /// legacy generator and scipy's ortho_group), seed 1 as the official run, compared image for image; `--rng suite`:
   /// the suite's streams, seeds 1–5, compared statistically.
   static func table(_ context: ArtefactContext) throws -> [URL] {
-    let smoke = context.scale == .smoke, replay = context.options.stream != .suite
+    let smoke = context.scale == .smoke, replay = try context.options.stream(allowed: [.numpyLegacy, .suite], target: "gait --table official") == .numpyLegacy
     let seeds: [UInt64] = smoke || replay ? [1] : (1...UInt64(max(1, context.seedCount ?? 5))).map { $0 }
     var chosen = smoke ? official.filter { $0.0 == .tower } : official
     if replay && !smoke, let gait = official.first(where: { $0.0 != .tower && $0.1.label == "GAIT-prop" }) {

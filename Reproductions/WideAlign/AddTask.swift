@@ -44,7 +44,7 @@ enum AlignAdd {
   static func load(_ context: ArtefactContext) throws -> Runs {
     let selected = try context.options.rules(validIn: rules.map(\.rawValue), target: "align add")
     let chosen = rules.filter { selected?.contains($0.rawValue) ?? true }
-    var runs = Runs(widths: widths(context), rules: chosen, stream: context.options.stream ?? .numpyLegacy,
+    var runs = Runs(widths: widths(context), rules: chosen, stream: try context.options.stream(allowed: [.numpyLegacy, .suite], target: "align"),
                     shiftFix: context.options.addShiftFix, adaReadoutTerm: context.options.rnnAdaReadoutTerm)
     if context.seedCount.map({ $0 != 1 }) == true {
       throw InvalidOption("align add: one seed (99, as the official code); --seeds \(context.seedCount!) is not offered")

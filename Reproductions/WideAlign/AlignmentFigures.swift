@@ -66,7 +66,7 @@ enum AlignmentFigures {
 
   static func load(_ context: ArtefactContext, _ p: Plan) throws -> (records: [RunRecord], wallSeconds: Double) {
     for m in p.missing { Progress.note(m) }
-    let stream = context.options.stream ?? .numpyLegacy
+    let stream = try context.options.stream(allowed: [.numpyLegacy, .suite], target: "align")
     return try context.runs(p.widths.map { Cell(experiment(p, width: $0, stream: stream), seed: 99) }, paper: "align")
   }
 

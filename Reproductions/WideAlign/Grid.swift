@@ -73,7 +73,7 @@ enum AlignGrid {
   }
 
   static func load(_ context: ArtefactContext, _ panels: [AlignPanel]) throws -> AlignRuns {
-    let stream = context.options.stream ?? .numpyLegacy
+    let stream = try context.options.stream(allowed: [.numpyLegacy, .suite], target: "align")
     var keys: [String] = [], cells: [Cell] = []
     for p in panels {
       for r in p.rules { for w in p.widths { for lr in p.learningRates { for s in p.seeds {
@@ -177,7 +177,7 @@ enum AlignGrid {
     let result = TableResult(paper: "align", target: context.fileName(target), title: title, scale: context.scale,
                              provenance: Provenance.current(packageRoot: context.packageRoot), seeds: seeds, wallSeconds: runs.wallSeconds,
                              unit: "% validation accuracy", tolerance: 0, rows: rows(panels, runs), checks: checks,
-                             notes: notes(panels, scale: context.scale, stream: context.options.stream ?? .numpyLegacy, missing: missing), runs: runs.all)
+                             notes: notes(panels, scale: context.scale, stream: try context.options.stream(allowed: [.numpyLegacy, .suite], target: "align"), missing: missing), runs: runs.all)
     return try result.publish(context)
   }
 }

@@ -30,6 +30,58 @@ public enum SyntheticRegression {
                  validationFraction: validationFraction, seed: seed)
   }
 
+  /// bioflax's teacher (or sin) task from the keys bioflax draws it with (`dataloading.create_random_dataset` at
+  /// the run_train.py defaults; Bioflax README, "Random streams"), replayed with `JaxRandom`: the data seed is the
+  /// first word of the first of three keys split from PRNGKey(jaxSeed); PRNGKey(data seed) splits into the model key
+  /// and a key that splits into the test and train keys. The teacher's Dense kernels are flax's lecun_normal from
+  /// the model key (biases 0); each of `trainBatches` (`testBatches`) batches of `batch` inputs is drawn from a key
+  /// split off the train (test) key: x = 2u − 1 (teacher), x = 2πu − π (sin), in float32 as JAX computes them.
+  /// Exact: the inputs; to float32 round-off (≤ 3 ulp): the teacher's weights; the targets are computed here in Double
+  /// from them (bioflax: float32). Not replayed: the validation split and the batch order (torch generators); the
+  /// split is the suite's seeded permutation of the pool, as for the suite's own streams.
+  public static func bioflaxFromJaxKeys<T: BLASScalar>(as: T.Type = T.self, task: BioflaxSyntheticTask, jaxSeed: UInt32,
+                                                      outputs: Int = 10, trainBatches: Int = 50, testBatches: Int = 10,
+                                                      batch: Int = 32, validationFraction: Double = 0.1) -> Problem<T> {
+    let dataSeed = JaxKey(seed: jaxSeed).split(3)[0].k0
+    let halves = JaxKey(seed: dataSeed).split()
+    let model = halves[0], testAndTrain = halves[1].split()
+    func inputs(_ key: JaxKey, batches: Int) -> Matrix<Double> {
+      var k = key, values: [Double] = []
+      for _ in 0..<batches {
+        let s = k.split(); k = s[0]
+        let u = JaxRandom.uniform(s[1], count: batch)
+        switch task {
+        case .teacher: values += u.map { Double($0 * 2 - 1) }
+        case .sinreg: values += u.map { Double($0 * Float(2 * Double.pi) - Float(Double.pi)) }
+        }
+      }
+      return Matrix(rows: batches * batch, cols: 1, storage: values)
+    }
+    let xTrain = inputs(testAndTrain[1], batches: trainBatches), xTest = inputs(testAndTrain[0], batches: testBatches)
+    let f: (Matrix<Double>) -> Matrix<Double>
+    switch task {
+    case .sinreg: f = { $0.map(Double.sin) }
+    case .teacher:
+      let sizes = [1, 64, 32, outputs]
+      let weights = (0..<3).map { i in
+        Matrix(rows: sizes[i], cols: sizes[i + 1], storage: JaxRandom.lecunNormalKernel(
+          JaxRandom.flaxKey(model, path: ["Dense_\(i)"], counter: 1), fanIn: sizes[i], fanOut: sizes[i + 1]).map(Double.init))
+      }
+      f = { x in
+        var h = x
+        for (l, w) in weights.enumerated() {
+          h = matmul(h, w)
+          if l < weights.count - 1 { h = h.map(TeacherActivation.sigmoid.apply) }
+        }
+        return h
+      }
+    }
+    return split(name: task == .teacher ? "teacher-jax" : "sinreg-jax", xTrain, f(xTrain), xTest, f(xTest),
+                 validationFraction: validationFraction, seed: UInt64(jaxSeed))
+  }
+
+  public enum BioflaxSyntheticTask: Sendable { case teacher, sinreg }
+
   public enum TeacherActivation: String, Sendable, Codable {
     case sigmoid, relu, tanh
     func apply(_ x: Double) -> Double {

@@ -4,9 +4,11 @@ import Learning
 import Numerics
 
 /// Which random stream a run replays: numpy's legacy global generator as the official code seeds it (so that the
-/// initial weights, data and batch order are the official ones), or the suite's split streams.
+/// initial weights, data and batch order are the official ones; Align, GAIT-prop), JAX's threefry keys as bioflax
+/// draws its synthetic tasks (`SyntheticRegression.bioflaxFromJaxKeys`), or the suite's split streams.
 public enum StreamChoice: String, Sendable, Codable, CaseIterable {
   case numpyLegacy = "numpy-legacy"
+  case jax
   case suite
 }
 

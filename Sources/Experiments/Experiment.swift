@@ -69,6 +69,9 @@ public struct DataSpec: Sendable, Codable, Equatable {
   /// order (the TF1 MNIST reader's split), instead of a seeded permutation.
   public var validationFromStart: Bool = false
   public var dataSeed: UInt64 = 0            // synthetic sets: the generator's seed
+  /// bioflax's teacher and sin tasks: nil (the suite's streams) or `.jax` (bioflax's JAX keys replayed, with
+  /// `dataSeed` as its jax_seed). Optional, so that the keys of runs without it are unchanged.
+  public var stream: StreamChoice? = nil
   /// Smoke runs: use only the first rows of each part (nil = all).
   public var trainLimit: Int? = nil
   public var validationLimit: Int? = nil

@@ -8,8 +8,13 @@ public enum OfficialComparison {
 
   /// One cell: the suite's per-seed values and the official code's value. `official` nil: the official run has
   /// no such value.
-  public static func row(method: String, column: String, official: Double?, values: [Double], source: String, note: String? = nil) -> TableRow {
-    var row = TableRow(method: method, column: column, reference: nil, values: values, tolerance: 0, note: note)
+  /// A seed whose value is not finite (bioflax's gradient alignment is 0/0 when a layer's update is zero, e.g.
+  /// with every hidden ReLU dead) is left out of the range and named in the note.
+  public static func row(method: String, column: String, official: Double?, values all: [Double], source: String, note: String? = nil) -> TableRow {
+    let values = all.filter(\.isFinite)
+    let left = all.count - values.count
+    let notes = [note, left > 0 ? "\(left) of \(all.count) seeds not finite (left out)" : nil].compactMap { $0 }
+    var row = TableRow(method: method, column: column, reference: nil, values: values, tolerance: 0, note: notes.isEmpty ? nil : notes.joined(separator: "; "))
     guard let o = official else { row.verdict = values.isEmpty ? "not run" : "no official value"; return row }
     row.official = Reference(value: o, source: source)
     row.verdict = verdict(official: o, values: values)

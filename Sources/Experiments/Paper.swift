@@ -82,6 +82,15 @@ public struct PaperOptions: Sendable, Equatable {
     }
     return rules
   }
+
+  /// The `--rng` choice for a target that offers `allowed` (its default first), checked like `--rules`.
+  public func stream(allowed: [StreamChoice], target: String) throws -> StreamChoice {
+    guard let stream else { return allowed[0] }
+    guard allowed.contains(stream) else {
+      throw InvalidOption("--rng \(stream.rawValue) is not offered by \(target); valid: \(allowed.map(\.rawValue).joined(separator: ", "))")
+    }
+    return stream
+  }
 }
 
 extension ArtefactContext {

@@ -6,6 +6,8 @@ public enum ProblemLoader {
   public static func load<T: BLASScalar>(_ spec: DataSpec, _ locations: DataLocations, as: T.Type = T.self) throws -> Problem<T> {
     var p: Problem<T>
     switch spec.dataset {
+    case .teacher where spec.stream == .jax: p = SyntheticRegression.bioflaxFromJaxKeys(task: .teacher, jaxSeed: UInt32(spec.dataSeed))
+    case .sinreg where spec.stream == .jax: p = SyntheticRegression.bioflaxFromJaxKeys(task: .sinreg, jaxSeed: UInt32(spec.dataSeed))
     case .teacher: p = SyntheticRegression.teacher(seed: spec.dataSeed)
     case .sinreg: p = SyntheticRegression.sine(seed: spec.dataSeed)
     default:

@@ -208,7 +208,7 @@ public enum Commands {
       p.lastLayerCifarReleased = l == "released"
     }
     if let r = o.values["rng"] {
-      guard let stream = StreamChoice(rawValue: r) else { throw UsageError("unknown --rng '\(r)'; valid: numpy-legacy, suite") }
+      guard let stream = StreamChoice(rawValue: r) else { throw UsageError("unknown --rng '\(r)'; valid: \(StreamChoice.allCases.map(\.rawValue).joined(separator: ", "))") }
       p.stream = stream
     }
     return p

@@ -55,7 +55,7 @@ enum Flags {
     Flag("holdout", "N", "bioflax --table 4: choose the best epoch on the last N training images, not on the test set (quirk T4's fix; e.g. 5000)"),
     Flag.toggle("biotorch-frsf-metric", "bioflax --table 4: log frSF's W–B angle against the stored |M|, as biotorch does (quirk T2)"),
     Flag("widths", "N,N", "align: the widths to train (default: the target's at the scale)"),
-    Flag("rng", "S", default: "numpy-legacy", "align: numpy-legacy (the official code's draws, replayed) or suite (the suite's streams)"),
+    Flag("rng", "S", "align, gait --table official: numpy-legacy (the official code's draws, replayed; their default) or suite (the suite's streams); bioflax --table official: jax (bioflax's JAX keys for the teacher and sin data, replayed; its default) or suite"),
     Flag.toggle("add-shift-fix", "align add: no shifted term in the first 2 (5) time steps instead of the first sequences (Q10's fix)"),
     Flag.toggle("rnn-ada-readout-term", "align add: Align-ada delivers the same-step readout term to the hidden weights (Q11's fix)"),
     Flag.toggle("no-early-stop-on-nan", "align add: keep training after a non-finite epoch (Q13)"),

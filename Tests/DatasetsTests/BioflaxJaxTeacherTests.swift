@@ -1,0 +1,35 @@
+import Foundation
+import XCTest
+@testable import Datasets
+import Numerics
+
+/// bioflax's teacher task rebuilt from its JAX keys (issue 16), against what JAX 0.4.20 / flax 0.7.5 computed
+/// (Tests/Vectors/jax-random.json, from Tests/Vectors/generators/jax_random.py).
+final class BioflaxJaxTeacherTests: XCTestCase {
+  func testFirstTrainingBatchesAreBioflaxs() throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Vectors/jax-random.json")
+    let v = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+    let xs = (v["train x, first 2 batches of 32, bits"] as! [NSNumber]).map { Double(Float(bitPattern: $0.uint32Value)) }
+    let ys = (v["train y, first 2 batches (float32 as float)"] as! [NSNumber]).map(\.doubleValue)
+    // The pool before the split: 50 batches of 32; the split keeps rows in a permutation, so find them by value.
+    let p: Problem<Double> = SyntheticRegression.bioflaxFromJaxKeys(task: .teacher, jaxSeed: 0)
+    XCTAssertEqual(p.train.count + p.validation.count, 1600)
+    XCTAssertEqual(p.train.count, 1440)
+    XCTAssertEqual(p.test.count, 320)
+    let pool = p.train.features.storage + p.validation.features.storage
+    let targets = p.train.targets!.storage.chunked(10) + p.validation.targets!.storage.chunked(10)
+    var worst = 0.0
+    for (k, x) in xs.enumerated() {
+      guard let row = pool.firstIndex(of: x) else { return XCTFail("input \(k) (\(x)) is not in the pool: the inputs are not bioflax's") }
+      for j in 0..<10 { worst = max(worst, abs(targets[row][j] - ys[k * 10 + j]) / max(1e-3, abs(ys[k * 10 + j]))) }
+    }
+    // Targets: the teacher in Double from float32 weights within 3 ulp, against bioflax's float32 forward pass.
+    XCTAssertLessThan(worst, 1e-5, "worst relative target difference \(worst)")
+    let suite: Problem<Double> = SyntheticRegression.teacher(seed: 0)
+    XCTAssertNil((suite.train.features.storage + suite.validation.features.storage).firstIndex(of: xs[0]), "control: the suite's own stream draws other inputs")
+  }
+}
+
+extension Array {
+  func chunked(_ n: Int) -> [[Element]] { stride(from: 0, to: count, by: n).map { Array(self[$0..<Swift.min($0 + n, count)]) } }
+}
