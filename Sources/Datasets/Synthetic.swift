@@ -130,6 +130,40 @@ public enum SyntheticRegression {
                    outputWidth: outputs, checksum: checksum)
   }
 
+  /// The DFC teacher data exactly as the official code draws it (`utils/builders.generate_data_from_teacher`;
+  /// DFC README, "Random streams"): numpy's legacy generator seeded with `seed` gives x ~ U(−1, 1) for train, test
+  /// and validation in that order (`NumpyRandom`); torch's generator seeded with the same `seed` gives the teacher
+  /// (`TorchRandom`): per layer, in order, its forward weights (n_out × n_in, Xavier-normal with gain 3) and then the
+  /// DTP layer's feedback weights (n_in × n_out, gain 1), which the teacher never uses but which consume the stream.
+  /// Biases 0; y = teacher(x) in Double (torch: float64 with its own summation order, so y agrees to round-off).
+  public static func dfcTeacherOfficial<T: BLASScalar>(as: T.Type = T.self, inputs: Int, outputs: Int, train: Int = 5000,
+                                                      test: Int = 1000, validation: Int = 1000, seed: UInt32 = 42) -> Problem<T> {
+    var numpy = NumpyRandom(seed: seed)
+    func uniform(_ rows: Int) -> Matrix<Double> {
+      Matrix(rows: rows, cols: inputs, storage: (0..<(rows * inputs)).map { _ in -1 + 2 * numpy.nextDouble() })
+    }
+    let xTrain = uniform(train), xTest = uniform(test), xVal = uniform(validation)
+    var torch = TorchRandom(seed: seed)
+    let sizes = [inputs, 1000, 1000, 1000, 1000, outputs]
+    let weights: [Matrix<Double>] = (1..<sizes.count).map { i in
+      let fanIn = sizes[i - 1], fanOut = sizes[i], xavier = (2 / Double(fanIn + fanOut)).squareRoot()
+      let w = Matrix(rows: fanOut, cols: fanIn, storage: torch.normal(count: fanIn * fanOut, std: 3 * xavier))
+      _ = torch.normal(count: fanIn * fanOut, std: xavier)   // the feedback weights
+      return w.transposed                                       // n_in × n_out, for x·W
+    }
+    func teacherOutput(_ x: Matrix<Double>) -> Matrix<Double> {
+      var h = x
+      for (l, w) in weights.enumerated() {
+        h = matmul(h, w)
+        if l < weights.count - 1 { h = h.map { max(0, $0) } }
+      }
+      return h
+    }
+    let part = { (x: Matrix<Double>) in Examples<T>(features: x.converted(), targets: teacherOutput(x).converted()) }
+    return Problem(name: "dfc-teacher-official", train: part(xTrain), validation: part(xVal), test: part(xTest),
+                   outputWidth: outputs, checksum: checksumOf([xTrain, xTest, xVal]))
+  }
+
   static func split<T: BLASScalar>(name: String, _ xTrain: Matrix<Double>, _ yTrain: Matrix<Double>,
                                   _ xTest: Matrix<Double>, _ yTest: Matrix<Double>,
                                   validationFraction: Double, seed: UInt64) -> Problem<T> {

@@ -33,3 +33,37 @@ final class BioflaxJaxTeacherTests: XCTestCase {
 extension Array {
   func chunked(_ n: Int) -> [[Element]] { stride(from: 0, to: count, by: n).map { Array(self[$0..<Swift.min($0 + n, count)]) } }
 }
+
+/// The DFC teacher as the official code draws it (numpy's and torch's streams, seed 42), against what torch 2.1.0 and
+/// the official `generate_data_from_teacher` produced (Tests/Vectors/dfc-teacher-torch.json, from
+/// Tests/Vectors/generators/dfc_teacher_torch.py).
+final class DFCOfficialTeacherTests: XCTestCase {
+  nonisolated(unsafe) static let vector: [String: Any] = {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Vectors/dfc-teacher-torch.json")
+    return try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+  }()
+  func bits(_ key: String) -> [Double] { (Self.vector[key] as! [NSNumber]).map { Double(bitPattern: $0.uint64Value) } }
+  func doubles(_ key: String) -> [Double] { (Self.vector[key] as! [NSNumber]).map(\.doubleValue) }
+
+  func testTorchNormalsAreExact() {
+    var t = TorchRandom(seed: 42)
+    XCTAssertEqual(t.normal(count: 40), bits("manual_seed(42): normal_(0, 1) on 40 float64 (bits)"), "40: two blocks and a redrawn tail")
+    XCTAssertEqual(t.normal(count: 37, mean: 0.5, std: 2), bits("then normal_(0.5, 2) on 37 float64 (bits)"))
+    var other = TorchRandom(seed: 43)
+    XCTAssertNotEqual(other.normal(count: 40), bits("manual_seed(42): normal_(0, 1) on 40 float64 (bits)"), "control: another seed")
+  }
+
+  func testFigure3TeacherIsTheOfficialOne() {
+    let p: Problem<Double> = SyntheticRegression.dfcTeacherOfficial(inputs: 15, outputs: 5)
+    XCTAssertEqual(Array(p.train.features.storage[0..<45]), bits("fig3 teacher (15 → 4×1000 ReLU → 5, seed 42): train x[0:3] (bits)"))
+    func close(_ ours: [Double], _ theirs: [Double], _ name: String) {
+      let worst = zip(ours, theirs).map { abs($0 - $1) / max(1, abs($1)) }.max()!
+      XCTAssertLessThan(worst, 1e-12, "\(name): worst relative difference \(worst)")
+    }
+    close(Array(p.train.targets!.storage[0..<20]), doubles("train y[0:4]"), "train y")
+    close(Array(p.test.targets!.storage[0..<10]), doubles("test y[0:2]"), "test y")
+    close(Array(p.validation.targets!.storage[0..<10]), doubles("val y[0:2]"), "validation y")
+    let suite: Problem<Double> = SyntheticRegression.dfcTeacher(inputs: 15, outputs: 5)
+    XCTAssertGreaterThan(abs(suite.train.targets!.storage[0] - doubles("train y[0:4]")[0]), 1e-3, "control: the suite's own teacher differs")
+  }
+}
