@@ -27,6 +27,8 @@ public enum DFCVariant: String, Sendable, Codable, CaseIterable {
 public enum DFCData: Sendable, Codable, Equatable {
   /// The student–teacher regression of §8.4 (seed 42 by default).
   case teacher(inputs: Int, outputs: Int, seed: UInt64)
+  /// The same task with the official code's own teacher and inputs (numpy's and torch's streams replayed, seed 42).
+  case officialTeacher(inputs: Int, outputs: Int)
   case images(DatasetName)
   /// The autoencoder of Table 1: the standardised image is input and target (§8.1).
   case autoencoder(DatasetName)
@@ -156,6 +158,7 @@ public enum DFCRunner {
     var p: Problem<T>
     switch e.data {
     case .teacher(let i, let o, let s): p = SyntheticRegression.dfcTeacher(inputs: i, outputs: o, seed: s)
+    case .officialTeacher(let i, let o): p = SyntheticRegression.dfcTeacherOfficial(inputs: i, outputs: o)
     case .images(let d), .autoencoder(let d):
       // MNIST standardised, Fashion-MNIST ÷ 255 (§3.1); a fixed split (seed 0) of 5 000 validation images.
       let scaling: PixelScaling = d == .mnist ? .standardize(mean: 0.1307, std: 0.3081) : .unit
