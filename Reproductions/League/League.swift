@@ -1,10 +1,12 @@
 import Datasets
+import DFC
 import Experiments
 import Foundation
 
-/// The league table: every layered rule of the suite trained on the same network, data, batches, epochs and
-/// learning-rate grid, the rate chosen on the validation split and the result reported on the test set.
-/// Spec: Reproductions/League/README.md. A rule added to `RuleSpec` joins by itself.
+/// The league table: every rule of the suite that trains the layered tanh MLP, on the same network, data, batches,
+/// epochs and learning-rate grid, the rate chosen on the validation split and the result reported on the test set.
+/// Spec: Reproductions/League/README.md. A rule added to `RuleSpec` joins by itself; a DFC variant by a line in
+/// `LeagueRule.all`.
 public let league = Paper(
   id: "league", aliases: [], title: "League: every rule on equal terms (784-256-256-256-10 tanh, MNIST and Fashion-MNIST)",
   spec: "Reproductions/League/README.md",
@@ -18,9 +20,32 @@ public let league = Paper(
              run: { try LeagueFigure.run($0) }),
   ], allByDefault: true)
 
+/// A league entrant: a layered rule (`RuleSpec`, trained by `Runner`) or a DFC variant on the same MLP (the DFC family:
+/// its controlled network and runner, with its released per-data-set values for everything but the learning rate).
+enum LeagueRule: Hashable, Sendable {
+  case layered(RuleSpec)
+  case dfc(DFCTable1.Row)
+  static let all: [LeagueRule] = RuleSpec.allCases.map { .layered($0) } + [.dfc(.dfcSSAFixed), .dfc(.dfcSSA)]
+  var label: String {
+    switch self {
+    case .layered(let r): return r.label
+    case .dfc(let r): return r.label
+    }
+  }
+  var slug: String {
+    switch self {
+    case .layered(let r): return r.rawValue
+    case .dfc(let r): return r.rawValue
+    }
+  }
+  /// Trained DFC-SSA costs about 70 CPU-s per Float epoch (feedback learning included) and 10 pre-training epochs:
+  /// not at quick scale (README "Not yet in the league").
+  func runs(at scale: Scale) -> Bool { self != .dfc(.dfcSSA) || scale != .quick }
+}
+
 /// The protocol, the same for every rule (README "Protocol").
 enum LeagueProtocol {
-  static let rules: [RuleSpec] = RuleSpec.allCases
+  static let rules = LeagueRule.all
   static let datasets: [DatasetName] = [.mnist, .fashionMNIST]
   static let hidden = [256, 256, 256], batchSize = 128, probeRows = 1000
   static func epochs(_ s: Scale) -> Int { [.smoke: 1, .quick: 5, .full: 50][s]! }
@@ -44,6 +69,29 @@ enum LeagueProtocol {
     e.probeRows = scale == .smoke ? 200 : probeRows
     return e
   }
+
+  /// A DFC variant on the league's protocol: the released config of its data set (DFC README "Table 1": λ, α, the
+  /// controller, feedback learning, per-tensor clipping, Xavier-normal weights) with the league's data in [0, 1],
+  /// Float, epochs and Adam at lr_eff = `lr` (β 0.9, 0.999, ε 1e-8, as every rule here); a log at minibatch 0 of
+  /// every epoch, whose per-layer angle to BP is the table's.
+  static func dfcExperiment(_ row: DFCTable1.Row, _ d: DatasetName, lr: Double, scale: Scale) -> DFCExperiment {
+    var e = DFCTable1.experiment(row, d == .mnist ? .mnist : .fmnist)
+    e.name = "league-\(d.rawValue)-\(row.rawValue)-lr\(g(lr))" + (scale == .smoke ? "-smoke" : "")
+    e.pixelScaling = .unit
+    e.precision = .float
+    e.optimizer = .adam(learningRate: lr * e.lambda)      // lr_eff = lr / λ · λ
+    e.epochs = epochs(scale)
+    e.logInterval = 1_000_000                            // minibatch 0 of each epoch only
+    if scale == .smoke { e.trainLimit = 2000; e.validationLimit = 2000; e.testLimit = 2000; e.pretrainingEpochs = min(e.pretrainingEpochs, 2) }
+    return e
+  }
+
+  static func cell(_ r: LeagueRule, _ d: DatasetName, lr: Double, scale: Scale, seed: UInt64) -> Cell {
+    switch r {
+    case .layered(let rule): return Cell(experiment(rule, d, lr: lr, scale: scale), seed: seed)
+    case .dfc(let row): return Cell(dfcExperiment(row, d, lr: lr, scale: scale), seed: seed)
+    }
+  }
 }
 
 enum LeagueTable {
@@ -51,7 +99,7 @@ enum LeagueTable {
 
   /// One rule on one data set at its chosen learning rate.
   struct Entry {
-    var rule: RuleSpec, lr: Double, runs: [RunRecord]
+    var rule: LeagueRule, lr: Double, runs: [RunRecord]
     var finished: [RunRecord] { runs.filter { $0.diverged == nil } }
     var testAccuracies: [Double] { finished.compactMap { $0.final?.testAccuracy.map { 100 * $0 } } }
     var mean: Double? { testAccuracies.isEmpty ? nil : testAccuracies.reduce(0, +) / Double(testAccuracies.count) }
@@ -93,21 +141,19 @@ enum LeagueTable {
     let scale = context.scale
     var runs = Runs(seeds: LeagueProtocol.seeds(scale, context.seedCount), rates: LeagueProtocol.learningRates(scale))
     var keys: [String] = [], cells: [Cell] = []
-    for d in LeagueProtocol.datasets { for r in LeagueProtocol.rules { for lr in runs.rates {
-      var e = LeagueProtocol.experiment(r, d, lr: lr, scale: scale)
-      e.seeds = runs.seeds
-      for s in runs.seeds { keys.append("\(d.rawValue)|\(r.rawValue)|\(lr)"); cells.append(Cell(e, seed: s)) }
+    for d in LeagueProtocol.datasets { for r in LeagueProtocol.rules where r.runs(at: scale) { for lr in runs.rates {
+      for s in runs.seeds { keys.append("\(d.rawValue)|\(r.slug)|\(lr)"); cells.append(LeagueProtocol.cell(r, d, lr: lr, scale: scale, seed: s)) }
     } } }
     let (records, wall) = try context.runs(cells, paper: "league")
     runs.wallSeconds = wall
     var byKey: [String: [RunRecord]] = [:]
     for (k, r) in zip(keys, records) { byKey[k, default: []].append(r) }
     for d in LeagueProtocol.datasets {
-      runs.entries[d] = LeagueProtocol.rules.map { r -> Entry in
-        let chosen = choose(runs.rates.map { lr in (lr, byKey["\(d.rawValue)|\(r.rawValue)|\(lr)"] ?? []) })
+      runs.entries[d] = LeagueProtocol.rules.filter { $0.runs(at: scale) }.map { r -> Entry in
+        let chosen = choose(runs.rates.map { lr in (lr, byKey["\(d.rawValue)|\(r.slug)|\(lr)"] ?? []) })
         return Entry(rule: r, lr: chosen.lr, runs: chosen.runs)
       }
-      runs.all[d] = LeagueProtocol.rules.flatMap { r in runs.rates.flatMap { byKey["\(d.rawValue)|\(r.rawValue)|\($0)"] ?? [] } }
+      runs.all[d] = LeagueProtocol.rules.flatMap { r in runs.rates.flatMap { byKey["\(d.rawValue)|\(r.slug)|\($0)"] ?? [] } }
     }
     return runs
   }
@@ -119,9 +165,11 @@ enum LeagueTable {
     }
   }
 
-  /// The angle between a rule's update and the BP gradient on layer l at the end of `e` (the probe), in degrees.
-  static func angle(_ e: EpochRecord?, _ l: Int) -> Double? {
-    e?.probe?["probe cos layer \(l)"].map { acos(max(-1, min(1, $0))) * 180 / .pi }
+  /// The angle between a rule's update and the BP gradient on layer l at the end of a run, in degrees: the probe at
+  /// the final weights (layered rules), or the last log, minibatch 0 of the last epoch (DFC).
+  static func angle(_ r: RunRecord, _ l: Int) -> Double? {
+    if let log = r.controlled { return log.forward.last?.layerAngles?[l - 1][3] }
+    return r.final?.probe?["probe cos layer \(l)"].map { acos(max(-1, min(1, $0))) * 180 / .pi }
   }
 
   static func secondsPerEpoch(_ r: RunRecord) -> Double? {
@@ -132,7 +180,7 @@ enum LeagueTable {
   static func publish(_ d: DatasetName, _ entries: [Entry], context: ArtefactContext, seeds: [UInt64], rates: [Double], wall: Double,
                       all: [RunRecord]) throws -> [URL] {
     let ranked = ranks(entries)
-    let bpSeconds = entries.first { $0.rule == .backprop }.flatMap { e in e.finished.compactMap(secondsPerEpoch).first }
+    let bpSeconds = entries.first { $0.rule == .layered(.backprop) }.flatMap { e in e.finished.compactMap(secondsPerEpoch).first }
     let layers = LeagueProtocol.hidden.count + 1
     var rows: [TableRow] = []
     for e in entries {
@@ -145,7 +193,7 @@ enum LeagueTable {
       row("lr (chosen on validation)", [e.lr])
       row("final train loss", e.finished.compactMap { $0.final?.trainLoss })
       for l in 1...layers {
-        row("angle to BP, layer \(l) (°)", e.finished.compactMap { angle($0.final, l) })
+        row("angle to BP, layer \(l) (°)", e.finished.compactMap { angle($0, l) })
       }
       let seconds = e.finished.compactMap(secondsPerEpoch)
       row("s per epoch", seconds)
@@ -157,10 +205,12 @@ enum LeagueTable {
       "Ranking by mean test accuracy at the chosen rate (computed): \(ranking). Two rules share a rank when their means differ by less than 2 standard errors" + (single ? "; with one seed there is no spread, so no rank is shared (quick scale: not a ranking to rely on)." : "."),
       "Protocol (\(context.scale.rawValue)), the same for every rule: 784-256-256-256-10 tanh, Xavier-uniform, softmax cross-entropy on batch means, Adam, batch 128, \(plural(LeagueProtocol.epochs(context.scale), "epoch")), the same batches in the same order (data-order stream per seed), Float, learning rates \(rates.map(g).joined(separator: ", ")), the rate chosen by mean final validation accuracy (5 000 held-out training images; a diverged seed counts as 0), reported on the test set" + (context.scale == .smoke ? "; smoke: 2 000 images per split" : "") + ".",
       "Angle to BP: the angle between the rule's update and the BP gradient at the final weights, per layer, on the first \(context.scale == .smoke ? 200 : LeagueProtocol.probeRows) validation images (the probe of LRAE README), mean over seeds. s per epoch: training wall time per epoch (evaluation excluded), one BLAS thread per run, other runs possibly sharing the machine; × BP against BP's in this table.",
-      "LRA-E runs on batch means (its TF1 preset sums over the batch) with the preset's other values; Align-prop, Align-ada and Align-zero in their dense forms (WideAlign README). DFC, its variants, and GAIT-prop/TP (invertible networks) are not in the league yet.",
+      "LRA-E runs on batch means (its TF1 preset sums over the batch) with the preset's other values; Align-prop, Align-ada and Align-zero in their dense forms (WideAlign README).",
+      "DFC family: DFC-SSA (fixed)" + (context.scale == .quick ? "" : " and DFC-SSA (trained)") + " on the same MLP and data, Float, Adam at lr_eff from the same grid, with the rest of the released config of the data set (λ, α, per-tensor clipping at 1, Xavier-normal weights, feedback learning; DFC README \"Table 1\"). Its angle to BP is the last log's (minibatch 0 of the last epoch, 128 training images), not the probe. DFC-SSA (fixed) uses the same batches as the layered rules (the same data-order stream); trained DFC-SSA's feedback passes draw their permutations from that stream too, so its forward batches differ." + (context.scale == .quick ? " Trained DFC-SSA is not run at quick scale (about 10 CPU-min per run: 10 pre-training epochs and 3 feedback epochs per epoch); smoke and full include it." : ""),
+      "Not in the league yet: DFC and DFC-SS (simulated; they need a reduced simulation length), and GAIT-prop/TP (invertible networks).",
     ]
     let result = TableResult(
-      paper: "league", target: context.fileName(d == .mnist ? "mnist" : "fmnist"), title: "every layered rule on equal terms, \(label(d))",
+      paper: "league", target: context.fileName(d == .mnist ? "mnist" : "fmnist"), title: "every rule on the layered MLP, on equal terms, \(label(d))",
       scale: context.scale, provenance: Provenance.current(packageRoot: context.packageRoot), seeds: seeds, wallSeconds: wall,
       unit: "per column", tolerance: 0, rows: rows, checks: [], notes: notes, runs: all)
     return try result.publish(context)
@@ -170,8 +220,10 @@ enum LeagueTable {
 /// The league's figure, from the table's runs: per data set, test accuracy against cumulative training time (seed 1,
 /// chosen rate; epoch 0 at t = 0), and the angle to BP per layer at the end of training (mean over seeds).
 enum LeagueFigure {
-  static let colours: [RuleSpec: String] = [.backprop: "#000000", .feedbackAlignment: "#1f77b4", .kolenPollack: "#17becf",
-    .directFeedbackAlignment: "#2ca02c", .localRepresentationAlignment: "#d62728", .alignProp: "#9467bd", .alignAda: "#e377c2", .alignZero: "#ff7f0e"]
+  static let colours: [LeagueRule: String] = [.layered(.backprop): "#000000", .layered(.feedbackAlignment): "#1f77b4",
+    .layered(.kolenPollack): "#17becf", .layered(.directFeedbackAlignment): "#2ca02c", .layered(.localRepresentationAlignment): "#d62728",
+    .layered(.alignProp): "#9467bd", .layered(.alignAda): "#e377c2", .layered(.alignZero): "#ff7f0e",
+    .dfc(.dfcSSAFixed): "#8c564b", .dfc(.dfcSSA): "#bcbd22"]
 
   static func run(_ context: ArtefactContext) throws -> [URL] {
     let runs = try LeagueTable.load(context)
@@ -188,13 +240,13 @@ enum LeagueFigure {
         add("\(tag) \(e.rule.label) time", epochs.map { r in t += r.epoch == 0 ? 0 : r.seconds; return t })
         add("\(tag) \(e.rule.label) test acc", epochs.map { $0.testAccuracy.map { 100 * $0 } ?? .nan })
         add("\(tag) \(e.rule.label) angle", (1...layers).map { l in
-          let a = e.finished.compactMap { LeagueTable.angle($0.final, l) }
+          let a = e.finished.compactMap { LeagueTable.angle($0, l) }
           return a.isEmpty ? .nan : a.reduce(0, +) / Double(a.count)
         })
       }
       // The probe's own consistency: BP's angle to itself is 0 on every layer.
-      let bp = runs.entries[d]!.first { $0.rule == .backprop }
-      let bpAngles = (1...layers).compactMap { l in bp?.finished.first.flatMap { LeagueTable.angle($0.final, l) } }
+      let bp = runs.entries[d]!.first { $0.rule == .layered(.backprop) }
+      let bpAngles = (1...layers).compactMap { l in bp?.finished.first.flatMap { LeagueTable.angle($0, l) } }
       checks.append(Check(name: "\(tag): BP's update is at 0° to the BP gradient on every layer (the probe measures what it should)",
                           holds: bpAngles.count == layers ? bpAngles.allSatisfy { $0 < 0.1 } : nil,
                           detail: bpAngles.map { String(format: "%.3g°", $0) }.joined(separator: ", ")))

@@ -65,6 +65,9 @@ public struct DFCExperiment: Sendable, Codable, Equatable {
   public var referenceDamping = 0.1                  // γ of the MN and GN references
   public var precision: Precision = .double
   public var initSeed: UInt64? = nil                 // Fig. 3 seeds every run with 42
+  /// Image columns: the pixel scaling (nil: §3.1's, MNIST standardised and Fashion-MNIST ÷ 255; the league: [0, 1]).
+  /// Optional, so that the keys of runs without it are unchanged.
+  public var pixelScaling: PixelScaling? = nil
   /// Log the feedback measures every N minibatches of every feedback pass, pre-training included (Figs. S2–S4),
   /// with the angle to Jᵀ(JJᵀ + γI)⁻¹ for each γ of `feedbackLogDampings`.
   public var feedbackLogInterval: Int? = nil
@@ -161,7 +164,7 @@ public enum DFCRunner {
     case .officialTeacher(let i, let o): p = SyntheticRegression.dfcTeacherOfficial(inputs: i, outputs: o)
     case .images(let d), .autoencoder(let d):
       // MNIST standardised, Fashion-MNIST ÷ 255 (§3.1); a fixed split (seed 0) of 5 000 validation images.
-      let scaling: PixelScaling = d == .mnist ? .standardize(mean: 0.1307, std: 0.3081) : .unit
+      let scaling: PixelScaling = e.pixelScaling ?? (d == .mnist ? .standardize(mean: 0.1307, std: 0.3081) : .unit)
       p = try ProblemLoader.load(DataSpec(dataset: d, scaling: scaling, validationCount: 5000, splitSeed: 0), data)
     }
     if let n = e.trainLimit, n < p.train.count { p.train = p.train.subset(Array(0..<n)) }

@@ -23,13 +23,13 @@ final class LeagueTests: XCTestCase {
 
   func testRulesWithinTwoStandardErrorsShareARank() {
     func entry(_ r: RuleSpec, _ accuracies: [Double]) -> LeagueTable.Entry {
-      LeagueTable.Entry(rule: r, lr: 1e-3, runs: accuracies.map { run(validation: 0.9, test: $0 / 100) })
+      LeagueTable.Entry(rule: .layered(r), lr: 1e-3, runs: accuracies.map { run(validation: 0.9, test: $0 / 100) })
     }
     let bp = entry(.backprop, [98.0, 98.2, 97.8, 98.1, 97.9])          // mean 98.0, SE 0.071
     let kp = entry(.kolenPollack, [97.9, 98.1, 97.7, 98.0, 97.8])      // mean 97.9: within 2 SE of BP
     let fa = entry(.feedbackAlignment, [96.0, 96.2, 95.8, 96.1, 95.9]) // far below
     let ranks = LeagueTable.ranks([fa, kp, bp]).map { ($0.entry.rule, $0.rank) }
-    XCTAssertEqual(ranks.map(\.0), [.backprop, .kolenPollack, .feedbackAlignment])
+    XCTAssertEqual(ranks.map(\.0), [.layered(.backprop), .layered(.kolenPollack), .layered(.feedbackAlignment)])
     XCTAssertEqual(ranks.map(\.1), [1, 1, 3])
     // Negative control: with one seed each there is no spread, so 98.0 and 97.9 do not share a rank.
     let single = LeagueTable.ranks([entry(.backprop, [98.0]), entry(.kolenPollack, [97.9])]).map(\.rank)
