@@ -18,7 +18,8 @@ plot 'curves.csv' using 2:3 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#000000' t
      'curves.csv' using 14:15 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#d62728' title 'LRA-E', \
      'curves.csv' using 17:18 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#9467bd' title 'Align-prop', \
      'curves.csv' using 20:21 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#e377c2' title 'Align-ada', \
-     'curves.csv' using 23:24 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#ff7f0e' title 'Align-zero'
+     'curves.csv' using 23:24 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#ff7f0e' title 'Align-zero', \
+     'curves.csv' using 26:27 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#8c564b' title 'DFC-SSA (fixed)'
 set title 'MNIST: angle of the update to the BP gradient at the end'
 set xlabel 'layer (4 = output)'
 set ylabel 'angle (degrees)'
@@ -33,7 +34,8 @@ plot 'curves.csv' using ($1+1):4 with linespoints lw 2 pt 7 lc rgb '#000000' tit
      'curves.csv' using ($1+1):16 with linespoints lw 2 pt 7 lc rgb '#d62728' title 'LRA-E', \
      'curves.csv' using ($1+1):19 with linespoints lw 2 pt 7 lc rgb '#9467bd' title 'Align-prop', \
      'curves.csv' using ($1+1):22 with linespoints lw 2 pt 7 lc rgb '#e377c2' title 'Align-ada', \
-     'curves.csv' using ($1+1):25 with linespoints lw 2 pt 7 lc rgb '#ff7f0e' title 'Align-zero'
+     'curves.csv' using ($1+1):25 with linespoints lw 2 pt 7 lc rgb '#ff7f0e' title 'Align-zero', \
+     'curves.csv' using ($1+1):28 with linespoints lw 2 pt 7 lc rgb '#8c564b' title 'DFC-SSA (fixed)'
 set xrange [*:*]
 set yrange [*:*]
 set key inside bottom right
@@ -42,14 +44,15 @@ set xlabel 'training time (s)'
 set ylabel 'test accuracy (%)'
 set xtics auto
 set autoscale
-plot 'curves.csv' using 26:27 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#000000' title 'BP', \
-     'curves.csv' using 29:30 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#1f77b4' title 'FA', \
-     'curves.csv' using 32:33 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#17becf' title 'KP', \
-     'curves.csv' using 35:36 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#2ca02c' title 'DFA', \
-     'curves.csv' using 38:39 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#d62728' title 'LRA-E', \
-     'curves.csv' using 41:42 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#9467bd' title 'Align-prop', \
-     'curves.csv' using 44:45 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#e377c2' title 'Align-ada', \
-     'curves.csv' using 47:48 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#ff7f0e' title 'Align-zero'
+plot 'curves.csv' using 29:30 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#000000' title 'BP', \
+     'curves.csv' using 32:33 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#1f77b4' title 'FA', \
+     'curves.csv' using 35:36 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#17becf' title 'KP', \
+     'curves.csv' using 38:39 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#2ca02c' title 'DFA', \
+     'curves.csv' using 41:42 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#d62728' title 'LRA-E', \
+     'curves.csv' using 44:45 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#9467bd' title 'Align-prop', \
+     'curves.csv' using 47:48 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#e377c2' title 'Align-ada', \
+     'curves.csv' using 50:51 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#ff7f0e' title 'Align-zero', \
+     'curves.csv' using 53:54 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#8c564b' title 'DFC-SSA (fixed)'
 set title 'F-MNIST: angle of the update to the BP gradient at the end'
 set xlabel 'layer (4 = output)'
 set ylabel 'angle (degrees)'
@@ -57,14 +60,15 @@ set xtics 1
 set xrange [0.8:4.2]
 set yrange [-3:100]
 set key outside right top
-plot 'curves.csv' using ($1+1):28 with linespoints lw 2 pt 7 lc rgb '#000000' title 'BP', \
-     'curves.csv' using ($1+1):31 with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'FA', \
-     'curves.csv' using ($1+1):34 with linespoints lw 2 pt 7 lc rgb '#17becf' title 'KP', \
-     'curves.csv' using ($1+1):37 with linespoints lw 2 pt 7 lc rgb '#2ca02c' title 'DFA', \
-     'curves.csv' using ($1+1):40 with linespoints lw 2 pt 7 lc rgb '#d62728' title 'LRA-E', \
-     'curves.csv' using ($1+1):43 with linespoints lw 2 pt 7 lc rgb '#9467bd' title 'Align-prop', \
-     'curves.csv' using ($1+1):46 with linespoints lw 2 pt 7 lc rgb '#e377c2' title 'Align-ada', \
-     'curves.csv' using ($1+1):49 with linespoints lw 2 pt 7 lc rgb '#ff7f0e' title 'Align-zero'
+plot 'curves.csv' using ($1+1):31 with linespoints lw 2 pt 7 lc rgb '#000000' title 'BP', \
+     'curves.csv' using ($1+1):34 with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'FA', \
+     'curves.csv' using ($1+1):37 with linespoints lw 2 pt 7 lc rgb '#17becf' title 'KP', \
+     'curves.csv' using ($1+1):40 with linespoints lw 2 pt 7 lc rgb '#2ca02c' title 'DFA', \
+     'curves.csv' using ($1+1):43 with linespoints lw 2 pt 7 lc rgb '#d62728' title 'LRA-E', \
+     'curves.csv' using ($1+1):46 with linespoints lw 2 pt 7 lc rgb '#9467bd' title 'Align-prop', \
+     'curves.csv' using ($1+1):49 with linespoints lw 2 pt 7 lc rgb '#e377c2' title 'Align-ada', \
+     'curves.csv' using ($1+1):52 with linespoints lw 2 pt 7 lc rgb '#ff7f0e' title 'Align-zero', \
+     'curves.csv' using ($1+1):55 with linespoints lw 2 pt 7 lc rgb '#8c564b' title 'DFC-SSA (fixed)'
 set xrange [*:*]
 set yrange [*:*]
 set key inside bottom right

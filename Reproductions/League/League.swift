@@ -12,8 +12,8 @@ public let league = Paper(
   spec: "Reproductions/League/README.md",
   artefacts: [
     Artefact(.table, "1", title: "test accuracy, train loss, angle to BP per layer, time per epoch and rank of every layered rule, per data set",
-             cost: [.smoke: "about 1 min (16 runs, 1 epoch on 2 000 images)", .quick: "about 20 min (48 runs: 3 lrs, 5 epochs, 1 seed)",
-                    .full: "about 8–12 h on 2 cores (400 runs: 5 lrs, 50 epochs, 5 seeds, about 150 CPU-s each; resumable, --slurm DIR)"],
+             cost: [.smoke: "about 2 min (20 runs, 1 epoch on 2 000 images)", .quick: "about 1.5 h (60 runs: 3 lrs, 5 epochs, 1 seed; trained DFC-SSA about 10 CPU-min each)",
+                    .full: "days on 2 cores (500 runs: 5 lrs, 50 epochs, 5 seeds; trained DFC-SSA about 1 CPU-h each); resumable, --slurm DIR"],
              run: { try LeagueTable.run($0) }),
     Artefact(.figure, "curves", title: "test accuracy against training time, and the angle to BP per layer, of every rule at its chosen rate",
              cost: [.smoke: "shares the table's runs", .quick: "shares the table's runs", .full: "shares the table's runs"],
@@ -38,9 +38,6 @@ enum LeagueRule: Hashable, Sendable {
     case .dfc(let r): return r.rawValue
     }
   }
-  /// Trained DFC-SSA costs about 70 CPU-s per Float epoch (feedback learning included) and 10 pre-training epochs:
-  /// not at quick scale (README "Not yet in the league").
-  func runs(at scale: Scale) -> Bool { self != .dfc(.dfcSSA) || scale != .quick }
 }
 
 /// The protocol, the same for every rule (README "Protocol").
@@ -141,7 +138,7 @@ enum LeagueTable {
     let scale = context.scale
     var runs = Runs(seeds: LeagueProtocol.seeds(scale, context.seedCount), rates: LeagueProtocol.learningRates(scale))
     var keys: [String] = [], cells: [Cell] = []
-    for d in LeagueProtocol.datasets { for r in LeagueProtocol.rules where r.runs(at: scale) { for lr in runs.rates {
+    for d in LeagueProtocol.datasets { for r in LeagueProtocol.rules { for lr in runs.rates {
       for s in runs.seeds { keys.append("\(d.rawValue)|\(r.slug)|\(lr)"); cells.append(LeagueProtocol.cell(r, d, lr: lr, scale: scale, seed: s)) }
     } } }
     let (records, wall) = try context.runs(cells, paper: "league")
@@ -149,7 +146,7 @@ enum LeagueTable {
     var byKey: [String: [RunRecord]] = [:]
     for (k, r) in zip(keys, records) { byKey[k, default: []].append(r) }
     for d in LeagueProtocol.datasets {
-      runs.entries[d] = LeagueProtocol.rules.filter { $0.runs(at: scale) }.map { r -> Entry in
+      runs.entries[d] = LeagueProtocol.rules.map { r -> Entry in
         let chosen = choose(runs.rates.map { lr in (lr, byKey["\(d.rawValue)|\(r.slug)|\(lr)"] ?? []) })
         return Entry(rule: r, lr: chosen.lr, runs: chosen.runs)
       }
@@ -206,7 +203,7 @@ enum LeagueTable {
       "Protocol (\(context.scale.rawValue)), the same for every rule: 784-256-256-256-10 tanh, Xavier-uniform, softmax cross-entropy on batch means, Adam, batch 128, \(plural(LeagueProtocol.epochs(context.scale), "epoch")), the same batches in the same order (data-order stream per seed), Float, learning rates \(rates.map(g).joined(separator: ", ")), the rate chosen by mean final validation accuracy (5 000 held-out training images; a diverged seed counts as 0), reported on the test set" + (context.scale == .smoke ? "; smoke: 2 000 images per split" : "") + ".",
       "Angle to BP: the angle between the rule's update and the BP gradient at the final weights, per layer, on the first \(context.scale == .smoke ? 200 : LeagueProtocol.probeRows) validation images (the probe of LRAE README), mean over seeds. s per epoch: training wall time per epoch (evaluation excluded), one BLAS thread per run, other runs possibly sharing the machine; × BP against BP's in this table.",
       "LRA-E runs on batch means (its TF1 preset sums over the batch) with the preset's other values; Align-prop, Align-ada and Align-zero in their dense forms (WideAlign README).",
-      "DFC family: DFC-SSA (fixed)" + (context.scale == .quick ? "" : " and DFC-SSA (trained)") + " on the same MLP and data, Float, Adam at lr_eff from the same grid, with the rest of the released config of the data set (λ, α, per-tensor clipping at 1, Xavier-normal weights, feedback learning; DFC README \"Table 1\"). Its angle to BP is the last log's (minibatch 0 of the last epoch, 128 training images), not the probe. DFC-SSA (fixed) uses the same batches as the layered rules (the same data-order stream); trained DFC-SSA's feedback passes draw their permutations from that stream too, so its forward batches differ." + (context.scale == .quick ? " Trained DFC-SSA is not run at quick scale (about 10 CPU-min per run: 10 pre-training epochs and 3 feedback epochs per epoch); smoke and full include it." : ""),
+      "DFC family: DFC-SSA (fixed) and DFC-SSA (trained) on the same MLP and data, Float, Adam at lr_eff from the same grid, with the rest of the released config of the data set (λ, α, per-tensor clipping at 1, Xavier-normal weights, feedback learning; DFC README \"Table 1\"). Its angle to BP is the last log's (minibatch 0 of the last epoch, 128 training images), not the probe. DFC-SSA (fixed) uses the same batches as the layered rules (the same data-order stream); trained DFC-SSA's feedback passes draw their permutations from that stream too, so its forward batches differ.",
       "Not in the league yet: DFC and DFC-SS (simulated; they need a reduced simulation length), and GAIT-prop/TP (invertible networks).",
     ]
     let result = TableResult(
