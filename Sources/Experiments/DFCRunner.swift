@@ -267,10 +267,18 @@ public enum DFCRunner {
       }
       return rows
     }
+    /// The stop request (SIGINT/SIGTERM), honoured at every minibatch, feedback passes included: the checkpoint is
+    /// the last epoch boundary's (or the end of pre-training), so the interrupted epoch or pre-training starts over.
+    func stopIfRequested() throws {
+      if StopSignal.requested {
+        throw Interrupted(checkpoints: checkpointURL.flatMap { FileManager.default.fileExists(atPath: $0.path) ? [$0] : nil } ?? [])
+      }
+    }
     /// One pass of feedback learning over a fresh permutation; logs Condition 2 after minibatch 0's step.
-    func feedbackPass(pretraining: Bool, logFirst: Bool) {
+    func feedbackPass(pretraining: Bool, logFirst: Bool) throws {
       let permutation = order.permutation(train.count)
       for k in 0..<batches {
+        try stopIfRequested()
         let rows = gather(permutation, k)
         bx.withUnsafeBufferPointer { px in
           gk.withUnsafeMutableBufferPointer { gkp in
@@ -324,7 +332,7 @@ public enum DFCRunner {
       if e.learnsFeedback {
         var pre = Progress(label: "\(e.name) seed \(seed): feedback pre-training", enabled: options.progress)
         for k in 0..<e.pretrainingEpochs {
-          feedbackPass(pretraining: true, logFirst: k == e.pretrainingEpochs - 1)
+          try feedbackPass(pretraining: true, logFirst: k == e.pretrainingEpochs - 1)
           pre.update(done: Double(k + 1), total: Double(e.pretrainingEpochs), detail: "epoch \(k + 1) of \(e.pretrainingEpochs)")
         }
       }
@@ -333,15 +341,12 @@ public enum DFCRunner {
     }
     training: while s.epoch < e.epochs {
       let epochStart = Clock.wall
-      if e.learnsFeedback { feedbackPass(pretraining: false, logFirst: true) }
+      if e.learnsFeedback { try feedbackPass(pretraining: false, logFirst: true) }
       let permutation = order.permutation(train.count)
       var lossSum = 0.0, correct = 0, seen = 0
       let updates = min(batches, e.minibatchLimit ?? batches)
       for k in 0..<updates {
-        if StopSignal.requested {
-          // The checkpoint is the last epoch boundary's (or the end of pre-training): this epoch starts over.
-          throw Interrupted(checkpoints: checkpointURL.flatMap { FileManager.default.fileExists(atPath: $0.path) ? [$0] : nil } ?? [])
-        }
+        try stopIfRequested()
         let rows = gather(permutation, k)
         let log = e.logInterval > 0 && k % e.logInterval == 0
         var point = DFCLogPoint(epoch: s.epoch + 1, minibatch: k, batchLoss: 0)
@@ -428,7 +433,7 @@ public enum DFCRunner {
         forwardOpt.apply(to: &net.parameters, gradient: g)
         progress.update(done: Double(s.epoch * updates + k + 1), total: Double(e.epochs * updates), detail: "epoch \(s.epoch + 1)/\(e.epochs)")
       }
-      if e.learnsFeedback { for _ in 0..<e.extraFeedbackEpochs { feedbackPass(pretraining: false, logFirst: false) } }
+      if e.learnsFeedback { for _ in 0..<e.extraFeedbackEpochs { try feedbackPass(pretraining: false, logFirst: false) } }
       let v = evaluate(p.validation), t = evaluate(p.test)
       s.epochs.append(EpochRecord(epoch: s.epoch + 1, trainLoss: lossSum / Double(updates),
                                   trainAccuracy: seen > 0 && correct > 0 ? Double(correct) / Double(seen) : nil,

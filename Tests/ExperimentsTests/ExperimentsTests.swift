@@ -162,14 +162,7 @@ final class DFCRunnerTests: XCTestCase {
   override class func setUp() { BLASThreads.set(1) }
 
   func testResumeIsExact() throws {
-    var e = DFCExperiment(name: "dfc-resume-test", data: .teacher(inputs: 15, outputs: 5, seed: 42), sizes: [15, 10, 10, 5], hidden: .tanh,
-                          variant: .steadyState, loss: .meanSquaredError, lambda: 0.05, optimizer: .sgd(learningRate: 0.05, momentum: 0),
-                          controller: ControllerSettings(alpha: 0.0015, kp: 1.5, dt: 0.005, steps: 200, tau: 0.2),
-                          feedback: FeedbackLearningSettings(controller: {
-                            var c = ControllerSettings(alpha: 0.25, kp: 0.1, dt: 0.002, steps: 20, tau: 0.01, tauApical: 0.3)
-                            c.sigma = 0.01; c.sigmaOutput = 0.01; return c }()),
-                          feedbackOptimizer: .sgd(learningRate: 0.002, momentum: 0), feedbackInitOptimizer: .sgd(learningRate: 0.1, momentum: 0), epochs: 3)
-    e.trainLimit = 256; e.pretrainingEpochs = 1; e.logInterval = 1; e.includeNonConverged = true
+    let e = experiment()
     let p = try DFCRunner.problem(e, DataLocations(root: FileManager.default.temporaryDirectory)) as Problem<Double>
     var options = RunOptions(progress: false)
     let whole = try DFCRunner.train(e, seed: 1, problem: p, options: options, as: Double.self).record
@@ -185,6 +178,39 @@ final class DFCRunnerTests: XCTestCase {
     XCTAssertEqual(resumed.controlled?.feedback, whole.controlled?.feedback)
     XCTAssertEqual(resumed.epochs.map(\.testLoss), whole.epochs.map(\.testLoss))
     XCTAssertEqual(whole.epochs.count, 3)
+  }
+
+  /// A stop request is honoured inside feedback pre-training, not only at the next forward minibatch: the run stops
+  /// before pre-training's checkpoint exists (checked at forward minibatches only, it would stop after writing it),
+  /// and the same run then completes to the uninterrupted numbers.
+  func testStopIsHonouredDuringFeedbackPretraining() throws {
+    var e = experiment(); e.epochs = 1
+    let p = try DFCRunner.problem(e, DataLocations(root: FileManager.default.temporaryDirectory)) as Problem<Double>
+    var options = RunOptions(progress: false)
+    let whole = try DFCRunner.train(e, seed: 1, problem: p, options: options, as: Double.self).record
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dfc-stop-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir); StopSignal.reset() }
+    options.checkpointDirectory = dir
+    StopSignal.request(SIGUSR1)
+    XCTAssertThrowsError(try DFCRunner.train(e, seed: 1, problem: p, options: options, as: Double.self)) { error in
+      guard let i = error as? Interrupted else { return XCTFail("\(error)") }
+      XCTAssertTrue(i.checkpoints.isEmpty, "stopped after pre-training's checkpoint: \(i.checkpoints)")
+    }
+    StopSignal.reset()
+    let again = try DFCRunner.train(e, seed: 1, problem: p, options: options, as: Double.self).record
+    XCTAssertEqual(again.epochs.map(\.testLoss), whole.epochs.map(\.testLoss))
+  }
+
+  func experiment() -> DFCExperiment {
+    var e = DFCExperiment(name: "dfc-resume-test", data: .teacher(inputs: 15, outputs: 5, seed: 42), sizes: [15, 10, 10, 5], hidden: .tanh,
+                          variant: .steadyState, loss: .meanSquaredError, lambda: 0.05, optimizer: .sgd(learningRate: 0.05, momentum: 0),
+                          controller: ControllerSettings(alpha: 0.0015, kp: 1.5, dt: 0.005, steps: 200, tau: 0.2),
+                          feedback: FeedbackLearningSettings(controller: {
+                            var c = ControllerSettings(alpha: 0.25, kp: 0.1, dt: 0.002, steps: 20, tau: 0.01, tauApical: 0.3)
+                            c.sigma = 0.01; c.sigmaOutput = 0.01; return c }()),
+                          feedbackOptimizer: .sgd(learningRate: 0.002, momentum: 0), feedbackInitOptimizer: .sgd(learningRate: 0.1, momentum: 0), epochs: 3)
+    e.trainLimit = 256; e.pretrainingEpochs = 1; e.logInterval = 1; e.includeNonConverged = true
+    return e
   }
 }
 
