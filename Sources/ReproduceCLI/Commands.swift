@@ -207,8 +207,9 @@ public enum Commands {
       guard ["released", "fixed"].contains(l) else { throw UsageError("unknown --lastlayer-cifar '\(l)'; valid: fixed (default), released") }
       p.lastLayerCifarReleased = l == "released"
     }
-    if let r = o.values["rng"] {
-      guard let stream = StreamChoice(rawValue: r) else { throw UsageError("unknown --rng '\(r)'; valid: \(StreamChoice.allCases.map(\.rawValue).joined(separator: ", "))") }
+    // `--rng official`: the official code's own stream, whichever the target replays (its default).
+    if let r = o.values["rng"], r != "official" {
+      guard let stream = StreamChoice(rawValue: r) else { throw UsageError("unknown --rng '\(r)'; valid: official, \(StreamChoice.allCases.map(\.rawValue).joined(separator: ", "))") }
       p.stream = stream
     }
     return p

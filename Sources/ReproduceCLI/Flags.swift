@@ -55,7 +55,7 @@ enum Flags {
     Flag("holdout", "N", "bioflax --table 4: choose the best epoch on the last N training images, not on the test set (quirk T4's fix; e.g. 5000)"),
     Flag.toggle("biotorch-frsf-metric", "bioflax --table 4: log frSF's W–B angle against the stored |M|, as biotorch does (quirk T2)"),
     Flag("widths", "N,N", "align: the widths to train (default: the target's at the scale)"),
-    Flag("rng", "S", "align, gait --table official: numpy-legacy (the official code's draws, replayed; their default) or suite (the suite's streams); bioflax --table official: jax (bioflax's JAX keys for the teacher and sin data, replayed; its default) or suite"),
+    Flag("rng", "S", "official (the official code's own stream, replayed: every target's default), or by name: align, gait --table official: numpy-legacy or suite (the suite's streams); bioflax --table official: jax (bioflax's JAX keys for the teacher and sin data) or suite"),
     Flag.toggle("add-shift-fix", "align add: no shifted term in the first 2 (5) time steps instead of the first sequences (Q10's fix)"),
     Flag.toggle("rnn-ada-readout-term", "align add: Align-ada delivers the same-step readout term to the hidden weights (Q11's fix)"),
     Flag.toggle("no-early-stop-on-nan", "align add: keep training after a non-finite epoch (Q13)"),
@@ -139,7 +139,7 @@ enum Flags {
     Flag.toggle("linear", "identity activations"),
     // The wide-network paper's conv nets (WideAlign README).
     Flag("width", "N", default: "64", "conv nets (--network kmnist3|cifar7|cifar7@28): the channels n of every hidden layer"),
-    Flag("rng", "S", default: "numpy-legacy", "conv nets: numpy-legacy (the official code's draws, replayed) or suite"),
+    Flag("rng", "S", default: "numpy-legacy", "conv nets: numpy-legacy (= official: the official code's draws, replayed) or suite"),
     Flag("parameterisation", "P", default: "ntk", "conv nets: ntk (SGD) or standard (with --optimizer adam: TF1's Adam)"),
   ]
 

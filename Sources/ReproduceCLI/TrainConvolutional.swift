@@ -44,7 +44,10 @@ extension Commands {
     }
     e.batchSize = try o.int("batch-size") ?? 100
     if case .images = data { e.trainLimit = try o.int("limit") }
-    guard let stream = StreamChoice(rawValue: o.string("rng")!) else { throw UsageError("unknown --rng; valid: numpy-legacy, suite") }
+    let r = o.string("rng")!
+    guard let stream = r == "official" ? .numpyLegacy : StreamChoice(rawValue: r), stream != .jax else {
+      throw UsageError("unknown --rng '\(r)' on the conv nets; valid: official (= numpy-legacy), numpy-legacy, suite")
+    }
     e.stream = stream
     return e
   }

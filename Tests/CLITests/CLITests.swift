@@ -31,6 +31,14 @@ final class CLITests: XCTestCase {
     guard case .paper(_, _, let o) = try CommandLineSpec.parse(["align", "--table", "add", "--widths", "8,32", "--rng", "suite", "--add-shift-fix"]) else { return XCTFail() }
     let p = try Commands.paperOptions(o)
     XCTAssertEqual(p.widths, [8, 32]); XCTAssertEqual(p.stream, .suite); XCTAssertTrue(p.addShiftFix)
+    // `--rng official` is every target's own replay (its default); a named stream a target does not offer is an error.
+    guard case .paper(_, _, let official) = try CommandLineSpec.parse(["bioflax", "--table", "official", "--rng", "official"]) else { return XCTFail() }
+    let q = try Commands.paperOptions(official)
+    XCTAssertNil(q.stream)
+    XCTAssertEqual(try q.stream(allowed: [.jax, .suite], target: "bioflax"), .jax)
+    XCTAssertEqual(try q.stream(allowed: [.numpyLegacy, .suite], target: "align"), .numpyLegacy)
+    var jax = PaperOptions(); jax.stream = .jax
+    XCTAssertThrowsError(try jax.stream(allowed: [.numpyLegacy, .suite], target: "align"))
     for bad in [["--widths", "8,x"], ["--rng", "mt"], ["--kmnist-align-net", "5layer"], ["--eval-batch", "0"]] {
       guard case .paper(_, _, let o) = try CommandLineSpec.parse(["align", "--table", "width"] + bad) else { return XCTFail() }
       XCTAssertThrowsError(try Commands.paperOptions(o), "\(bad)")
