@@ -15,14 +15,7 @@ public enum SyntheticRegression {
     let weights: [Matrix<Double>] = (1..<sizes.count).map {
       Initializer.lecunTruncatedNormal.matrix(fanIn: sizes[$0 - 1], fanOut: sizes[$0], &initRNG)
     }
-    func teacherOutput(_ x: Matrix<Double>) -> Matrix<Double> {
-      var h = x
-      for (l, w) in weights.enumerated() {
-        h = matmul(h, w)
-        if l < weights.count - 1 { h = h.map(activation.apply) }
-      }
-      return h
-    }
+    func teacherOutput(_ x: Matrix<Double>) -> Matrix<Double> { forward(x, weights, activation.apply) }
     var trainRNG = Random(seed: seed, stream: "teacher-train-x"), testRNG = Random(seed: seed, stream: "teacher-test-x")
     let xTrain: Matrix<Double> = trainRNG.uniformMatrix(rows: trainPool, cols: inputs, -1, 1)
     let xTest: Matrix<Double> = testRNG.uniformMatrix(rows: testRows, cols: inputs, -1, 1)
@@ -67,14 +60,7 @@ public enum SyntheticRegression {
         Matrix(rows: sizes[i], cols: sizes[i + 1], storage: JaxRandom.lecunNormalKernel(
           JaxRandom.flaxKey(model, path: ["Dense_\(i)"], counter: 1), fanIn: sizes[i], fanOut: sizes[i + 1]).map(Double.init))
       }
-      f = { x in
-        var h = x
-        for (l, w) in weights.enumerated() {
-          h = matmul(h, w)
-          if l < weights.count - 1 { h = h.map(TeacherActivation.sigmoid.apply) }
-        }
-        return h
-      }
+      f = { forward($0, weights, TeacherActivation.sigmoid.apply) }
     }
     return split(name: task == .teacher ? "teacher-jax" : "sinreg-jax", xTrain, f(xTrain), xTest, f(xTest),
                  validationFraction: validationFraction, seed: UInt64(jaxSeed))
@@ -116,18 +102,7 @@ public enum SyntheticRegression {
     let weights: [Matrix<Double>] = (1..<sizes.count).map {
       Initializer.xavierNormal(gain: 3).matrix(fanIn: sizes[$0 - 1], fanOut: sizes[$0], &rng)
     }
-    func teacherOutput(_ x: Matrix<Double>) -> Matrix<Double> {
-      var h = x
-      for (l, w) in weights.enumerated() {
-        h = matmul(h, w)
-        if l < weights.count - 1 { h = h.map { max(0, $0) } }
-      }
-      return h
-    }
-    let part = { (x: Matrix<Double>) in Examples<T>(features: x.converted(), targets: teacherOutput(x).converted()) }
-    let checksum = checksumOf([xTrain, xTest, xVal])
-    return Problem(name: "dfc-teacher", train: part(xTrain), validation: part(xVal), test: part(xTest),
-                   outputWidth: outputs, checksum: checksum)
+    return dfcProblem(name: "dfc-teacher", train: xTrain, test: xTest, validation: xVal, weights: weights)
   }
 
   /// The DFC teacher data exactly as the official code draws it (`utils/builders.generate_data_from_teacher`;
@@ -151,17 +126,25 @@ public enum SyntheticRegression {
       _ = torch.normal(count: fanIn * fanOut, std: xavier)   // the feedback weights
       return w.transposed                                       // n_in × n_out, for x·W
     }
-    func teacherOutput(_ x: Matrix<Double>) -> Matrix<Double> {
-      var h = x
-      for (l, w) in weights.enumerated() {
-        h = matmul(h, w)
-        if l < weights.count - 1 { h = h.map { max(0, $0) } }
-      }
-      return h
+    return dfcProblem(name: "dfc-teacher-official", train: xTrain, test: xTest, validation: xVal, weights: weights)
+  }
+
+  /// A teacher's output, x·W₁ → φ → ⋯ → ·W_L (every teacher here has zero biases and a linear output), in Double.
+  static func forward(_ x: Matrix<Double>, _ weights: [Matrix<Double>], _ phi: (Double) -> Double) -> Matrix<Double> {
+    var h = x
+    for (l, w) in weights.enumerated() {
+      h = matmul(h, w)
+      if l < weights.count - 1 { h = h.map(phi) }
     }
-    let part = { (x: Matrix<Double>) in Examples<T>(features: x.converted(), targets: teacherOutput(x).converted()) }
-    return Problem(name: "dfc-teacher-official", train: part(xTrain), validation: part(xVal), test: part(xTest),
-                   outputWidth: outputs, checksum: checksumOf([xTrain, xTest, xVal]))
+    return h
+  }
+
+  /// The DFC student–teacher problem from its inputs and its ReLU teacher's weights (no split: the three parts are drawn).
+  static func dfcProblem<T: BLASScalar>(name: String, train: Matrix<Double>, test: Matrix<Double>, validation: Matrix<Double>,
+                                       weights: [Matrix<Double>]) -> Problem<T> {
+    let part = { (x: Matrix<Double>) in Examples<T>(features: x.converted(), targets: forward(x, weights, { max(0, $0) }).converted()) }
+    return Problem(name: name, train: part(train), validation: part(validation), test: part(test),
+                   outputWidth: weights.last!.cols, checksum: checksumOf([train, test, validation]))
   }
 
   static func split<T: BLASScalar>(name: String, _ xTrain: Matrix<Double>, _ yTrain: Matrix<Double>,
