@@ -6,29 +6,27 @@ public struct ImageDataset: Sendable, Equatable {
   public let name: String
   public let shape: [Int]                 // (channels, height, width); features are flattened row-major in this order
   public let classes: Int
-  public var trainImages: [UInt8]          // (trainCount × features)
-  public var trainLabels: [UInt8]
-  public var testImages: [UInt8]
-  public var testLabels: [UInt8]
+  public let trainImages: [UInt8]          // (trainCount × features)
+  public let trainLabels: [UInt8]
+  public let testImages: [UInt8]
+  public let testLabels: [UInt8]
+  /// SHA-256 of the decoded content (images then labels, train then test): the data set's identity in result
+  /// files, independent of how it was compressed or cached. Computed once, here (the parts are constant).
+  public let contentChecksum: String
 
   public init(name: String, shape: [Int], classes: Int, trainImages: [UInt8], trainLabels: [UInt8],
               testImages: [UInt8], testLabels: [UInt8]) {
     self.name = name; self.shape = shape; self.classes = classes
     self.trainImages = trainImages; self.trainLabels = trainLabels
     self.testImages = testImages; self.testLabels = testLabels
+    var h = SHA256()
+    h.update(trainImages); h.update(trainLabels); h.update(testImages); h.update(testLabels)
+    contentChecksum = h.finalizeHex()
   }
 
   public var features: Int { shape.reduce(1, *) }
   public var trainCount: Int { trainLabels.count }
   public var testCount: Int { testLabels.count }
-
-  /// SHA-256 of the decoded content (images then labels, train then test): the data set's identity in
-  /// result files, independent of how it was compressed or cached.
-  public var contentChecksum: String {
-    var h = SHA256()
-    h.update(trainImages); h.update(trainLabels); h.update(testImages); h.update(testLabels)
-    return h.finalizeHex()
-  }
 
   func validate(file: String) throws {
     guard trainImages.count == trainCount * features, testImages.count == testCount * features else {

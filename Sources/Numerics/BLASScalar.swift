@@ -48,6 +48,9 @@ where Self.RawSignificand: FixedWidthInteger {
   static func sin(_ x: Self) -> Self
   static func acos(_ x: Self) -> Self
   static func log1p(_ x: Self) -> Self
+  /// out[i] = table[bytes[i]]: pixels through a 256-entry scaling table. A requirement, so that generic callers get
+  /// the concrete loop (through a generic `map` it cost seconds per data set).
+  static func lookup(_ table: UnsafePointer<Self>, _ bytes: UnsafePointer<UInt8>, _ n: Int, into out: UnsafeMutablePointer<Self>)
 }
 
 @usableFromInline func cblas(_ t: Transpose) -> CBLAS_TRANSPOSE {

@@ -76,6 +76,9 @@ extension Double: BLASScalar {
   @inlinable public static func sin(_ x: Double) -> Double { Glibc.sin(x) }
   @inlinable public static func acos(_ x: Double) -> Double { Glibc.acos(x) }
   @inlinable public static func log1p(_ x: Double) -> Double { Glibc.log1p(x) }
+  public static func lookup(_ table: UnsafePointer<Double>, _ bytes: UnsafePointer<UInt8>, _ n: Int, into out: UnsafeMutablePointer<Double>) {
+    for i in 0..<n { out[i] = table[Int(bytes[i])] }
+  }
 }
 
 // Double-only kernels of GAIT-prop's invertible networks (GAIT README).

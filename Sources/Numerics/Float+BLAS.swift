@@ -76,4 +76,7 @@ extension Float: BLASScalar {
   @inlinable public static func sin(_ x: Float) -> Float { sinf(x) }
   @inlinable public static func acos(_ x: Float) -> Float { acosf(x) }
   @inlinable public static func log1p(_ x: Float) -> Float { log1pf(x) }
+  public static func lookup(_ table: UnsafePointer<Float>, _ bytes: UnsafePointer<UInt8>, _ n: Int, into out: UnsafeMutablePointer<Float>) {
+    for i in 0..<n { out[i] = table[Int(bytes[i])] }
+  }
 }
