@@ -35,7 +35,7 @@ let libraries: [Target] = [
 let papers = ["LRAE", "Bioflax", "GAIT", "WideAlign", "DFC", "League"]   // League: every rule on equal terms (not a paper)
 let reproductions: [Target] = papers.map {
   // DFC/crosscheck holds an independent numpy check (README "Table 1"), not part of the build.
-  .target(name: $0, dependencies: ["Experiments"] + ($0 == "League" ? ["DFC"] : []), path: "Reproductions/\($0)", exclude: ["README.md"] + ($0 == "DFC" ? ["crosscheck"] : []),
+  .target(name: $0, dependencies: ["Experiments"] + ($0 == "League" ? ["DFC", "GAIT"] : []), path: "Reproductions/\($0)", exclude: ["README.md"] + ($0 == "DFC" ? ["crosscheck"] : []),
           swiftSettings: optimised)
 }
 

@@ -2,49 +2,68 @@ import Datasets
 import DFC
 import Experiments
 import Foundation
+import GAIT
+import Learning
 
 /// The league table: every rule of the suite that trains the layered tanh MLP, on the same network, data, batches,
 /// epochs and learning-rate grid, the rate chosen on the validation split and the result reported on the test set.
-/// Spec: Reproductions/League/README.md. A rule added to `RuleSpec` joins by itself; a DFC variant by a line in
-/// `LeagueRule.all`.
+/// Spec: Reproductions/League/README.md. Two sections: the layered MLP (a rule added to `RuleSpec` joins by itself; a
+/// DFC variant by a line in `LeagueRule.all`) and the invertible tower (BP, GAIT-prop and TP).
 public let league = Paper(
   id: "league", aliases: [], title: "League: every rule on equal terms (784-256-256-256-10 tanh, MNIST and Fashion-MNIST)",
   spec: "Reproductions/League/README.md",
   artefacts: [
-    Artefact(.table, "1", title: "test accuracy, train loss, angle to BP per layer, time per epoch and rank of every layered rule, per data set",
-             cost: [.smoke: "about 2 min (20 runs, 1 epoch on 2 000 images)", .quick: "about 1.5 h (60 runs: 3 lrs, 5 epochs, 1 seed; trained DFC-SSA about 10 CPU-min each)",
-                    .full: "days on 2 cores (500 runs: 5 lrs, 50 epochs, 5 seeds; trained DFC-SSA about 1 CPU-h each); resumable, --slurm DIR"],
+    Artefact(.table, "1", title: "test accuracy, train loss, angle to BP per layer, time per epoch and rank of every rule, per section and data set",
+             cost: [.smoke: "about 3 min (26 runs, 1 epoch on 2 000 images)", .quick: "about 2.5 h (78 runs: 3 lrs, 5 epochs, 1 seed; trained DFC-SSA about 10 CPU-min each, a tower run 2–5 CPU-min)",
+                    .full: "days on 2 cores (650 runs: 5 lrs, 50 epochs, 5 seeds; trained DFC-SSA about 1 CPU-h each); resumable, --slurm DIR"],
              run: { try LeagueTable.run($0) }),
     Artefact(.figure, "curves", title: "test accuracy against training time, and the angle to BP per layer, of every rule at its chosen rate",
              cost: [.smoke: "shares the table's runs", .quick: "shares the table's runs", .full: "shares the table's runs"],
              run: { try LeagueFigure.run($0) }),
   ], allByDefault: true)
 
-/// A league entrant: a layered rule (`RuleSpec`, trained by `Runner`) or a DFC variant on the same MLP (the DFC family:
-/// its controlled network and runner, with its released per-data-set values for everything but the learning rate).
+/// A league entrant: a layered rule (`RuleSpec`, trained by `Runner`), a DFC variant on the same MLP (the DFC family:
+/// its controlled network and runner, with its released per-data-set values for everything but the learning rate), or
+/// a rule of the invertible tower (GAIT-prop's family, which needs invertible layers: the second section).
 enum LeagueRule: Hashable, Sendable {
   case layered(RuleSpec)
   case dfc(DFCTable1.Row)
+  case tower(InvertibleRule)
   static let all: [LeagueRule] = RuleSpec.allCases.map { .layered($0) } + [.dfc(.dfcSSAFixed), .dfc(.dfcSSA)]
+  /// GAIT-prop's three rules, its γ as released.
+  static let tower: [LeagueRule] = [.tower(.backprop), .tower(.gait(gamma: GAITProtocol.gamma, deviationForm: false)), .tower(.targetPropagation)]
   var label: String {
     switch self {
     case .layered(let r): return r.label
     case .dfc(let r): return r.label
+    case .tower(let r): return r.label
     }
   }
   var slug: String {
     switch self {
     case .layered(let r): return r.rawValue
     case .dfc(let r): return r.rawValue
+    case .tower(let r): return r.name
     }
   }
+  var isBackprop: Bool { self == .layered(.backprop) || self == .tower(.backprop) }
+}
+
+/// The league's two sections: one network each, every rule of the section on it.
+enum LeagueSection: String, CaseIterable, Sendable {
+  case mlp, tower
+  var rules: [LeagueRule] { self == .mlp ? LeagueRule.all : LeagueRule.tower }
+  /// The table's base name: `mnist`, `fmnist` (the MLP, as before the tower joined), `tower-mnist`, `tower-fmnist`.
+  func stem(_ d: DatasetName) -> String { (self == .mlp ? "" : "tower-") + (d == .mnist ? "mnist" : "fmnist") }
+  var network: String { self == .mlp ? "784-256-256-256-10 tanh" : "the invertible tower 784-784-500-200-10, leaky-ReLU 0.1" }
 }
 
 /// The protocol, the same for every rule (README "Protocol").
 enum LeagueProtocol {
-  static let rules = LeagueRule.all
   static let datasets: [DatasetName] = [.mnist, .fashionMNIST]
   static let hidden = [256, 256, 256], batchSize = 128, probeRows = 1000
+  /// Weight layers per section's network: the MLP's four, the tower's four (784², 500², 200², 10²).
+  static func layers(_ s: LeagueSection) -> Int { s == .mlp ? hidden.count + 1 : InvertibleArchitecture.tower.widths(input: 784).count }
   static func epochs(_ s: Scale) -> Int { [.smoke: 1, .quick: 5, .full: 50][s]! }
   static func learningRates(_ s: Scale) -> [Double] {
     switch s {
@@ -83,10 +102,32 @@ enum LeagueProtocol {
     return e
   }
 
+  /// A rule of the tower section: GAIT-prop's invertible tower and its rule with its released orthogonality weight λ
+  /// (BP 0, GAIT-prop 0.1, TP 1000; GAIT README), in Double (Float breaks GAIT's targets), on the league's split,
+  /// batches and Adam (β 0.9, 0.999, ε 1e-8, bias-corrected, as every rule here) at `lr`. Batch 128 in the seed's
+  /// data order without the last partial batch (429 per epoch); an evaluation at the end of every epoch (validation and
+  /// test sets, the first 10 000 training images); the angle to BP on 10 batches per epoch.
+  static func towerExperiment(_ rule: InvertibleRule, _ d: DatasetName, lr: Double, scale: Scale) -> InvertibleExperiment {
+    let lambda = GAITProtocol.entries().first { $0.rule == rule }!.lambda
+    let data = DataSpec(dataset: d, limit: scale == .smoke ? 2000 : nil)
+    let perEpoch = (data.trainLimit ?? 55_000) / batchSize
+    var e = InvertibleExperiment(name: "league-tower-\(d.rawValue)-\(rule.name)-lr\(g(lr))" + (scale == .smoke ? "-smoke" : ""), dataset: d,
+                                 architecture: .tower, rule: rule, learningRate: lr, orthoLambda: lambda, batches: epochs(scale) * perEpoch,
+                                 evaluation: InvertibleEvaluation(every: perEpoch, trainRows: scale == .smoke ? nil : 10_000))
+    e.data = data
+    e.batchSize = batchSize
+    e.shuffle = true
+    e.beta2 = 0.999
+    e.adamBiasCorrection = true
+    e.angleEvery = max(1, perEpoch / 10)
+    return e
+  }
+
   static func cell(_ r: LeagueRule, _ d: DatasetName, lr: Double, scale: Scale, seed: UInt64) -> Cell {
     switch r {
     case .layered(let rule): return Cell(experiment(rule, d, lr: lr, scale: scale), seed: seed)
     case .dfc(let row): return Cell(dfcExperiment(row, d, lr: lr, scale: scale), seed: seed)
+    case .tower(let rule): return Cell(towerExperiment(rule, d, lr: lr, scale: scale), seed: seed)
     }
   }
 }
@@ -98,17 +139,33 @@ enum LeagueTable {
   struct Entry {
     var rule: LeagueRule, lr: Double, runs: [RunRecord]
     var finished: [RunRecord] { runs.filter { $0.diverged == nil } }
-    var testAccuracies: [Double] { finished.compactMap { $0.final?.testAccuracy.map { 100 * $0 } } }
+    var testAccuracies: [Double] { finished.compactMap { LeagueTable.testAccuracy($0).map { 100 * $0 } } }
     var mean: Double? { testAccuracies.isEmpty ? nil : testAccuracies.reduce(0, +) / Double(testAccuracies.count) }
     /// The standard error of the mean test accuracy (0 with one seed: no spread measured).
     var standardError: Double { testAccuracies.count > 1 ? Summary(testAccuracies).std / Double(testAccuracies.count).squareRoot() : 0 }
+  }
+
+  // What the table reads from a run, whichever runner trained it: layered and DFC runs log epochs, tower runs a curve
+  // evaluated at the end of every epoch.
+  static func testAccuracy(_ r: RunRecord) -> Double? {
+    if let curve = r.invertible?.curve { return curve.last?.testAccuracy }
+    return r.final?.testAccuracy
+  }
+  static func validationAccuracy(_ r: RunRecord) -> Double? {
+    if let curve = r.invertible?.curve { return curve.last?.validationAccuracy }
+    return r.final?.validationAccuracy
+  }
+  /// The mean minibatch loss of the last epoch (tower: the read-out MSE, GAIT-prop's loss).
+  static func trainLoss(_ r: RunRecord) -> Double? {
+    if let curve = r.invertible?.curve { return curve.last?.batchLoss }
+    return r.final?.trainLoss
   }
 
   /// The selection rule: the learning rate with the highest mean final validation accuracy over seeds, a diverged
   /// seed counting as 0; ties go to the smaller rate.
   static func choose(_ byRate: [(lr: Double, runs: [RunRecord])]) -> (lr: Double, runs: [RunRecord]) {
     func score(_ rs: [RunRecord]) -> Double {
-      rs.map { $0.diverged == nil ? ($0.final?.validationAccuracy ?? 0) : 0 }.reduce(0, +) / Double(max(1, rs.count))
+      rs.map { $0.diverged == nil ? (validationAccuracy($0) ?? 0) : 0 }.reduce(0, +) / Double(max(1, rs.count))
     }
     return byRate.max { a, b in score(a.runs) < score(b.runs) || (score(a.runs) == score(b.runs) && a.lr > b.lr) }!
   }
@@ -127,10 +184,11 @@ enum LeagueTable {
     return out
   }
 
-  /// Every rule on every data set at its chosen rate, from the run cache (training what is missing).
+  /// Every rule of every section on every data set at its chosen rate, from the run cache (training what is missing).
   struct Runs {
-    var entries: [DatasetName: [Entry]] = [:]
-    var all: [DatasetName: [RunRecord]] = [:]
+    struct Table: Hashable { var section: LeagueSection, dataset: DatasetName }
+    var entries: [Table: [Entry]] = [:]
+    var all: [Table: [RunRecord]] = [:]
     var seeds: [UInt64] = [], rates: [Double] = [], wallSeconds = 0.0
   }
 
@@ -138,47 +196,61 @@ enum LeagueTable {
     let scale = context.scale
     var runs = Runs(seeds: LeagueProtocol.seeds(scale, context.seedCount), rates: LeagueProtocol.learningRates(scale))
     var keys: [String] = [], cells: [Cell] = []
-    for d in LeagueProtocol.datasets { for r in LeagueProtocol.rules { for lr in runs.rates {
-      for s in runs.seeds { keys.append("\(d.rawValue)|\(r.slug)|\(lr)"); cells.append(LeagueProtocol.cell(r, d, lr: lr, scale: scale, seed: s)) }
-    } } }
+    for section in LeagueSection.allCases { for d in LeagueProtocol.datasets { for r in section.rules { for lr in runs.rates {
+      for s in runs.seeds { keys.append("\(section)|\(d.rawValue)|\(r.slug)|\(lr)"); cells.append(LeagueProtocol.cell(r, d, lr: lr, scale: scale, seed: s)) }
+    } } } }
     let (records, wall) = try context.runs(cells, paper: "league")
     runs.wallSeconds = wall
     var byKey: [String: [RunRecord]] = [:]
     for (k, r) in zip(keys, records) { byKey[k, default: []].append(r) }
-    for d in LeagueProtocol.datasets {
-      runs.entries[d] = LeagueProtocol.rules.map { r -> Entry in
-        let chosen = choose(runs.rates.map { lr in (lr, byKey["\(d.rawValue)|\(r.slug)|\(lr)"] ?? []) })
+    for section in LeagueSection.allCases { for d in LeagueProtocol.datasets {
+      let table = Runs.Table(section: section, dataset: d)
+      runs.entries[table] = section.rules.map { r -> Entry in
+        let chosen = choose(runs.rates.map { lr in (lr, byKey["\(section)|\(d.rawValue)|\(r.slug)|\(lr)"] ?? []) })
         return Entry(rule: r, lr: chosen.lr, runs: chosen.runs)
       }
-      runs.all[d] = LeagueProtocol.rules.flatMap { r in runs.rates.flatMap { byKey["\(d.rawValue)|\(r.slug)|\($0)"] ?? [] } }
-    }
+      runs.all[table] = section.rules.flatMap { r in runs.rates.flatMap { byKey["\(section)|\(d.rawValue)|\(r.slug)|\($0)"] ?? [] } }
+    } }
     return runs
   }
 
   static func run(_ context: ArtefactContext) throws -> [URL] {
     let runs = try load(context)
-    return try LeagueProtocol.datasets.flatMap { d in
-      try publish(d, runs.entries[d]!, context: context, seeds: runs.seeds, rates: runs.rates, wall: runs.wallSeconds, all: runs.all[d]!)
-    }
+    return try LeagueSection.allCases.flatMap { section in try LeagueProtocol.datasets.flatMap { d in
+      let table = Runs.Table(section: section, dataset: d)
+      return try publish(table, runs.entries[table]!, context: context, seeds: runs.seeds, rates: runs.rates, wall: runs.wallSeconds,
+                         all: runs.all[table]!)
+    } }
   }
 
   /// The angle between a rule's update and the BP gradient on layer l at the end of a run, in degrees: the probe at
-  /// the final weights (layered rules), or the last log, minibatch 0 of the last epoch (DFC).
+  /// the final weights (layered rules), the last log, minibatch 0 of the last epoch (DFC), or the mean over the last
+  /// epoch's sampled batches (tower).
   static func angle(_ r: RunRecord, _ l: Int) -> Double? {
     if let log = r.controlled { return log.forward.last?.layerAngles?[l - 1][3] }
+    if let log = r.invertible {
+      guard let end = log.curve.last?.batch else { return nil }
+      let last = (log.angles ?? []).filter { $0.batch >= end - log.batchesPerEpoch && $0.degrees.count >= l }.map { $0.degrees[l - 1] }
+      return last.isEmpty ? nil : last.reduce(0, +) / Double(last.count)
+    }
     return r.final?.probe?["probe cos layer \(l)"].map { acos(max(-1, min(1, $0))) * 180 / .pi }
   }
 
   static func secondsPerEpoch(_ r: RunRecord) -> Double? {
+    if let log = r.invertible {
+      guard let t = log.trainingSeconds, let done = log.curve.last?.batch, done > 0 else { return nil }
+      return t * Double(log.batchesPerEpoch) / Double(done)
+    }
     let s = r.epochs.map(\.seconds)
     return s.isEmpty ? nil : s.reduce(0, +) / Double(s.count)
   }
 
-  static func publish(_ d: DatasetName, _ entries: [Entry], context: ArtefactContext, seeds: [UInt64], rates: [Double], wall: Double,
+  static func publish(_ table: Runs.Table, _ entries: [Entry], context: ArtefactContext, seeds: [UInt64], rates: [Double], wall: Double,
                       all: [RunRecord]) throws -> [URL] {
+    let d = table.dataset, section = table.section
     let ranked = ranks(entries)
-    let bpSeconds = entries.first { $0.rule == .layered(.backprop) }.flatMap { e in e.finished.compactMap(secondsPerEpoch).first }
-    let layers = LeagueProtocol.hidden.count + 1
+    let bpSeconds = entries.first { $0.rule.isBackprop }.flatMap { e in e.finished.compactMap(secondsPerEpoch).first }
+    let layers = LeagueProtocol.layers(section)
     var rows: [TableRow] = []
     for e in entries {
       let m = e.rule.label, diverged = e.runs.count - e.finished.count
@@ -188,7 +260,7 @@ enum LeagueTable {
       rows.append(TableRow(method: m, column: "test accuracy (%)", reference: nil, values: e.testAccuracies, tolerance: 0, diverged: diverged))
       row("rank", ranked.first { $0.entry.rule == e.rule }.map { [Double($0.rank)] } ?? [])
       row("lr (chosen on validation)", [e.lr])
-      row("final train loss", e.finished.compactMap { $0.final?.trainLoss })
+      row("final train loss", e.finished.compactMap(trainLoss))
       for l in 1...layers {
         row("angle to BP, layer \(l) (°)", e.finished.compactMap { angle($0, l) })
       }
@@ -197,77 +269,106 @@ enum LeagueTable {
       row("× BP", bpSeconds.map { b in seconds.map { $0 / b } } ?? [])
     }
     let ranking = ranked.map { "\($0.rank). \($0.entry.rule.label) (\(String(format: "%.2f", $0.entry.mean!)))" }.joined(separator: ", ")
-    let single = seeds.count == 1
-    let notes = [
-      "Ranking by mean test accuracy at the chosen rate (computed): \(ranking). Two rules share a rank when their means differ by less than 2 standard errors" + (single ? "; with one seed there is no spread, so no rank is shared (quick scale: not a ranking to rely on)." : "."),
-      "Protocol (\(context.scale.rawValue)), the same for every rule: 784-256-256-256-10 tanh, Xavier-uniform, softmax cross-entropy on batch means, Adam, batch 128, \(plural(LeagueProtocol.epochs(context.scale), "epoch")), the same batches in the same order (data-order stream per seed), Float, learning rates \(rates.map(g).joined(separator: ", ")), the rate chosen by mean final validation accuracy (5 000 held-out training images; a diverged seed counts as 0), reported on the test set" + (context.scale == .smoke ? "; smoke: 2 000 images per split" : "") + ".",
-      "Angle to BP: the angle between the rule's update and the BP gradient at the final weights, per layer, on the first \(context.scale == .smoke ? 200 : LeagueProtocol.probeRows) validation images (the probe of LRAE README), mean over seeds. s per epoch: training wall time per epoch (evaluation excluded), one BLAS thread per run, other runs possibly sharing the machine; × BP against BP's in this table.",
-      "LRA-E runs on batch means (its TF1 preset sums over the batch) with the preset's other values; Align-prop, Align-ada and Align-zero in their dense forms (WideAlign README).",
-      "DFC family: DFC-SSA (fixed) and DFC-SSA (trained) on the same MLP and data, Float, Adam at lr_eff from the same grid, with the rest of the released config of the data set (λ, α, per-tensor clipping at 1, Xavier-normal weights, feedback learning; DFC README \"Table 1\"). Its angle to BP is the last log's (minibatch 0 of the last epoch, 128 training images), not the probe. DFC-SSA (fixed) uses the same batches as the layered rules (the same data-order stream); trained DFC-SSA's feedback passes draw their permutations from that stream too, so its forward batches differ.",
-      "Not in the league yet: DFC and DFC-SS (simulated; they need a reduced simulation length), and GAIT-prop/TP (invertible networks).",
-    ]
+    let single = seeds.count == 1, smoke = context.scale == .smoke
+    let rankingNote = "Ranking by mean test accuracy at the chosen rate (computed): \(ranking). Two rules share a rank when their means differ by less than 2 standard errors" + (single ? "; with one seed there is no spread, so no rank is shared (quick scale: not a ranking to rely on)." : ".")
+    let common = "the same batches in the same order (data-order stream per seed), \(plural(LeagueProtocol.epochs(context.scale), "epoch")), learning rates \(rates.map(g).joined(separator: ", ")), the rate chosen by mean final validation accuracy (5 000 held-out training images; a diverged seed counts as 0), reported on the test set" + (smoke ? "; smoke: 2 000 images per split" : "") + "."
+    let timing = "s per epoch: training wall time per epoch (evaluation excluded), one BLAS thread per run, other runs possibly sharing the machine; × BP against BP's in this table."
+    let notes: [String]
+    switch section {
+    case .mlp:
+      notes = [
+        rankingNote,
+        "Protocol (\(context.scale.rawValue)), the same for every rule: 784-256-256-256-10 tanh, Xavier-uniform, softmax cross-entropy on batch means, Adam, batch 128, Float, " + common,
+        "Angle to BP: the angle between the rule's update and the BP gradient at the final weights, per layer, on the first \(smoke ? 200 : LeagueProtocol.probeRows) validation images (the probe of LRAE README), mean over seeds. " + timing,
+        "LRA-E runs on batch means (its TF1 preset sums over the batch) with the preset's other values; Align-prop, Align-ada and Align-zero in their dense forms (WideAlign README).",
+        "DFC family: DFC-SSA (fixed) and DFC-SSA (trained) on the same MLP and data, Float, Adam at lr_eff from the same grid, with the rest of the released config of the data set (λ, α, per-tensor clipping at 1, Xavier-normal weights, feedback learning; DFC README \"Table 1\"). Its angle to BP is the last log's (minibatch 0 of the last epoch, 128 training images), not the probe. DFC-SSA (fixed) uses the same batches as the layered rules (the same data-order stream); trained DFC-SSA's feedback passes draw their permutations from that stream too, so its forward batches differ.",
+        "Not in the league yet: DFC and DFC-SS (simulated; they need a reduced simulation length). GAIT-prop and TP need invertible layers: the tower section (tables tower-mnist, tower-fmnist).",
+      ]
+    case .tower:
+      notes = [
+        rankingNote,
+        "Protocol (\(context.scale.rawValue)), the same for every rule: GAIT-prop's invertible tower 784-784-500-200-10 (square layers on the first units of the layer below; leaky-ReLU 0.1; orthogonal initialisation; read out on units 0–9 with GAIT-prop's loss ½‖h_L − y‖²), Double (Float breaks GAIT's targets), each rule's released orthogonality weight λ (BP 0, GAIT-prop 0.1 with γ = 0.001, TP 1000; GAIT README), Adam (β 0.9, 0.999, ε 1e-8, bias-corrected, as in the MLP section rather than GAIT-prop's β₂ 0.99 without correction), batch 128 without the last partial batch (429 batches per epoch on the full split), " + common,
+        "Angle to BP: the angle between the rule's weight update and the BP gradient on the same batch and weights, per layer, mean over 10 sampled batches of the last epoch, mean over seeds. " + timing,
+        "The tower rows are not comparable with the MLP section's: another network, loss and precision.",
+      ]
+    }
+    let network = section == .mlp ? "the layered MLP" : "the invertible tower"
     let result = TableResult(
-      paper: "league", target: context.fileName(d == .mnist ? "mnist" : "fmnist"), title: "every rule on the layered MLP, on equal terms, \(label(d))",
+      paper: "league", target: context.fileName(section.stem(d)), title: "every rule on \(network), on equal terms, \(label(d))",
       scale: context.scale, provenance: Provenance.current(packageRoot: context.packageRoot), seeds: seeds, wallSeconds: wall,
       unit: "per column", tolerance: 0, rows: rows, checks: [], notes: notes, runs: all)
     return try result.publish(context)
   }
 }
 
-/// The league's figure, from the table's runs: per data set, test accuracy against cumulative training time (seed 1,
+/// The league's figure, from the tables' runs: per section and data set, test accuracy against cumulative training time (seed 1,
 /// chosen rate; epoch 0 at t = 0), and the angle to BP per layer at the end of training (mean over seeds).
 enum LeagueFigure {
   static let colours: [LeagueRule: String] = [.layered(.backprop): "#000000", .layered(.feedbackAlignment): "#1f77b4",
     .layered(.kolenPollack): "#17becf", .layered(.directFeedbackAlignment): "#2ca02c", .layered(.localRepresentationAlignment): "#d62728",
     .layered(.alignProp): "#9467bd", .layered(.alignAda): "#e377c2", .layered(.alignZero): "#ff7f0e",
-    .dfc(.dfcSSAFixed): "#8c564b", .dfc(.dfcSSA): "#bcbd22"]
+    .dfc(.dfcSSAFixed): "#8c564b", .dfc(.dfcSSA): "#bcbd22",
+    .tower(.backprop): "#000000", .tower(.gait(gamma: GAITProtocol.gamma, deviationForm: false)): "#d62728", .tower(.targetPropagation): "#1f77b4"]
+
+  /// Test accuracy (%) against cumulative training time of one run, from 0 at the initial evaluation: layered and DFC
+  /// runs by epoch; tower runs by evaluation, at the run's mean training time per batch (it records the total only).
+  static func curve(_ r: RunRecord?) -> (time: [Double], accuracy: [Double]) {
+    guard let r else { return ([], []) }
+    if let log = r.invertible {
+      let done = Double(log.curve.last?.batch ?? 0), perBatch = done > 0 ? (log.trainingSeconds ?? .nan) / done : .nan
+      return (log.curve.map { Double($0.batch) * perBatch }, log.curve.map { 100 * $0.testAccuracy })
+    }
+    let epochs = [r.initial].compactMap { $0 } + r.epochs
+    var t = 0.0
+    return (epochs.map { e in t += e.epoch == 0 ? 0 : e.seconds; return t }, epochs.map { $0.testAccuracy.map { 100 * $0 } ?? .nan })
+  }
 
   static func run(_ context: ArtefactContext) throws -> [URL] {
     let runs = try LeagueTable.load(context)
-    let file = context.fileName("curves"), layers = LeagueProtocol.hidden.count + 1
+    let file = context.fileName("curves")
     var header = ["row"], columns: [[Double]] = []
     func add(_ name: String, _ values: [Double]) { header.append(name); columns.append(values) }
     var checks: [Check] = []
-    for d in LeagueProtocol.datasets {
-      let tag = LeagueTable.label(d)
-      for e in runs.entries[d]! {
-        let first = e.runs.first
-        let epochs = [first?.initial].compactMap { $0 } + (first?.epochs ?? [])
-        var t = 0.0
-        add("\(tag) \(e.rule.label) time", epochs.map { r in t += r.epoch == 0 ? 0 : r.seconds; return t })
-        add("\(tag) \(e.rule.label) test acc", epochs.map { $0.testAccuracy.map { 100 * $0 } ?? .nan })
-        add("\(tag) \(e.rule.label) angle", (1...layers).map { l in
+    let tables = LeagueSection.allCases.flatMap { s in LeagueProtocol.datasets.map { LeagueTable.Runs.Table(section: s, dataset: $0) } }
+    func tag(_ t: LeagueTable.Runs.Table) -> String { (t.section == .mlp ? "MLP " : "tower ") + LeagueTable.label(t.dataset) }
+    for t in tables {
+      let layers = LeagueProtocol.layers(t.section)
+      for e in runs.entries[t]! {
+        let (time, accuracy) = curve(e.runs.first)
+        add("\(tag(t)) \(e.rule.label) time", time)
+        add("\(tag(t)) \(e.rule.label) test acc", accuracy)
+        add("\(tag(t)) \(e.rule.label) angle", (1...layers).map { l in
           let a = e.finished.compactMap { LeagueTable.angle($0, l) }
           return a.isEmpty ? .nan : a.reduce(0, +) / Double(a.count)
         })
       }
       // The probe's own consistency: BP's angle to itself is 0 on every layer.
-      let bp = runs.entries[d]!.first { $0.rule == .layered(.backprop) }
+      let bp = runs.entries[t]!.first { $0.rule.isBackprop }
       let bpAngles = (1...layers).compactMap { l in bp?.finished.first.flatMap { LeagueTable.angle($0, l) } }
-      checks.append(Check(name: "\(tag): BP's update is at 0° to the BP gradient on every layer (the probe measures what it should)",
+      checks.append(Check(name: "\(tag(t)): BP's update is at 0° to the BP gradient on every layer (the angle measures what it should)",
                           holds: bpAngles.count == layers ? bpAngles.allSatisfy { $0 < 0.1 } : nil,
                           detail: bpAngles.map { String(format: "%.3g°", $0) }.joined(separator: ", ")))
     }
     let n = columns.map(\.count).max() ?? 0
     let rows = (0..<n).map { i in [Double(i)] + columns.map { i < $0.count ? $0[i] : .nan } }
     func col(_ name: String) -> Int { header.firstIndex(of: name)! + 1 }
-    var script = "set multiplot layout 2,2 title 'League (\(context.scale.rawValue) scale): every rule at its chosen learning rate, 784-256-256-256-10 tanh'\n"
+    var script = "set multiplot layout \(tables.count),2 title 'League (\(context.scale.rawValue) scale): every rule at its chosen learning rate; MLP 784-256-256-256-10 tanh, and the invertible tower'\n"
     script += "set key bottom right font ',8'\n"
-    for d in LeagueProtocol.datasets {
-      let tag = LeagueTable.label(d)
-      script += "set title '\(tag): test accuracy against training time (seed 1)'\nset xlabel 'training time (s)'\nset ylabel 'test accuracy (%)'\nset xtics auto\nset autoscale\n"
-      script += "plot " + runs.entries[d]!.map { e in
-        "'\(file).csv' using \(col("\(tag) \(e.rule.label) time")):\(col("\(tag) \(e.rule.label) test acc")) with linespoints lw 2 pt 7 ps 0.5 lc rgb '\(colours[e.rule] ?? "#888888")' title '\(e.rule.label)'"
+    for t in tables {
+      let layers = LeagueProtocol.layers(t.section)
+      script += "set title '\(tag(t)): test accuracy against training time (seed 1)'\nset xlabel 'training time (s)'\nset ylabel 'test accuracy (%)'\nset xtics auto\nset autoscale\n"
+      script += "plot " + runs.entries[t]!.map { e in
+        "'\(file).csv' using \(col("\(tag(t)) \(e.rule.label) time")):\(col("\(tag(t)) \(e.rule.label) test acc")) with linespoints lw 2 pt 7 ps 0.5 lc rgb '\(colours[e.rule] ?? "#888888")' title '\(e.rule.label)'"
       }.joined(separator: ", \\\n     ") + "\n"
-      script += "set title '\(tag): angle of the update to the BP gradient at the end'\nset xlabel 'layer (4 = output)'\nset ylabel 'angle (degrees)'\nset xtics 1\nset xrange [0.8:\(layers).2]\nset yrange [-3:100]\nset key outside right top\n"
-      script += "plot " + runs.entries[d]!.map { e in
-        "'\(file).csv' using ($1+1):\(col("\(tag) \(e.rule.label) angle")) with linespoints lw 2 pt 7 lc rgb '\(colours[e.rule] ?? "#888888")' title '\(e.rule.label)'"
+      script += "set title '\(tag(t)): angle of the update to the BP gradient at the end'\nset xlabel 'layer (\(layers) = output)'\nset ylabel 'angle (degrees)'\nset xtics 1\nset xrange [0.8:\(layers).2]\nset yrange [-3:100]\nset key outside right top\n"
+      script += "plot " + runs.entries[t]!.map { e in
+        "'\(file).csv' using ($1+1):\(col("\(tag(t)) \(e.rule.label) angle")) with linespoints lw 2 pt 7 lc rgb '\(colours[e.rule] ?? "#888888")' title '\(e.rule.label)'"
       }.joined(separator: ", \\\n     ") + "\n"
       script += "set xrange [*:*]\nset yrange [*:*]\nset key inside bottom right\n"
     }
     script += "unset multiplot\n"
     return try writeFigure(paper: "league", name: file, title: "accuracy against training time and angle to BP per layer, every rule",
                            context: context, header: header, rows: rows, script: script, checks: checks,
-                           runs: LeagueProtocol.datasets.flatMap { runs.all[$0]! }, seeds: runs.seeds, wallSeconds: runs.wallSeconds, size: (1400, 1000))
+                           runs: tables.flatMap { runs.all[$0]! }, seeds: runs.seeds, wallSeconds: runs.wallSeconds, size: (1400, 1900))
   }
 }

@@ -22,8 +22,9 @@ public struct Progress: Sendable {
   let interactive: Bool
   let start: Double
   var lastPlain: Double
-  // Work already done when this process started (a resumed run): the ETA extrapolates from this session's rate.
-  var firstDone: Double? = nil, firstEpoch: Int? = nil
+  // The ETA extrapolates from this process's rate, measured from its first update (a resumed run has done work
+  // before this process started, and a first update may come a fraction of a unit in).
+  var anchor: (done: Double, time: Double)? = nil, firstEpoch: Int? = nil
 
   public init(label: String, enabled: Bool = true) {
     self.label = label; self.enabled = enabled
@@ -42,9 +43,9 @@ public struct Progress: Sendable {
   public mutating func update(done: Double, total: Double, detail: String = "", force: Bool = false) {
     guard enabled else { return }
     let now = Clock.wall, elapsed = now - start
-    if firstDone == nil { firstDone = done - 1 }
-    let rate = done - firstDone!
-    let eta = rate > 0 ? elapsed * (total - done) / rate : .nan
+    if anchor == nil { anchor = (done, now) }
+    let progressed = done - anchor!.done, seconds = now - anchor!.time
+    let eta = progressed > 0 && seconds > 0 ? seconds * (total - done) / progressed : .nan
     let line = String(format: "%@ %5.1f%%  elapsed %@  ETA %@  %@", label, 100 * done / max(total, 1e-12),
                       Progress.format(seconds: elapsed), Progress.format(seconds: eta), detail)
     if interactive {

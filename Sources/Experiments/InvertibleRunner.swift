@@ -58,6 +58,9 @@ public struct InvertibleExperiment: Sendable, Codable, Equatable {
   /// The initial weights' stream: the suite's (nil) or numpy's legacy generator with scipy's ortho_group, replayed
   /// as the official code draws them (GAIT README "Random streams").
   public var stream: StreamChoice? = nil
+  /// The data's split and limits instead of the code's (nil: all 60 000 training images, no validation split).
+  /// With a validation split, every evaluation also measures it (the league chooses its learning rate there).
+  public var data: DataSpec? = nil
 
   public init(name: String, dataset: DatasetName, architecture: InvertibleArchitecture, rule: InvertibleRule,
               learningRate: Double, orthoLambda: Double, batches: Int, evaluation: InvertibleEvaluation) {
@@ -77,6 +80,8 @@ public struct CurvePoint: Sendable, Codable, Equatable {
   public var batch: Int
   public var trainAccuracy: Double, trainLoss: Double     // on the evaluation's training rows
   public var testAccuracy: Double, testLoss: Double
+  /// On the whole validation split, when the experiment has one.
+  public var validationAccuracy: Double? = nil, validationLoss: Double? = nil
   /// The mean read-out loss of the training batches since the previous point (before their updates; nil at 0).
   public var batchLoss: Double?
 }
@@ -93,8 +98,10 @@ public struct InvertibleLog: RunLog, Equatable {
   public var curve: [CurvePoint]
   public var angles: [AnglePoint]?
   public var batchesPerEpoch: Int
-  public init(curve: [CurvePoint], angles: [AnglePoint]?, batchesPerEpoch: Int) {
-    self.curve = curve; self.angles = angles; self.batchesPerEpoch = batchesPerEpoch
+  /// Wall seconds spent on training batches, evaluations and angle measurements excluded (nil in older records).
+  public var trainingSeconds: Double? = nil
+  public init(curve: [CurvePoint], angles: [AnglePoint]?, batchesPerEpoch: Int, trainingSeconds: Double? = nil) {
+    self.curve = curve; self.angles = angles; self.batchesPerEpoch = batchesPerEpoch; self.trainingSeconds = trainingSeconds
   }
   enum Legacy: String, CodingKey { case curve, angles, batchesPerEpoch }
   public init?(legacyRecord decoder: Decoder) throws {
@@ -112,7 +119,9 @@ extension RunRecord {
 
 public enum InvertibleRunner {
   public static func run(_ e: InvertibleExperiment, seed: UInt64, data: DataLocations, options: RunOptions = RunOptions()) throws -> RunRecord {
-    let problem: Problem<Double> = try ProblemLoader.load(DataSpec(dataset: e.dataset, scaling: .unit, validationCount: 0), data)
+    let spec = e.data ?? DataSpec(dataset: e.dataset, scaling: .unit, validationCount: 0)
+    precondition(spec.dataset == e.dataset, "the data spec names another data set")
+    let problem: Problem<Double> = try ProblemLoader.load(spec, data)
     return try run(e, seed: seed, problem: problem, options: options)
   }
 
@@ -165,6 +174,7 @@ public enum InvertibleRunner {
     var wallSeconds = 0.0, cpuSeconds = 0.0
     var diverged: Divergence? = nil
     var lossSum = 0.0, lossCount = 0  // training batches since the last evaluation
+    var trainingSeconds: Double? = nil   // optional: checkpoints written before it existed still decode
   }
 
   /// "GAIT1\n", the state as a JSON line, then parameters, Adam's m and v (`CheckpointFile`).
@@ -207,7 +217,9 @@ public enum InvertibleRunner {
     func measure(_ batch: Int) {
       let tr = evaluate(net, train, rows: e.evaluation.trainRows, buffer: &evalBuffer)
       let te = evaluate(net, problem.test, rows: e.evaluation.testRows, buffer: &evalBuffer)
+      let va = problem.validation.count > 0 ? evaluate(net, problem.validation, rows: nil, buffer: &evalBuffer) : nil
       s.curve.append(CurvePoint(batch: batch, trainAccuracy: tr.accuracy, trainLoss: tr.loss, testAccuracy: te.accuracy, testLoss: te.loss,
+                                validationAccuracy: va?.accuracy, validationLoss: va?.loss,
                                 batchLoss: s.lossCount > 0 ? s.lossSum / Double(s.lossCount) : nil))
       s.lossSum = 0; s.lossCount = 0
     }
@@ -221,6 +233,8 @@ public enum InvertibleRunner {
     var lastCheckpoint = Clock.wall, steps = 0
     training: while s.done < e.batches {
       let epoch = s.done / perEpoch, k = s.done % perEpoch
+      let stepStart = Clock.wall
+      var angleSeconds = 0.0
       if e.shuffle { order(epoch: epoch) }
       train.features.storage.withUnsafeBufferPointer { src in
         for r in 0..<e.batchSize {
@@ -233,6 +247,8 @@ public enum InvertibleRunner {
         by.withUnsafeBufferPointer { py in
           ws.ruleGradient(net, e.rule, x: px.baseAddress!, labels: py.baseAddress!, rows: e.batchSize)
           if let every = e.angleEvery, s.done % every == 0 {
+            let angleStart = Clock.wall
+            defer { angleSeconds += Clock.wall - angleStart }
             bp!.ruleGradient(net, .backprop, x: px.baseAddress!, labels: py.baseAddress!, rows: e.batchSize)
             let degrees = (1...net.layerCount).map { l -> Double in
               let o = net.weightOffset[l - 1], n = net.widths[l - 1] * net.widths[l - 1]
@@ -262,6 +278,7 @@ public enum InvertibleRunner {
         }
       }
       s.done += 1; steps += 1
+      s.trainingSeconds = (s.trainingSeconds ?? 0) + (Clock.wall - stepStart - angleSeconds)
       let inEpoch = s.done % perEpoch
       if e.evaluation.evaluatesAfter(done: s.done, total: e.batches, perEpoch: perEpoch) && s.curve.last?.batch != s.done {
         measure(s.done)
@@ -282,7 +299,8 @@ public enum InvertibleRunner {
     var record = RunRecord(experiment: e.name, key: e.key, seed: seed, precision: .double, rule: e.rule.name, epochs: [],
                            dataChecksum: problem.checksum, wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds,
                            resumed: resumed, diverged: s.diverged, commit: options.provenance?.commit, dirty: options.provenance?.dirty)
-    record.log = InvertibleLog(curve: s.curve, angles: e.angleEvery == nil ? nil : s.angles, batchesPerEpoch: perEpoch)
+    record.log = InvertibleLog(curve: s.curve, angles: e.angleEvery == nil ? nil : s.angles, batchesPerEpoch: perEpoch,
+                               trainingSeconds: s.trainingSeconds)
     return record
   }
 }

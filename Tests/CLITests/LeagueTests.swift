@@ -35,4 +35,27 @@ final class LeagueTests: XCTestCase {
     let single = LeagueTable.ranks([entry(.backprop, [98.0]), entry(.kolenPollack, [97.9])]).map(\.rank)
     XCTAssertEqual(single, [1, 2])
   }
+
+  /// The tower section reads its runs from the invertible log: the final evaluation's accuracies and batch loss, the
+  /// angle as the mean over the last epoch's sampled batches only, and the training time per epoch.
+  func testTowerRunsAreReadFromTheLastEpoch() {
+    var r = RunRecord(experiment: "t", key: "k", seed: 1, precision: .double, rule: "gait", epochs: [],
+                      dataChecksum: "", wallSeconds: 0, cpuSeconds: 0, resumed: false, diverged: nil)
+    let curve = [CurvePoint(batch: 0, trainAccuracy: 0.1, trainLoss: 1, testAccuracy: 0.1, testLoss: 1, validationAccuracy: 0.1),
+                 CurvePoint(batch: 10, trainAccuracy: 0.5, trainLoss: 0.5, testAccuracy: 0.5, testLoss: 0.5, validationAccuracy: 0.5, batchLoss: 0.7),
+                 CurvePoint(batch: 20, trainAccuracy: 0.9, trainLoss: 0.2, testAccuracy: 0.8, testLoss: 0.3, validationAccuracy: 0.85, batchLoss: 0.4)]
+    // Angles sampled every 5 batches; the first epoch's (batches 0, 5) are far larger and must not count.
+    let angles = [0, 5, 10, 15].map { AnglePoint(batch: $0, degrees: $0 < 10 ? [80, 40] : [10 + Double($0 - 10), 2]) }
+    r.log = InvertibleLog(curve: curve, angles: angles, batchesPerEpoch: 10, trainingSeconds: 4)
+    XCTAssertEqual(LeagueTable.testAccuracy(r), 0.8)
+    XCTAssertEqual(LeagueTable.validationAccuracy(r), 0.85)
+    XCTAssertEqual(LeagueTable.trainLoss(r), 0.4)
+    XCTAssertEqual(LeagueTable.angle(r, 1), 12.5)          // mean of 10 and 15
+    XCTAssertEqual(LeagueTable.angle(r, 2), 2)
+    XCTAssertEqual(LeagueTable.secondsPerEpoch(r), 2)      // 4 s over 20 batches, 10 per epoch
+    // Negative control: a layered record is read from its epochs, and has no tower log.
+    let layered = run(validation: 0.6, test: 0.7)
+    XCTAssertEqual(LeagueTable.validationAccuracy(layered), 0.6)
+    XCTAssertEqual(LeagueTable.secondsPerEpoch(layered), 1)
+  }
 }

@@ -146,6 +146,28 @@ final class InvertibleRunnerTests: XCTestCase {
     XCTAssertEqual(whole.invertible?.angles?.last?.degrees.last, 0, "the output layer's update is BP's (P3)")
   }
 
+  /// The league's tower section chooses its rate on a validation split: every evaluation measures it, on the
+  /// validation rows and not on another part (here the test rows, copied: the two must agree exactly).
+  func testAValidationSplitIsEvaluatedWithTheOtherParts() throws {
+    let e = InvertibleExperiment(name: "validation-test", dataset: .mnist, architecture: .tower, rule: .backprop,
+                                 learningRate: 1e-3, orthoLambda: 0, batches: 20, evaluation: InvertibleEvaluation(every: 10))
+    var p = problem()
+    let quiet = RunOptions(progress: false)
+    let without = try InvertibleRunner.run(e, seed: 1, problem: p, options: quiet)
+    XCTAssertTrue(without.invertible!.curve.allSatisfy { $0.validationAccuracy == nil && $0.validationLoss == nil })
+    p.validation = p.test
+    let with = try InvertibleRunner.run(e, seed: 1, problem: p, options: quiet)
+    let curve = with.invertible!.curve
+    XCTAssertEqual(curve.map(\.batch), [0, 10, 20])
+    XCTAssertEqual(curve.map(\.validationAccuracy), curve.map(\.testAccuracy))
+    XCTAssertEqual(curve.map(\.validationLoss), curve.map(\.testLoss))
+    XCTAssertNotEqual(curve.last!.testLoss, curve.first!.testLoss, "training moved the network")
+    // Training time excludes the evaluations: positive and below the run's wall time.
+    let t = try XCTUnwrap(with.invertible?.trainingSeconds)
+    XCTAssertGreaterThan(t, 0)
+    XCTAssertLessThan(t, with.wallSeconds)
+  }
+
   func testAngleIsWellConditioned() {
     func angle(_ a: [Double], _ b: [Double]) -> Double {
       a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { InvertibleRunner.angle(pa, $0) } }
