@@ -139,7 +139,8 @@ extension Network {
   }
 
   /// Forward pass of `x` (rows × d₀) in chunks through `tape`, returning the outputs (evaluation).
-  public func predict(_ x: Matrix<T>, tape: inout Tape<T>) -> Matrix<T> {
+  /// Inlinable so that callers get it specialised: the generic body ran through value witnesses (12 % of a Double `train`).
+  @inlinable public func predict(_ x: Matrix<T>, tape: inout Tape<T>) -> Matrix<T> {
     var y = Matrix<T>(rows: x.rows, cols: sizes.last!)
     var start = 0
     while start < x.rows {
