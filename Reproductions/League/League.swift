@@ -14,8 +14,8 @@ public let league = Paper(
   spec: "Reproductions/League/README.md",
   artefacts: [
     Artefact(.table, "1", title: "test accuracy, train loss, angle to BP per layer, time per epoch and rank of every rule, per section and data set",
-             cost: [.smoke: "about 3 min (26 runs, 1 epoch on 2 000 images)", .quick: "about 2.5 h (78 runs: 3 lrs, 5 epochs, 1 seed; trained DFC-SSA about 10 CPU-min each, a tower run 2–5 CPU-min)",
-                    .full: "days on 2 cores (650 runs: 5 lrs, 50 epochs, 5 seeds; trained DFC-SSA about 1 CPU-h each); resumable, --slurm DIR"],
+             cost: [.smoke: "about 4 min (30 runs, 1 epoch on 2 000 images)", .quick: "about 9 h on 2 cores (90 runs: 3 lrs, 5 epochs, 1 seed; trained DFC-SSA about 10 CPU-min each, DFC-SS about 35 and DFC about 80 on MNIST at the released T = 1000, a tower run 2–5 CPU-min)",
+                    .full: "weeks on 2 cores (750 runs: 5 lrs, 50 epochs, 5 seeds; trained DFC-SSA about 1 CPU-h each, DFC about 10); resumable, --slurm DIR"],
              run: { try LeagueTable.run($0) }),
     Artefact(.figure, "curves", title: "test accuracy against training time, and the angle to BP per layer, of every rule at its chosen rate",
              cost: [.smoke: "shares the table's runs", .quick: "shares the table's runs", .full: "shares the table's runs"],
@@ -29,7 +29,7 @@ enum LeagueRule: Hashable, Sendable {
   case layered(RuleSpec)
   case dfc(DFCTable1.Row)
   case tower(InvertibleRule)
-  static let all: [LeagueRule] = RuleSpec.allCases.map { .layered($0) } + [.dfc(.dfcSSAFixed), .dfc(.dfcSSA)]
+  static let all: [LeagueRule] = RuleSpec.allCases.map { .layered($0) } + [.dfc(.dfcSSAFixed), .dfc(.dfcSSA), .dfc(.dfcSS), .dfc(.dfc)]
   /// GAIT-prop's three rules, its γ as released.
   static let tower: [LeagueRule] = [.tower(.backprop), .tower(.gait(gamma: GAITProtocol.gamma, deviationForm: false)), .tower(.targetPropagation)]
   var label: String {
@@ -281,8 +281,8 @@ enum LeagueTable {
         "Protocol (\(context.scale.rawValue)), the same for every rule: 784-256-256-256-10 tanh, Xavier-uniform, softmax cross-entropy on batch means, Adam, batch 128, Float, " + common,
         "Angle to BP: the angle between the rule's update and the BP gradient at the final weights, per layer, on the first \(smoke ? 200 : LeagueProtocol.probeRows) validation images (the probe of LRAE README), mean over seeds. " + timing,
         "LRA-E runs on batch means (its TF1 preset sums over the batch) with the preset's other values; Align-prop, Align-ada and Align-zero in their dense forms (WideAlign README).",
-        "DFC family: DFC-SSA (fixed) and DFC-SSA (trained) on the same MLP and data, Float, Adam at lr_eff from the same grid, with the rest of the released config of the data set (λ, α, per-tensor clipping at 1, Xavier-normal weights, feedback learning; DFC README \"Table 1\"). Its angle to BP is the last log's (minibatch 0 of the last epoch, 128 training images), not the probe. DFC-SSA (fixed) uses the same batches as the layered rules (the same data-order stream); trained DFC-SSA's feedback passes draw their permutations from that stream too, so its forward batches differ.",
-        "Not in the league yet: DFC and DFC-SS (simulated; they need a reduced simulation length). GAIT-prop and TP need invertible layers: the tower section (tables tower-mnist, tower-fmnist).",
+        "DFC family: DFC-SSA (fixed), DFC-SSA, DFC-SS and DFC (trained feedback) on the same MLP and data, DFC and DFC-SS simulating the released T steps per minibatch (1000 on MNIST, 300 on Fashion-MNIST; shorter simulations do not converge: README), Float, Adam at lr_eff from the same grid, with the rest of the released config of the data set (λ, α, per-tensor clipping at 1, Xavier-normal weights, feedback learning; DFC README \"Table 1\"). Its angle to BP is the last log's (minibatch 0 of the last epoch, 128 training images), not the probe. DFC-SSA (fixed) uses the same batches as the layered rules (the same data-order stream); trained DFC-SSA's feedback passes draw their permutations from that stream too, so its forward batches differ.",
+        "GAIT-prop and TP need invertible layers: the tower section (tables tower-mnist, tower-fmnist).",
       ]
     case .tower:
       notes = [
@@ -307,7 +307,7 @@ enum LeagueFigure {
   static let colours: [LeagueRule: String] = [.layered(.backprop): "#000000", .layered(.feedbackAlignment): "#1f77b4",
     .layered(.kolenPollack): "#17becf", .layered(.directFeedbackAlignment): "#2ca02c", .layered(.localRepresentationAlignment): "#d62728",
     .layered(.alignProp): "#9467bd", .layered(.alignAda): "#e377c2", .layered(.alignZero): "#ff7f0e",
-    .dfc(.dfcSSAFixed): "#8c564b", .dfc(.dfcSSA): "#bcbd22",
+    .dfc(.dfcSSAFixed): "#8c564b", .dfc(.dfcSSA): "#bcbd22", .dfc(.dfcSS): "#7f7f7f", .dfc(.dfc): "#393b79",
     .tower(.backprop): "#000000", .tower(.gait(gamma: GAITProtocol.gamma, deviationForm: false)): "#d62728", .tower(.targetPropagation): "#1f77b4"]
 
   /// Test accuracy (%) against cumulative training time of one run, from 0 at the initial evaluation: layered and DFC
