@@ -45,7 +45,11 @@ enum DFCTable1Artefact {
     var e = DFCTable1.experiment(r, c)
     applyCostOptions(&e, r, options)
     switch scale {
-    case .full: return e
+    case .full:
+      // `--log-every N` (diagnosis, not cost): full runs log nothing by default; a log changes the run's key, so a
+      // logged run is cached apart from the table's own. The autoencoder logs at no scale.
+      if let n = options.dfcLogInterval, c != .ae { e.logInterval = n }
+      return e
     case .smoke:
       if c == .ae && r != .bp && r != .dfa { return nil }
       e.name += "-smoke"
@@ -85,7 +89,8 @@ enum DFCTable1Artefact {
     }
     if o.precision == .float { parts.append("--precision float (every row, references and logged angles included)") }
     if o.ssaSolver == .krylov { parts.append("--ssa-solver krylov (DFC-SSA rows: GMRES to a relative residual of 1e-10)") }
-    return "Cost options (§7.4): " + (parts.isEmpty ? "none; every simulation runs its exact T steps in Double, DFC-SSA by LU." : parts.joined(separator: "; ") + ".")
+    let log = o.dfcLogInterval.map { " Diagnosis: --log-every \($0) (full-scale runs logged every \($0) minibatches, cached apart from the unlogged ones; numbers unchanged)." } ?? ""
+    return "Cost options (§7.4): " + (parts.isEmpty ? "none; every simulation runs its exact T steps in Double, DFC-SSA by LU." : parts.joined(separator: "; ") + ".") + log
   }
 
   /// The reported value of a run (§3.1), in the column's unit: classification the test error (%) at the first

@@ -67,6 +67,9 @@ public struct PaperOptions: Sendable, Equatable {
   public var simExtrapolate = false
   public var precision: Precision? = nil
   public var ssaSolver: SSASolver? = nil
+  /// DFC's Table 1: log the forward measures (angles to BP, MN and GN; Condition 2 of trained feedback after each
+  /// feedback pass's first step) every N minibatches at full scale, which logs nothing by default.
+  public var dfcLogInterval: Int? = nil
   /// bioflax's Table 4: initial learning rates per rule name (`--lr fa=0.01,dfa=0.001`), replacing the assumed ones.
   public var learningRates: [String: Double]? = nil
   /// bioflax's Table 4: quirk T4's fix (select the best epoch on the last N training images) and T2's metric.

@@ -203,6 +203,10 @@ public enum Commands {
     if p.simExtrapolate && p.simEarlyExit == nil { throw UsageError("--sim-extrapolate extrapolates after an early exit: give --sim-early-exit TOL too") }
     if o.values["precision"] != nil { p.precision = try o.choice("precision", Precision.self) }
     if o.values["ssa-solver"] != nil { p.ssaSolver = try o.choice("ssa-solver", SSASolver.self) }
+    if let n = try o.int("log-every") {
+      guard n > 0 else { throw UsageError("--log-every \(n): give a positive number of minibatches, e.g. 430 (once per epoch)") }
+      p.dfcLogInterval = n
+    }
     if let l = o.values["lastlayer-cifar"] {
       guard ["released", "fixed"].contains(l) else { throw UsageError("unknown --lastlayer-cifar '\(l)'; valid: fixed (default), released") }
       p.lastLayerCifarReleased = l == "released"

@@ -77,6 +77,7 @@ enum Flags {
     Flag("sim-early-exit", "TOL", "dfc --table 1|--figure e5: a simulation stops once every sample is at the controller's steady state and max|ΔV| per step < TOL·max|V| for 10 steps (DFC-SS; DFC with --sim-extrapolate); changes results at the tolerance level"),
     Flag.toggle("sim-extrapolate", "dfc: after an early exit at t_c, DFC adds (T−1−t_c) × the last step's contribution (exact for a stationary state)"),
     Flag("precision", "P", default: "double", "dfc --table 1|--figure e5: double (the paper) or float (check the converged fractions of simulated rows)"),
+    Flag("log-every", "N", "dfc --table 1 --scale full: log every N minibatches (angles to BP, MN and GN; Condition 2 of trained feedback after each feedback pass's first step; 430 = once per epoch), for diagnosis; full scale logs nothing by default, and a run under it is cached apart from the table's own"),
     Flag("ssa-solver", "S", default: "lu", "dfc --table 1: lu (the paper: J Kᵀ formed, LU) or krylov (matrix-free GMRES to 1e-10, for the autoencoder)"),
   ]
 

@@ -223,6 +223,22 @@ final class DFCRunnerTests: XCTestCase {
     XCTAssertEqual(again.epochs.map(\.testLoss), whole.epochs.map(\.testLoss))
   }
 
+  /// `--log-every` diagnoses a full-scale run without changing it: the logs read the state, draw nothing, and the
+  /// training numbers are bitwise those of the unlogged run. Trained feedback, so Condition 2's log in the feedback
+  /// passes is exercised too. Negative control: the logged run does log (else the test would compare two equal runs).
+  func testLoggingLeavesTheTrainingNumbersUnchanged() throws {
+    var logged = experiment(); logged.variant = .analytic; logged.logEigenvalues = false
+    var silent = logged; silent.logInterval = 0
+    let p = try DFCRunner.problem(logged, DataLocations(root: FileManager.default.temporaryDirectory)) as Problem<Double>
+    let a = try DFCRunner.train(logged, seed: 1, problem: p, options: RunOptions(progress: false), as: Double.self).record
+    let b = try DFCRunner.train(silent, seed: 1, problem: p, options: RunOptions(progress: false), as: Double.self).record
+    XCTAssertFalse(a.controlled?.forward.isEmpty ?? true)
+    XCTAssertFalse(a.controlled?.feedback.isEmpty ?? true)
+    XCTAssertTrue(b.controlled?.forward.isEmpty ?? true)
+    XCTAssertEqual(a.epochs.map(\.trainLoss), b.epochs.map(\.trainLoss))
+    XCTAssertEqual(a.epochs.map(\.testLoss), b.epochs.map(\.testLoss))
+  }
+
   func experiment() -> DFCExperiment {
     var e = DFCExperiment(name: "dfc-resume-test", data: .teacher(inputs: 15, outputs: 5, seed: 42), sizes: [15, 10, 10, 5], hidden: .tanh,
                           variant: .steadyState, loss: .meanSquaredError, lambda: 0.05, optimizer: .sgd(learningRate: 0.05, momentum: 0),
