@@ -360,7 +360,8 @@ enum LeagueFigure {
       // evaluation at t = 0 has no place on it and is left out of the plot (it stays in the CSV).
       script += "set title '\(tag(t)): test accuracy against training time (seed 1)'\nset xlabel 'training time (s, log scale)'\nset ylabel 'test accuracy (%)'\nset xtics auto\nset autoscale\nset logscale x\n"
       script += "plot " + runs.entries[t]!.map { e in
-        "'\(file).csv' using (column(\(col("\(tag(t)) \(e.rule.label) time"))) > 0 ? column(\(col("\(tag(t)) \(e.rule.label) time"))) : NaN):\(col("\(tag(t)) \(e.rule.label) test acc")) with linespoints lw 2 pt 7 ps 0.5 lc rgb '\(colours[e.rule] ?? "#888888")' title '\(e.rule.label)'"
+        let time = col("\(tag(t)) \(e.rule.label) time")
+        return "'\(file).csv' using (column(\(time)) > 0 ? column(\(time)) : NaN):\(col("\(tag(t)) \(e.rule.label) test acc")) with linespoints lw 2 pt 7 ps 0.5 lc rgb '\(colours[e.rule] ?? "#888888")' title '\(e.rule.label)'"
       }.joined(separator: ", \\\n     ") + "\n"
       script += "set title '\(tag(t)): angle of the update to the BP gradient at the end'\nset xlabel 'layer (\(layers) = output)'\nunset logscale x\nset ylabel 'angle (degrees)'\nset xtics 1\nset xrange [0.8:\(layers).2]\nset yrange [-3:100]\nset key outside right top\n"
       script += "plot " + runs.entries[t]!.map { e in
