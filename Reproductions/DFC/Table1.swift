@@ -125,6 +125,10 @@ enum DFCTable1Artefact {
 
   static func run(_ context: ArtefactContext) throws -> [URL] {
     let scale = context.scale
+    // Smoke and quick log on their own intervals; a `--log-every` there would be silently ignored.
+    if let n = context.options.dfcLogInterval, scale != .full {
+      throw InvalidOption("--log-every \(n) logs full-scale runs only; smoke and quick scale log on their own intervals (drop it, or give --scale full)")
+    }
     let rowsAsked = try parseSelection(context.options.tableRows, "rows", Row.self)
     let columnsAsked = try parseSelection(context.options.tableColumns, "columns", Column.self)
     let columns = columnsAsked ?? (scale == .quick ? [.mnist] : scale == .smoke ? [.mnist, .ae] : Column.allCases)

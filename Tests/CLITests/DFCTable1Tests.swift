@@ -1,6 +1,7 @@
 import XCTest
 import Experiments
 import Learning
+import Datasets
 @testable import DFC
 
 /// DFC Table 1: the reporting rule of §3.1, the configs against the spec's derived learning rates, the scale plans
@@ -94,6 +95,17 @@ final class DFCTable1Tests: XCTestCase {
       XCTAssertTrue("\($0)".contains("valid: mnist, fmnist, ae, train"), "\($0)")
     }
     XCTAssertEqual(try DFCTable1Artefact.parseSelection(["all"], "columns", DFCTable1.Column.self)?.count, 4)
+  }
+
+  /// `--log-every` outside full scale is an error before anything runs or is written (it would be ignored there).
+  func testLogEveryOutsideFullScaleIsAnError() {
+    var o = PaperOptions(); o.dfcLogInterval = 430
+    for scale in [Scale.smoke, .quick] {
+      let out = FileManager.default.temporaryDirectory.appendingPathComponent("log-every-\(scale.rawValue)-\(UUID())")
+      let context = ArtefactContext(scale: scale, seedCount: 1, outputRoot: out, packageRoot: out, data: DataLocations(root: out), json: false, options: o)
+      XCTAssertThrowsError(try DFCTable1Artefact.run(context)) { XCTAssertTrue("\($0)".contains("--log-every 430 logs full-scale runs only"), "\($0)") }
+      XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "nothing written")
+    }
   }
 
   /// §7.4's cost options reach exactly the rows they are for, change those runs' keys (a run under them never
