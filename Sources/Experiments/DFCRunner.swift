@@ -271,7 +271,8 @@ public enum DFCRunner {
     /// the last epoch boundary's (or the end of pre-training), so the interrupted epoch or pre-training starts over.
     func stopIfRequested() throws {
       if StopSignal.requested {
-        throw Interrupted(checkpoints: checkpointURL.flatMap { FileManager.default.fileExists(atPath: $0.path) ? [$0] : nil } ?? [])
+        throw Interrupted(checkpoints: checkpointURL.flatMap { FileManager.default.fileExists(atPath: $0.path) ? [$0] : nil } ?? [],
+                          earlierBoundary: s.epoch > 0 ? "after epoch \(s.epoch); the interrupted epoch starts over" : "after pre-training; the interrupted epoch starts over")
       }
     }
     /// One pass of feedback learning over a fresh permutation; logs Condition 2 after minibatch 0's step.

@@ -202,6 +202,26 @@ final class DFCRunnerTests: XCTestCase {
     XCTAssertEqual(whole.epochs.count, 3)
   }
 
+  /// A stop inside an epoch keeps the last epoch boundary's checkpoint, and the message says so (it does not claim a
+  /// checkpoint of the moment). Control: a stop at an epoch boundary (stopAfterSteps) says "written".
+  func testStopInsideAnEpochNamesTheBoundaryItResumesFrom() throws {
+    let e = experiment()
+    let p = try DFCRunner.problem(e, DataLocations(root: FileManager.default.temporaryDirectory)) as Problem<Double>
+    var options = RunOptions(progress: false)
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dfc-boundary-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir); StopSignal.reset() }
+    options.checkpointDirectory = dir
+    options.stopAfterSteps = 1
+    XCTAssertThrowsError(try DFCRunner.train(e, seed: 1, problem: p, options: options, as: Double.self)) {
+      XCTAssertTrue("\($0)".contains("checkpoint written"), "\($0)")
+    }
+    options.stopAfterSteps = nil
+    StopSignal.request(SIGTERM)
+    XCTAssertThrowsError(try DFCRunner.train(e, seed: 1, problem: p, options: options, as: Double.self)) {
+      XCTAssertTrue("\($0)".contains("kept (after epoch 1; the interrupted epoch starts over)"), "\($0)")
+    }
+  }
+
   /// A stop request is honoured inside feedback pre-training, not only at the next forward minibatch: the run stops
   /// before pre-training's checkpoint exists (checked at forward minibatches only, it would stop after writing it),
   /// and the same run then completes to the uninterrupted numbers.
