@@ -443,7 +443,8 @@ public enum Runner {
 /// same epoch: its GEMM calls, recorded, replayed alone in the same run.
 public struct EpochTiming: Sendable, Codable {
   public var cpuSeconds: Double, wallSeconds: Double   // per epoch
-  public var gemmBoundSeconds: Double                  // per epoch
+  public var gemmBoundSeconds: Double                  // per epoch: the calls on one warm buffer per operand role
+  public var laidOutBoundSeconds: Double               // per epoch: the calls on operands laid out as in training
   public var gemmFLOPs: Double                         // per epoch: Σ 2mnk of its GEMM calls
 }
 
@@ -493,6 +494,7 @@ extension Runner {
       let wall = (Clock.wall - w0) / Double(epochs), cpu = (Clock.processCPU - c0) / Double(epochs)
       return EpochTiming(cpuSeconds: cpu, wallSeconds: wall,
                          gemmBoundSeconds: Benchmark.cpuSeconds(GEMMRecorder.replay(calls, Scalar.self), repeats: epochs),
+                         laidOutBoundSeconds: Benchmark.cpuSeconds(GEMMRecorder.replayAsLaidOut(calls, Scalar.self), repeats: epochs),
                          gemmFLOPs: GEMMRecorder.flops(calls))
     }
   }

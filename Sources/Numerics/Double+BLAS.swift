@@ -9,7 +9,7 @@ extension Double: BLASScalar {
   @inlinable public static func gemm(_ tA: Transpose, _ tB: Transpose, m: Int, n: Int, k: Int, alpha: Double,
                                      a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
                                      beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
-    GEMMRecorder.note(tA, tB, m, n, k, lda, ldb, ldc, Double(beta))
+    GEMMRecorder.note(tA, tB, m, n, k, lda, ldb, ldc, Double(beta), a, b, c)
     cblas_dgemm(CblasRowMajor, cblas(tA), cblas(tB), Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda),
                 b, Int32(ldb), beta, c, Int32(ldc))
   }

@@ -74,10 +74,35 @@ final class LearningTests: XCTestCase {
     XCTAssertEqual(calls.count, 3 * 3 - 1)
     let macs = 5 * 6 + 6 * 4 + 4 * 3, below = macs - 5 * 6
     XCTAssertEqual(GEMMRecorder.flops(calls), Double(2 * rows * (2 * macs + below)))
-    XCTAssertEqual(calls.first, GEMMRecorder.Call(tA: .none, tB: .none, m: rows, n: 6, k: 5, lda: 5, ldb: 6, ldc: 6, beta: 0))
+    XCTAssertEqual(calls.first?.shape, GEMMRecorder.Call(tA: .none, tB: .none, m: rows, n: 6, k: 5, lda: 5, ldb: 6, ldc: 6, beta: 0))
     step()
     XCTAssertTrue(GEMMRecorder.calls.isEmpty, "a call outside record was recorded")
     GEMMRecorder.replay(calls, Double.self)()   // the replay runs on its own buffers
+  }
+
+  /// The laid-out replay's plan: operands at offsets in one array (two input batches, two output blocks) share a
+  /// region at the recorded distance; operands in different arrays get different regions (control: W and V); a call
+  /// recorded without addresses has no plan (the replay falls back to the warm buffers).
+  func testLaidOutReplayKeepsOperandsApartAndTogetherAsRecorded() {
+    let x = [Double](repeating: 1, count: 12), w = [Double](repeating: 1, count: 12), v = [Double](repeating: 2, count: 12)
+    var out = [Double](repeating: 0, count: 16)
+    let calls = GEMMRecorder.record {
+      x.withUnsafeBufferPointer { px in w.withUnsafeBufferPointer { pw in v.withUnsafeBufferPointer { pv in
+        out.withUnsafeMutableBufferPointer { po in
+          Double.gemm(.none, .none, m: 2, n: 4, k: 3, alpha: 1, a: px.baseAddress!, lda: 3, b: pw.baseAddress!, ldb: 4, beta: 0, c: po.baseAddress!, ldc: 4)
+          Double.gemm(.none, .none, m: 2, n: 4, k: 3, alpha: 1, a: px.baseAddress! + 6, lda: 3, b: pv.baseAddress!, ldb: 4, beta: 0, c: po.baseAddress! + 8, ldc: 4)
+        }
+      } } }
+    }
+    let plan = GEMMRecorder.layout(calls, elementSize: 8)!
+    let (first, second) = (plan.operands[0], plan.operands[1])
+    XCTAssertEqual(first[0].region, second[0].region); XCTAssertEqual(second[0].offset - first[0].offset, 6)
+    XCTAssertEqual(first[2].region, second[2].region); XCTAssertEqual(second[2].offset - first[2].offset, 8)
+    XCTAssertNotEqual(first[1].region, second[1].region)
+    XCTAssertEqual(plan.regions.count, 4)
+    for (r, s) in zip(plan.regions, plan.regions.dropFirst()) { XCTAssertLessThan(r.end, s.start, "regions do not overlap") }
+    XCTAssertNil(GEMMRecorder.layout(calls.map(\.shape), elementSize: 8))
+    GEMMRecorder.replayAsLaidOut(calls, Double.self)()
   }
 
   func testFastTanhMaximumError() {
