@@ -520,12 +520,17 @@ public enum Commands {
         print(try canonicalJSON(Out(rows: rows, threads: threads, provenance: Provenance.current(packageRoot: packageRoot))))
         return 0
       }
-      func f(_ x: Double?, _ format: String) -> String { x.map { String(format: format, $0) } ?? "—" }
-      print("rule                 network               s/epoch (CPU)  × BP   GEMM bound (s)  of bound  GEMM work × BP  ≤ 1.3× BP per unit of work  how")
+      // A missing value is a dash right-aligned to the format's width (the digits after "%").
+      func f(_ x: Double?, _ format: String) -> String {
+        let width = (Int(format.dropFirst().prefix { $0.isNumber }) ?? 1) + (format.hasSuffix("%%") ? 1 : 0)
+        return x.map { String(format: format, $0) } ?? String(repeating: " ", count: max(0, width - 1)) + "—"
+      }
+      print("rule                 network               s/epoch (CPU)  × BP   GEMM bound (s)  of bound  of laid-out bound  GEMM work × BP  ≤ 1.3× BP per unit of work  how")
       for r in rows {
         print(r.rule.padding(toLength: 20, withPad: " ", startingAt: 0) + " " + r.network.padding(toLength: 21, withPad: " ", startingAt: 0)
               + String(format: " %13.3f  %5.2f", r.cpuSecondsPerEpoch, r.ratioToBP) + "  " + f(r.gemmBoundSecondsPerEpoch, "%14.3f")
-              + "  " + f(r.fractionOfGemmBound.map { 100 * $0 }, "%7.0f%%") + "  " + f(r.workToBP, "%14.2f")
+              + "  " + f(r.fractionOfGemmBound.map { 100 * $0 }, "%7.0f%%") + "  " + f(r.fractionOfLaidOutBound.map { 100 * $0 }, "%16.0f%%")
+              + "  " + f(r.workToBP, "%14.2f")
               + "  " + (r.withinTarget.map { $0 ? "yes" : "no" } ?? "—").padding(toLength: 26, withPad: " ", startingAt: 0) + "  " + r.how)
       }
       return 0
