@@ -272,7 +272,7 @@ public enum DFCRunner {
     func stopIfRequested() throws {
       if StopSignal.requested {
         throw Interrupted(checkpoints: checkpointURL.flatMap { FileManager.default.fileExists(atPath: $0.path) ? [$0] : nil } ?? [],
-                          earlierBoundary: s.epoch > 0 ? "after epoch \(s.epoch); the interrupted epoch starts over" : "after pre-training; the interrupted epoch starts over")
+                          earlierBoundary: s.epoch > 0 ? "after epoch \(s.epoch)" : "after pre-training")
       }
     }
     /// One pass of feedback learning over a fresh permutation; logs Condition 2 after minibatch 0's step.

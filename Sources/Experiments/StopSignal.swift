@@ -39,14 +39,15 @@ public enum StopSignal {
 /// (when there is a checkpoint directory) is written first; the same command resumes from it.
 public struct Interrupted: Error, CustomStringConvertible {
   public var checkpoints: [URL]
-  /// Set where the checkpoint is an earlier boundary's, not the moment of the stop (DFC saves at epoch ends): what
-  /// the checkpoint holds, e.g. "after epoch 3; the interrupted epoch starts over".
+  /// Set where the checkpoint is an earlier boundary's, not the moment of the stop (DFC saves at epoch ends): the
+  /// boundary it holds, e.g. "after epoch 3"; the interrupted epoch starts over.
   public var earlierBoundary: String?
   public init(checkpoints: [URL] = [], earlierBoundary: String? = nil) { self.checkpoints = checkpoints; self.earlierBoundary = earlierBoundary }
   public var description: String {
     if checkpoints.isEmpty { return "interrupted (no checkpoint: the run was started without one; it starts over when run again)" }
     let s = checkpoints.count > 1 ? "s" : ""
-    return (earlierBoundary.map { "interrupted; the checkpoint\(s) kept (\($0)):\n" } ?? "interrupted; checkpoint\(s) written:\n")
+    return (earlierBoundary.map { "interrupted; the checkpoint\(s) kept (\($0); the interrupted epoch starts over):\n" }
+              ?? "interrupted; checkpoint\(s) written:\n")
       + checkpoints.map { "  \($0.path)" }.joined(separator: "\n")
       + "\nRun the same command again to resume from \(checkpoints.count > 1 ? "them" : "it")."
   }

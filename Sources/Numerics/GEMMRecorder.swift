@@ -12,8 +12,10 @@ public enum GEMMRecorder {
     public var beta: Double
     /// Where the operands were in the recorded run (0: not recorded), so that a replay can lay them out the same way.
     public var a: UInt = 0, b: UInt = 0, c: UInt = 0
-    public init(tA: Transpose, tB: Transpose, m: Int, n: Int, k: Int, lda: Int, ldb: Int, ldc: Int, beta: Double) {
+    public init(tA: Transpose, tB: Transpose, m: Int, n: Int, k: Int, lda: Int, ldb: Int, ldc: Int, beta: Double,
+                a: UInt = 0, b: UInt = 0, c: UInt = 0) {
       self.tA = tA; self.tB = tB; self.m = m; self.n = n; self.k = k; self.lda = lda; self.ldb = ldb; self.ldc = ldc; self.beta = beta
+      self.a = a; self.b = b; self.c = c
     }
     /// The call without its operands' addresses.
     public var shape: Call { var s = self; s.a = 0; s.b = 0; s.c = 0; return s }
@@ -35,9 +37,7 @@ public enum GEMMRecorder {
   }
   @usableFromInline static func append(_ tA: Transpose, _ tB: Transpose, _ m: Int, _ n: Int, _ k: Int,
                                        _ lda: Int, _ ldb: Int, _ ldc: Int, _ beta: Double, _ a: UInt, _ b: UInt, _ c: UInt) {
-    var call = Call(tA: tA, tB: tB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc, beta: beta)
-    call.a = a; call.b = b; call.c = c
-    calls.append(call)
+    calls.append(Call(tA: tA, tB: tB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc, beta: beta, a: a, b: b, c: c))
   }
 
   /// Runs `body` once and returns the GEMM calls it made, in order.
@@ -51,33 +51,24 @@ public enum GEMMRecorder {
     return made
   }
 
-  /// A function that replays `calls` alone in `T` (time it with the process's CPU clock). One buffer per operand
-  /// role, sized for the largest call, values 0.01 (timing does not depend on them).
+  /// A function that replays `calls` alone in `T` (time it with the process's CPU clock) on one buffer per operand
+  /// role, sized for the largest call (`sharedLayout`): the operands stay in cache, so it bounds the arithmetic alone.
+  /// Values 0.01 (timing does not depend on them).
   public static func replay<T: BLASScalar>(_ calls: [Call], _: T.Type) -> () -> Void {
-    guard !calls.isEmpty else { return {} }
-    let a = UnsafeMutablePointer<T>.allocate(capacity: calls.map(\.aCount).max()!)
-    let b = UnsafeMutablePointer<T>.allocate(capacity: calls.map(\.bCount).max()!)
-    let c = UnsafeMutablePointer<T>.allocate(capacity: calls.map(\.cCount).max()!)
-    a.initialize(repeating: 0.01, count: calls.map(\.aCount).max()!)
-    b.initialize(repeating: 0.01, count: calls.map(\.bCount).max()!)
-    c.initialize(repeating: 0, count: calls.map(\.cCount).max()!)
-    let buffers = Buffers(a, b, c)
-    return {
-      for x in calls {
-        T.gemm(x.tA, x.tB, m: x.m, n: x.n, k: x.k, alpha: 1, a: buffers.a, lda: x.lda, b: buffers.b,
-               ldb: x.ldb, beta: T(x.beta), c: buffers.c, ldc: x.ldc)
-      }
-    }
+    calls.isEmpty ? {} : replay(calls, on: sharedLayout(calls, elementSize: MemoryLayout<T>.stride), T.self)
   }
 
-  /// A function that replays `calls` alone in `T` on operands laid out as in the recorded run: every stretch of
-  /// memory the calls touched (operand spans merged where they overlap) gets a buffer of its own, at the same
-  /// offset within a 64-byte line, so the replay reads as much distinct memory, in the same pattern, as the code
-  /// did (a new input batch per step, one buffer per layer). `replay` instead reuses one buffer per operand role,
-  /// which stays in cache: it bounds the arithmetic alone. Calls recorded without addresses fall back to it.
+  /// The same on operands laid out as in the recorded run (`layout`): every stretch of memory the calls touched gets
+  /// a buffer of its own, at the same offset within a 64-byte line, so the replay reads as much distinct memory, in
+  /// the same pattern, as the code did (a new input batch per step, one buffer per layer). Calls recorded without
+  /// addresses fall back to `replay`.
   public static func replayAsLaidOut<T: BLASScalar>(_ calls: [Call], _: T.Type) -> () -> Void {
     guard let plan = layout(calls, elementSize: MemoryLayout<T>.stride) else { return replay(calls, T.self) }
-    let memory = RegionBuffers(plan.regions.map { r in
+    return replay(calls, on: plan, T.self)
+  }
+
+  static func replay<T: BLASScalar>(_ calls: [Call], on plan: Layout, _: T.Type) -> () -> Void {
+    let memory = ReplayMemory(plan.regions.map { r in
       let count = r.elements + 64 / MemoryLayout<T>.stride
       let p = UnsafeMutablePointer<T>.allocate(capacity: count)
       p.initialize(repeating: T(0.01), count: count)
@@ -94,9 +85,8 @@ public enum GEMMRecorder {
     }
   }
 
-  /// The memory the calls touched: each operand's span (in elements of `elementSize` bytes), spans merged where
-  /// they overlap into regions, and every operand of every call as (region, offset in elements); nil if a call
-  /// was recorded without addresses.
+  /// Where a replay puts each operand: regions of memory (each `elements` long, placed at the offset of `start`
+  /// within a 64-byte line) and every operand of every call as (region, offset in elements).
   public struct Layout {
     public struct Region { public var start: UInt, end: UInt, elementSize: Int
       public var elements: Int { Int(end - start) / elementSize + 1 }
@@ -108,6 +98,16 @@ public enum GEMMRecorder {
     public var regions: [Region]
     public var operands: [[(region: Int, offset: Int)]]   // per call: a, b, c
   }
+
+  /// One region per operand role (a, b, c), each as long as its largest operand; every call at offset 0.
+  static func sharedLayout(_ calls: [Call], elementSize: Int) -> Layout {
+    let longest = [calls.map(\.aCount).max()!, calls.map(\.bCount).max()!, calls.map(\.cCount).max()!]
+    return Layout(regions: longest.map { Layout.Region(start: 0, end: UInt(($0 - 1) * elementSize), elementSize: elementSize) },
+                  operands: calls.map { _ in [(0, 0), (1, 0), (2, 0)] })
+  }
+
+  /// The memory the calls touched: each operand's span (in elements of `elementSize` bytes), spans merged where
+  /// they overlap into regions, and every operand at its recorded place; nil if a call was recorded without addresses.
   public static func layout(_ calls: [Call], elementSize: Int) -> Layout? {
     guard !calls.isEmpty, calls.allSatisfy({ $0.a != 0 && $0.b != 0 && $0.c != 0 }) else { return nil }
     let size = UInt(elementSize)
@@ -127,20 +127,13 @@ public enum GEMMRecorder {
     return Layout(regions: regions, operands: calls.map { [place($0.a), place($0.b), place($0.c)] })
   }
 
-  /// Owns the laid-out replay's regions; freed with the closure that holds it.
-  final class RegionBuffers {
+  /// Owns a replay's memory; freed with the closure that holds it.
+  final class ReplayMemory {
     let allocations: [UnsafeMutableRawPointer], bases: [UnsafeMutableRawPointer]
     init(_ r: [(allocation: UnsafeMutableRawPointer, base: UnsafeMutablePointer<some BLASScalar>)]) {
       allocations = r.map(\.allocation); bases = r.map { UnsafeMutableRawPointer($0.base) }
     }
     deinit { allocations.forEach { $0.deallocate() } }
-  }
-
-  /// Owns the replay's buffers; freed with the closure that holds it.
-  final class Buffers<T: BLASScalar> {
-    let a: UnsafeMutablePointer<T>, b: UnsafeMutablePointer<T>, c: UnsafeMutablePointer<T>
-    init(_ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>, _ c: UnsafeMutablePointer<T>) { self.a = a; self.b = b; self.c = c }
-    deinit { a.deallocate(); b.deallocate(); c.deallocate() }
   }
 
   /// Σ 2mnk over `calls`.
