@@ -446,6 +446,7 @@ public struct EpochTiming: Sendable, Codable {
   public var gemmBoundSeconds: Double                  // per epoch: the calls on one warm buffer per operand role
   public var laidOutBoundSeconds: Double               // per epoch: the calls on operands laid out as in training
   public var gemmFLOPs: Double                         // per epoch: Σ 2mnk of its GEMM calls
+  public var optimizerSeconds: Double                  // per epoch: the optimiser's steps alone (one per batch)
 }
 
 extension Runner {
@@ -492,10 +493,13 @@ extension Runner {
       let w0 = Clock.wall, c0 = Clock.processCPU
       for _ in 0..<epochs { epoch() }
       let wall = (Clock.wall - w0) / Double(epochs), cpu = (Clock.processCPU - c0) / Double(epochs)
+      let steps = (samples + B - 1) / B
+      let optimizer = Benchmark.cpuSeconds({ for _ in 0..<steps { opt.apply(to: &net.parameters, gradient: g, decay: e.weightDecay) } },
+                                           repeats: epochs)
       return EpochTiming(cpuSeconds: cpu, wallSeconds: wall,
                          gemmBoundSeconds: Benchmark.cpuSeconds(GEMMRecorder.replay(calls, Scalar.self), repeats: epochs),
                          laidOutBoundSeconds: Benchmark.cpuSeconds(GEMMRecorder.replayAsLaidOut(calls, Scalar.self), repeats: epochs),
-                         gemmFLOPs: GEMMRecorder.flops(calls))
+                         gemmFLOPs: GEMMRecorder.flops(calls), optimizerSeconds: optimizer)
     }
   }
 }

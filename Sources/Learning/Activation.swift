@@ -51,9 +51,10 @@ public enum Activation: Sendable, Codable, Equatable, CustomStringConvertible {
   @inlinable public func forward<T: BLASScalar>(rows: Int, n: Int, bias: UnsafePointer<T>,
                                                a: UnsafeMutablePointer<T>, h: UnsafeMutablePointer<T>,
                                                d: UnsafeMutablePointer<T>) {
+    // Row pointers, not a[r·n + j]: Swift's checked index sum kept this loop scalar (3 % of a Float BP epoch).
     for r in 0..<rows {
-      let o = r * n
-      for j in 0..<n { a[o + j] += bias[j] }
+      let row = a + r * n
+      for j in 0..<n { row[j] += bias[j] }
     }
     let count = rows * n
     switch self {

@@ -60,7 +60,8 @@ extension Network {
                b: d, ldb: dOut, beta: 0, c: gw, ldc: dOut)
       }
       for j in 0..<dOut { gb[j] = 0 }
-      for r in 0..<n { let o = r * dOut; for j in 0..<dOut { gb[j] += d[o + j] } }
+      // Row by row, so that each gb[j] sums the rows in order; a row pointer, not d[r·dOut + j], lets it vectorise over j.
+      for r in 0..<n { let row = d + r * dOut; for j in 0..<dOut { gb[j] += row[j] } }
     }
   }
 
