@@ -8,9 +8,11 @@ struct TaskRuns {
   let scale: Scale
   let seeds: [UInt64]
   var byRule: [String: [RunRecord]]          // "BP", "FA", …, and "FA (lr 0.005)" variants on sinreg
+  let epochs: Int                            // the protocol's (a diverged run records fewer)
   var wallSeconds: Double
 
-  var all: [RunRecord] { byRule.values.flatMap { $0 } }
+  /// Every run, in display order (a dictionary's order changes from process to process).
+  var all: [RunRecord] { labels.flatMap { byRule[$0] ?? [] } }
 
   static func load(_ task: BioflaxTask, _ context: ArtefactContext) throws -> TaskRuns {
     let seeds = task.seeds(context.scale, override: context.seedCount)
@@ -27,7 +29,7 @@ struct TaskRuns {
     for (k, (label, _)) in labelled.enumerated() {
       byRule[label] = Array(records[(k * seeds.count)..<((k + 1) * seeds.count)])
     }
-    return TaskRuns(task: task, scale: context.scale, seeds: seeds, byRule: byRule,
+    return TaskRuns(task: task, scale: context.scale, seeds: seeds, byRule: byRule, epochs: labelled.map(\.1.epochs).max()!,
                     wallSeconds: wall)
   }
 

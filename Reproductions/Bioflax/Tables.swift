@@ -39,7 +39,7 @@ enum BioflaxTables {
       add(label, "s per run") { $0.wallSeconds }
     }
     var notes = [
-      "Protocol: bioflax run_train.py defaults (\(task.title); SGD lr \(g(BioflaxTask.defaults.optimizer.learningRate)), batch \(BioflaxTask.defaults.batchSize), \(plural(runs.all.first?.epochs.count ?? 0, "epoch")), LeCun K and B, zero biases, metrics on the first \(BioflaxTask.defaults.metricBatches) batches of each epoch). Weight decay: none (λ = 0), so KP's W − B never shrinks (quirk D3). Evaluation: mean of batch means over batches of \(BioflaxTask.defaults.batchSize) (D14). Best epoch: highest validation accuracy, or lowest validation loss for regression (D5 fixed). Data split seed 0; seeds \(runs.seeds.map(String.init).joined(separator: ", ")).",
+      "Protocol: bioflax run_train.py defaults (\(task.title); SGD lr \(g(BioflaxTask.defaults.optimizer.learningRate)), batch \(BioflaxTask.defaults.batchSize), \(plural(runs.epochs, "epoch")), LeCun K and B, zero biases, metrics on the first \(BioflaxTask.defaults.metricBatches) batches of each epoch). Weight decay: none (λ = 0), so KP's W − B never shrinks (quirk D3). Evaluation: mean of batch means over batches of \(BioflaxTask.defaults.batchSize) (D14). Best epoch: highest validation accuracy, or lowest validation loss for regression (D5 fixed). Data split seed 0; seeds \(runs.seeds.map(String.init).joined(separator: ", ")).",
       "Per-layer final-epoch alignments are in the JSON (`runs[].epochs[].metrics`, bioflax's key names).",
     ]
     if !classification {

@@ -71,6 +71,7 @@ public enum AddTaskRunner {
     var streams: Streams
     var diverged: Divergence? = nil
     var wallSeconds = 0.0, cpuSeconds = 0.0
+    var commits: [String]? = nil      // the commits that trained the run so far (`SegmentCommits`)
     static let magic = "RPCK-ADD1"
   }
 
@@ -108,6 +109,7 @@ public enum AddTaskRunner {
       Progress.note("\(e.name) seed \(seed): resuming from \(url.lastPathComponent) after epoch \(s.epoch)")
     }
     let wallStart = Clock.wall, cpuStart = Clock.processCPU, carriedWall = s.wallSeconds, carriedCPU = s.cpuSeconds
+    s.commits = SegmentCommits.after(s.commits, resumed: resumed, current: options.provenance?.commit)
     func stamp() { s.wallSeconds = carriedWall + Clock.wall - wallStart; s.cpuSeconds = carriedCPU + Clock.processCPU - cpuStart }
 
     let T = e.steps, B = e.batchSize, lr = Float(e.learningRate)
@@ -165,6 +167,7 @@ public enum AddTaskRunner {
     let checksum = SHA256.hex((task.trainInputs + task.testInputs).map { UInt8($0) })
     return RunRecord(experiment: e.name, key: e.key, seed: seed, precision: .float, rule: e.rule.rawValue, epochs: s.epochs,
                      dataChecksum: checksum, wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds, resumed: resumed,
-                     diverged: s.diverged, commit: options.provenance?.commit, dirty: options.provenance?.dirty)
+                     diverged: s.diverged, commit: options.provenance?.commit, dirty: options.provenance?.dirty,
+                           commits: SegmentCommits.forRecord(s.commits))
   }
 }

@@ -15,6 +15,7 @@ struct TrainingState<T: BLASScalar> {
   var history: [EpochRecord] = []
   var initial: EpochRecord? = nil
   var wallCarried = 0.0, cpuCarried = 0.0      // time spent before a resume
+  var commits: [String]? = nil                 // the commits that trained the run so far (`SegmentCommits`)
   let wallStart = Clock.wall, cpuStart = Clock.processCPU
   /// The run's time so far, including the time before a resume.
   var wallSeconds: Double { wallCarried + Clock.wall - wallStart }
@@ -35,6 +36,7 @@ struct TrainingState<T: BLASScalar> {
     var optimizerStep: Int
     var counts: [Int]                 // parameters, first moment, second moment, rule state
     var wallSeconds: Double, cpuSeconds: Double
+    var commits: [String]? = nil      // optional: checkpoints written before it existed still load
   }
 
   /// "RPCK1\n", a JSON header line, then the raw arrays (`CheckpointFile`).
@@ -43,7 +45,7 @@ struct TrainingState<T: BLASScalar> {
     let h = Header(scalar: "\(T.self)", epoch: epoch, batch: batch, lossSum: lossSum, correct: correct, seen: seen,
                    metricSums: metricSums, metricCount: metricCount, history: history, initial: initial, order: orderAtEpochStart, optimizerStep: optimizer.step,
                    counts: [net.parameters.count, optimizer.first.count, optimizer.second.count, ruleState.count],
-                   wallSeconds: wallSeconds, cpuSeconds: cpuSeconds)
+                   wallSeconds: wallSeconds, cpuSeconds: cpuSeconds, commits: commits)
     try CheckpointFile.write(magic: "RPCK1", header: h, arrays: [net.parameters, optimizer.first, optimizer.second, ruleState], to: url)
   }
 
@@ -59,7 +61,7 @@ struct TrainingState<T: BLASScalar> {
     epoch = h.epoch; batch = h.batch; lossSum = h.lossSum; correct = h.correct; seen = h.seen
     metricSums = h.metricSums; metricCount = h.metricCount
     history = h.history; initial = h.initial; orderAtEpochStart = h.order
-    wallCarried = h.wallSeconds; cpuCarried = h.cpuSeconds
+    wallCarried = h.wallSeconds; cpuCarried = h.cpuSeconds; commits = h.commits
   }
 }
 

@@ -167,6 +167,7 @@ public enum ConvRunner {
     var alignment: [AlignmentPoint] = []
     var diverged: Divergence? = nil
     var wallSeconds = 0.0, cpuSeconds = 0.0
+    var commits: [String]? = nil      // the commits that trained the run so far (`SegmentCommits`)
     static let magic = "RPCK-CONV1"
     mutating func permutation(_ n: Int) -> [Int] { order != nil ? order!.permutation(n) : suiteOrder!.permutation(n) }
   }
@@ -194,6 +195,7 @@ public enum ConvRunner {
       Progress.note("\(e.name) seed \(seed): resuming from \(url.lastPathComponent) after epoch \(s.epoch)")
     }
     let wallStart = Clock.wall, cpuStart = Clock.processCPU, carriedWall = s.wallSeconds, carriedCPU = s.cpuSeconds
+    s.commits = SegmentCommits.after(s.commits, resumed: resumed, current: options.provenance?.commit)
     func stamp() { s.wallSeconds = carriedWall + Clock.wall - wallStart; s.cpuSeconds = carriedCPU + Clock.processCPU - cpuStart }
 
     let evalB = e.evaluationBatch ?? B
@@ -327,7 +329,8 @@ public enum ConvRunner {
     stamp()
     var record = RunRecord(experiment: e.name, key: e.key, seed: seed, precision: .float, rule: e.rule.rawValue, epochs: s.epochs,
                            dataChecksum: checksum, wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds, resumed: resumed,
-                           diverged: s.diverged, commit: options.provenance?.commit, dirty: options.provenance?.dirty)
+                           diverged: s.diverged, commit: options.provenance?.commit, dirty: options.provenance?.dirty,
+                           commits: SegmentCommits.forRecord(s.commits))
     let sorted = s.stepSeconds.sorted()
     var log = ConvolutionalLog(medianStepSeconds: sorted.isEmpty ? .nan : sorted[sorted.count / 2], steps: sorted.count)
     if e.alignment != nil { log.alignment = s.alignment }

@@ -196,6 +196,7 @@ public enum DFCRunner {
     var feedbackLog: [DFCLogPoint] = []  // Condition 2 during pre-training and feedback passes
     var initial: EpochRecord? = nil
     var wallSeconds = 0.0, cpuSeconds = 0.0
+    var commits: [String]? = nil      // the commits that trained the run so far (`SegmentCommits`)
     var diverged: Divergence? = nil
 
     var arrayCounts: [Int]? = nil       // the lengths of the raw arrays after the header
@@ -238,6 +239,7 @@ public enum DFCRunner {
       Progress.note("\(e.name) seed \(seed): resuming from \(url.lastPathComponent) after epoch \(s.epoch)")
     }
     let wallStart = Clock.wall, cpuStart = Clock.processCPU, carriedWall = s.wallSeconds, carriedCPU = s.cpuSeconds
+    s.commits = SegmentCommits.after(s.commits, resumed: resumed, current: options.provenance?.commit)
     // The evolving parts live in their own variables (the nested functions below capture them), and go back
     // into the state when it is saved.
     var net = s.net, forwardOpt = s.forward, feedbackOpt = s.feedback, feedbackInitOpt = s.feedbackInit, order = s.order, noise = s.noise
@@ -454,7 +456,8 @@ public enum DFCRunner {
     stamp()
     var record = RunRecord(experiment: e.name, key: e.key, seed: seed, precision: e.precision, rule: e.variant.rawValue, epochs: s.epochs,
                            dataChecksum: p.checksum, wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds, resumed: resumed,
-                           diverged: s.diverged, initial: s.initial, commit: options.provenance?.commit, dirty: options.provenance?.dirty)
+                           diverged: s.diverged, initial: s.initial, commit: options.provenance?.commit, dirty: options.provenance?.dirty,
+                           commits: SegmentCommits.forRecord(s.commits))
     record.log = ControlledLog(forward: s.log, feedback: s.feedbackLog)
     return (record, net)
   }

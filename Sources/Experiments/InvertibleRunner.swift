@@ -172,6 +172,7 @@ public enum InvertibleRunner {
     var angles: [AnglePoint] = []
     var optimizerStep = 0
     var wallSeconds = 0.0, cpuSeconds = 0.0
+    var commits: [String]? = nil      // the commits that trained the run so far (`SegmentCommits`)
     var diverged: Divergence? = nil
     var lossSum = 0.0, lossCount = 0  // training batches since the last evaluation
     var trainingSeconds: Double? = nil   // optional: checkpoints written before it existed still decode
@@ -207,6 +208,7 @@ public enum InvertibleRunner {
       Progress.note("\(e.name) seed \(seed): resuming from \(url.lastPathComponent) after batch \(s.done) of \(e.batches)")
     }
     let carriedWall = s.wallSeconds, carriedCPU = s.cpuSeconds
+    s.commits = SegmentCommits.after(s.commits, resumed: resumed, current: options.provenance?.commit)
     func stamp() { s.wallSeconds = carriedWall + Clock.wall - wallStart; s.cpuSeconds = carriedCPU + Clock.processCPU - cpuStart }
 
     let perEpoch = train.count / e.batchSize
@@ -298,7 +300,8 @@ public enum InvertibleRunner {
     stamp()
     var record = RunRecord(experiment: e.name, key: e.key, seed: seed, precision: .double, rule: e.rule.name, epochs: [],
                            dataChecksum: problem.checksum, wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds,
-                           resumed: resumed, diverged: s.diverged, commit: options.provenance?.commit, dirty: options.provenance?.dirty)
+                           resumed: resumed, diverged: s.diverged, commit: options.provenance?.commit, dirty: options.provenance?.dirty,
+                           commits: SegmentCommits.forRecord(s.commits))
     record.log = InvertibleLog(curve: s.curve, angles: e.angleEvery == nil ? nil : s.angles, batchesPerEpoch: perEpoch,
                                trainingSeconds: s.trainingSeconds)
     return record

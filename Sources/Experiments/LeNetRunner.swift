@@ -107,6 +107,7 @@ public enum LeNetRunner {
     var layerAlignment: [[Double]] = []
     var diverged: Divergence? = nil
     var wallSeconds = 0.0, cpuSeconds = 0.0
+    var commits: [String]? = nil      // the commits that trained the run so far (`SegmentCommits`)
     static let magic = "RPCK-LENET1"
   }
 
@@ -141,6 +142,7 @@ public enum LeNetRunner {
       Progress.note("\(e.name) seed \(seed): resuming from \(url.lastPathComponent) after epoch \(s.epoch)")
     }
     let wallStart = Clock.wall, cpuStart = Clock.processCPU, carriedWall = s.wallSeconds, carriedCPU = s.cpuSeconds
+    s.commits = SegmentCommits.after(s.commits, resumed: resumed, current: options.provenance?.commit)
     func stamp() { s.wallSeconds = carriedWall + Clock.wall - wallStart; s.cpuSeconds = carriedCPU + Clock.processCPU - cpuStart }
 
     let ws = LeNetWorkspace<Float>(a, capacity: B)
@@ -233,7 +235,8 @@ public enum LeNetRunner {
     stamp()
     var record = RunRecord(experiment: e.name, key: e.key, seed: seed, precision: .float, rule: e.rule.rawValue, epochs: s.epochs,
                            dataChecksum: d.checksum, wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds, resumed: resumed,
-                           diverged: s.diverged, commit: options.provenance?.commit, dirty: options.provenance?.dirty)
+                           diverged: s.diverged, commit: options.provenance?.commit, dirty: options.provenance?.dirty,
+                           commits: SegmentCommits.forRecord(s.commits))
     record.log = LeNetLog(layerAlignment: s.layerAlignment)
     return record
   }

@@ -35,6 +35,24 @@ public struct Provenance: Sendable, Codable, Equatable {
   }
 }
 
+/// The commits that trained a run, oldest first, one per stretch between resumes with repeats merged. Each runner keeps
+/// the list in its checkpoint, so that a run resumed under other code says so in its record (`RunRecord.commits`).
+public enum SegmentCommits {
+  /// Stands for the stretches before a resume from a checkpoint that did not keep its commits.
+  public static let unknown = "unknown (a checkpoint written before commits were kept)"
+
+  /// The list once this process's code (`current`, nil when not known) has trained: the checkpoint's list (`earlier`;
+  /// `unknown` when `resumed` from a checkpoint without one), then `current`.
+  public static func after(_ earlier: [String]?, resumed: Bool, current: String?) -> [String] {
+    var list = resumed ? (earlier ?? [unknown]) : []
+    if let current, list.last != current { list.append(current) }
+    return list
+  }
+
+  /// What a record keeps beside its `commit`: the whole list when more than one commit trained the run, else nil.
+  public static func forRecord(_ list: [String]?) -> [String]? { (list?.count ?? 0) > 1 ? list : nil }
+}
+
 /// Mean and sample standard deviation (n − 1; 0 for one value).
 public struct Summary: Sendable, Codable, Equatable {
   public var mean: Double

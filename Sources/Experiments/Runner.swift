@@ -60,6 +60,9 @@ public struct RunRecord: Sendable, Codable {
   /// The code that trained it (from `RunOptions.provenance`).
   public var commit: String? = nil
   public var dirty: Bool? = nil
+  /// Every commit that trained it, oldest first, when a resume ran other code than the stretch before
+  /// (`SegmentCommits`); nil when one commit trained it all.
+  public var commits: [String]? = nil
   /// The machine's host name (a cluster node, for a Slurm task).
   public var host: String? = nil
   /// What only one family logs (GAIT-prop's evaluations by batch, DFC's logged minibatches): its `RunLog`, read
@@ -83,16 +86,17 @@ public struct RunRecord: Sendable, Codable {
 
   public init(experiment: String, key: String, seed: UInt64, precision: Precision, rule: String, epochs: [EpochRecord],
               dataChecksum: String, wallSeconds: Double, cpuSeconds: Double, resumed: Bool, diverged: Divergence? = nil,
-              testPredictions: [Double]? = nil, initial: EpochRecord? = nil, commit: String? = nil, dirty: Bool? = nil) {
+              testPredictions: [Double]? = nil, initial: EpochRecord? = nil, commit: String? = nil, dirty: Bool? = nil,
+              commits: [String]? = nil) {
     self.experiment = experiment; self.key = key; self.seed = seed; self.precision = precision; self.rule = rule
     self.epochs = epochs; self.dataChecksum = dataChecksum; self.wallSeconds = wallSeconds; self.cpuSeconds = cpuSeconds
     self.resumed = resumed; self.diverged = diverged; self.testPredictions = testPredictions; self.initial = initial
-    self.commit = commit; self.dirty = dirty
+    self.commit = commit; self.dirty = dirty; self.commits = commits
   }
 
   enum CodingKeys: String, CodingKey {
     case experiment, key, seed, precision, rule, epochs, dataChecksum, wallSeconds, cpuSeconds, resumed, diverged
-    case testPredictions, initial, commit, dirty, host, log, logFamily
+    case testPredictions, initial, commit, dirty, commits, host, log, logFamily
   }
   public func encode(to encoder: Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
@@ -102,7 +106,8 @@ public struct RunRecord: Sendable, Codable {
     try c.encode(cpuSeconds, forKey: .cpuSeconds); try c.encode(resumed, forKey: .resumed)
     try c.encodeIfPresent(diverged, forKey: .diverged); try c.encodeIfPresent(testPredictions, forKey: .testPredictions)
     try c.encodeIfPresent(initial, forKey: .initial); try c.encodeIfPresent(commit, forKey: .commit)
-    try c.encodeIfPresent(dirty, forKey: .dirty); try c.encodeIfPresent(host, forKey: .host)
+    try c.encodeIfPresent(dirty, forKey: .dirty); try c.encodeIfPresent(commits, forKey: .commits)
+    try c.encodeIfPresent(host, forKey: .host)
     if let log {
       try c.encode(type(of: log).family, forKey: .logFamily)
       try c.encode(log, forKey: .log)
@@ -119,6 +124,7 @@ public struct RunRecord: Sendable, Codable {
     testPredictions = try c.decodeIfPresent([Double].self, forKey: .testPredictions)
     initial = try c.decodeIfPresent(EpochRecord.self, forKey: .initial)
     commit = try c.decodeIfPresent(String.self, forKey: .commit); dirty = try c.decodeIfPresent(Bool.self, forKey: .dirty)
+    commits = try c.decodeIfPresent([String].self, forKey: .commits)
     host = try c.decodeIfPresent(String.self, forKey: .host)
     if let family = try c.decodeIfPresent(String.self, forKey: .logFamily) {
       guard let type = RunLogs.all.first(where: { $0.family == family }) else {
@@ -276,6 +282,7 @@ public enum Runner {
       resumed = true
       Progress.note("\(e.name) seed \(seed): resuming from \(url.lastPathComponent) at epoch \(s.epoch + 1), batch \(s.batch + 1)")
     }
+    s.commits = SegmentCommits.after(s.commits, resumed: resumed, current: options.provenance?.commit)
 
     let train = problem.train, n = train.count, d0 = problem.inputWidth, dL = problem.outputWidth
     let batchesPerEpoch = (n + e.batchSize - 1) / e.batchSize
@@ -398,7 +405,7 @@ public enum Runner {
                      epochs: s.history, dataChecksum: problem.checksum,
                      wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds,
                      resumed: resumed, diverged: diverged, testPredictions: predictions, initial: s.initial,
-                     commit: options.provenance?.commit, dirty: options.provenance?.dirty)
+                     commit: options.provenance?.commit, dirty: options.provenance?.dirty, commits: SegmentCommits.forRecord(s.commits))
   }
 
   /// The numbers of a finished epoch, as the per-epoch progress line shows them.

@@ -30,6 +30,33 @@ final class ExperimentsTests: XCTestCase {
     XCTAssertLessThan(uninterrupted.final!.testLoss, uninterrupted.epochs[0].testLoss)
   }
 
+  /// A run resumed under other code names both commits, oldest first; the control, resumed under the same code,
+  /// names one (the record's `commit`). A checkpoint that did not keep its commits says the earlier one is unknown.
+  func testAResumeUnderOtherCodeNamesEveryCommit() throws {
+    let problem: Problem<Double> = SyntheticRegression.sine(seed: 1)
+    var e = experiment; e.precision = .double; e.epochs = 2
+    func commit(_ c: String) -> Provenance { Provenance(commit: c, dirty: false, machine: "test", date: "") }
+    func interruptedThenResumed(first: String, then: String) throws -> RunRecord {
+      let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-\(UUID().uuidString)")
+      defer { try? FileManager.default.removeItem(at: dir) }
+      var options = RunOptions(checkpointDirectory: dir, progress: false)
+      options.stopAfterSteps = 50; options.provenance = commit(first)
+      XCTAssertThrowsError(try Runner.run(e, seed: 1, problem: problem, options: options)) { XCTAssertTrue($0 is Interrupted) }
+      options.stopAfterSteps = nil; options.provenance = commit(then)
+      return try Runner.run(e, seed: 1, problem: problem, options: options)
+    }
+    let across = try interruptedThenResumed(first: "aaa", then: "bbb")
+    XCTAssertEqual(across.commits, ["aaa", "bbb"]); XCTAssertEqual(across.commit, "bbb")
+    let same = try interruptedThenResumed(first: "aaa", then: "aaa")
+    XCTAssertTrue(same.resumed); XCTAssertNil(same.commits); XCTAssertEqual(same.commit, "aaa")
+    // The record's JSON keeps the list, and a record without one still decodes.
+    let decoded = try suiteJSONDecoder().decode(RunRecord.self, from: Data(try canonicalJSON(across).utf8))
+    XCTAssertEqual(decoded.commits, ["aaa", "bbb"])
+    XCTAssertEqual(SegmentCommits.after(nil, resumed: true, current: "bbb"), [SegmentCommits.unknown, "bbb"])
+    XCTAssertEqual(SegmentCommits.after(nil, resumed: false, current: "bbb"), ["bbb"])
+    XCTAssertEqual(SegmentCommits.after(["aaa", "bbb"], resumed: true, current: "aaa"), ["aaa", "bbb", "aaa"])
+  }
+
   func testVerdictsAreComputed() {
     let ref = Reference(value: 2.0, std: 0.1, source: "Table 1")
     XCTAssertEqual(TableRow(method: "BP", column: "error", reference: ref, values: [2.1, 2.2], tolerance: 0).verdict, "within band")
@@ -200,6 +227,23 @@ final class DFCRunnerTests: XCTestCase {
     XCTAssertEqual(resumed.controlled?.feedback, whole.controlled?.feedback)
     XCTAssertEqual(resumed.epochs.map(\.testLoss), whole.epochs.map(\.testLoss))
     XCTAssertEqual(whole.epochs.count, 3)
+  }
+
+  /// The DFC runner keeps the commits of a run's stretches in its checkpoint (control: the same code twice names one).
+  func testAResumeUnderOtherCodeNamesEveryCommit() throws {
+    let e = experiment()
+    let p = try DFCRunner.problem(e, DataLocations(root: FileManager.default.temporaryDirectory)) as Problem<Double>
+    func resumed(first: String, then: String) throws -> RunRecord {
+      let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dfc-commits-\(UUID().uuidString)")
+      defer { try? FileManager.default.removeItem(at: dir) }
+      var options = RunOptions(checkpointDirectory: dir, progress: false)
+      options.stopAfterSteps = 1; options.provenance = Provenance(commit: first, dirty: false, machine: "test", date: "")
+      XCTAssertThrowsError(try DFCRunner.train(e, seed: 1, problem: p, options: options, as: Double.self)) { XCTAssertTrue($0 is Interrupted) }
+      options.stopAfterSteps = nil; options.provenance = Provenance(commit: then, dirty: false, machine: "test", date: "")
+      return try DFCRunner.train(e, seed: 1, problem: p, options: options, as: Double.self).record
+    }
+    XCTAssertEqual(try resumed(first: "aaa", then: "bbb").commits, ["aaa", "bbb"])
+    XCTAssertNil(try resumed(first: "aaa", then: "aaa").commits)
   }
 
   /// A stop inside an epoch keeps the last epoch boundary's checkpoint, and the message says so (it does not claim a

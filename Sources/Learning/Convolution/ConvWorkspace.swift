@@ -114,6 +114,8 @@ public final class ConvWorkspace<T: BLASScalar> {
   }
 
   // MARK: Forward
+  // The element-wise loops index through row pointers (row[c]), not z[r·n + c]: Swift's checked index sum kept such
+  // loops scalar.
 
   /// The forward pass of `net` on B images x (B × H W c, NHWC) into `acts`: Z = κ im2col(A)W + b, Ĥ = BN(Z), A = ReLU(Ĥ),
   /// P = GAP(A^L), F = κ P W^{L+1} + b^{L+1}.
@@ -134,7 +136,7 @@ public final class ConvWorkspace<T: BLASScalar> {
                  b: p + a.weightRange(l).lowerBound, ldb: n, beta: 0, c: z + b0 * g.outputFeatures, ldc: n)
         }
         let bias = p + a.biasRange(l).lowerBound
-        for r in 0..<B * g.outputPositions { for c in 0..<n { z[r * n + c] += bias[c] } }
+        for r in 0..<B * g.outputPositions { let row = z + r * n; for c in 0..<n { row[c] += bias[c] } }
         normalise(z, rows: B, features: g.outputFeatures, scale: acts.scale[l - 1])
         let act = acts.activity[l - 1]
         for i in 0..<B * g.outputFeatures { act[i] = z[i] > 0 ? z[i] : 0 }
@@ -146,7 +148,7 @@ public final class ConvWorkspace<T: BLASScalar> {
       for b in 0..<B {
         let pooled = acts.pooled + b * n
         pooled.update(repeating: 0, count: n)
-        for q in 0..<positions { for c in 0..<n { pooled[c] += act[(b * positions + q) * n + c] } }
+        for q in 0..<positions { let row = act + (b * positions + q) * n; for c in 0..<n { pooled[c] += row[c] } }
         for c in 0..<n { pooled[c] /= T(positions) }
       }
       let L1 = a.hiddenLayers + 1, C = a.classes
@@ -187,9 +189,12 @@ public final class ConvWorkspace<T: BLASScalar> {
     let F = architecture.layer(l).outputFeatures, B = batch, h = acts.normalised[l - 1], s = acts.scale[l - 1]
     let m1 = statistics, m2 = statistics + F
     m1.update(repeating: 0, count: F); m2.update(repeating: 0, count: F)
-    for b in 0..<B { for f in 0..<F { let i = b * F + f; m1[f] += gH[i]; m2[f] += gH[i] * h[i] } }
+    for b in 0..<B { let g = gH + b * F, hb = h + b * F; for f in 0..<F { m1[f] += g[f]; m2[f] += g[f] * hb[f] } }
     for f in 0..<F { m1[f] /= T(B); m2[f] /= T(B) }
-    for b in 0..<B { for f in 0..<F { let i = b * F + f; gZ[i] = (gH[i] - m1[f] - h[i] * m2[f]) / s[f] } }
+    for b in 0..<B {
+      let g = gH + b * F, hb = h + b * F, out = gZ + b * F
+      for f in 0..<F { out[f] = (g[f] - m1[f] - hb[f] * m2[f]) / s[f] }
+    }
   }
 
   /// G_H = G_A ⊙ 1[Ĥ^l > 0] in place (ReLU's derivative is 0 at 0, as TensorFlow's).
@@ -209,7 +214,7 @@ public final class ConvWorkspace<T: BLASScalar> {
              b: gZ + b0 * g.outputFeatures, ldb: n, beta: b0 == 0 ? 0 : 1, c: w, ldc: n)
     }
     bias.update(repeating: 0, count: n)
-    for r in 0..<batch * g.outputPositions { for c in 0..<n { bias[c] += gZ[r * n + c] } }
+    for r in 0..<batch * g.outputPositions { let row = gZ + r * n; for c in 0..<n { bias[c] += row[c] } }
   }
 
   /// G_A^{l−1} = κ_l col2im(G_Z Vᵀ) with V (9 c_in × n) the weights the signal travels through.
@@ -230,9 +235,8 @@ public final class ConvWorkspace<T: BLASScalar> {
     T.gemm(.none, .transposed, m: batch, n: n, k: C, alpha: T(a.kappa(a.hiddenLayers + 1)), a: errors, lda: C, b: v, ldb: C,
            beta: 0, c: pooledSignal, ldc: n)
     for b in 0..<batch {
-      for q in 0..<positions {
-        for c in 0..<n { gA[(b * positions + q) * n + c] = pooledSignal[b * n + c] / T(positions) }
-      }
+      let signal = pooledSignal + b * n
+      for q in 0..<positions { let row = gA + (b * positions + q) * n; for c in 0..<n { row[c] = signal[c] / T(positions) } }
     }
   }
 

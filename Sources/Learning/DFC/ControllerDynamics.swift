@@ -117,12 +117,20 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
     }
   }
 
+  /// out[j] = c · Σ_row x[row, j] for an x of rows × n, the rows summed in order. Row by row, so that the loop
+  /// vectorises over j (a column at a time strode through memory).
+  @inlinable static func columnSums(_ x: UnsafePointer<T>, rows: Int, columns n: Int, times c: T, into out: UnsafeMutablePointer<T>) {
+    out.update(repeating: 0, count: n)
+    for row in 0..<rows { let r = x + row * n; for j in 0..<n { out[j] += r[j] } }
+    for j in 0..<n { out[j] = c * out[j] }
+  }
+
   /// V_i^ff = R_{i−1} W_i + 1 b_i.
   @inlinable func basal(_ net: DFCNetwork<T>, _ p: UnsafePointer<T>, _ i: Int, _ below: UnsafePointer<T>, into out: UnsafeMutablePointer<T>) {
     let n = sizes[i], m = sizes[i - 1]
     T.gemm(.none, .none, m: rows, n: n, k: m, alpha: 1, a: below, lda: m, b: p + net.weightOffset[i - 1], ldb: n, beta: 0, c: out, ldc: n)
     let b = p + net.biasOffset[i - 1]
-    for row in 0..<rows { for j in 0..<n { out[row * n + j] += b[j] } }
+    for row in 0..<rows { let o = out + row * n; for j in 0..<n { o[j] += b[j] } }   // row pointers: the loop vectorises
   }
 
   /// The output target R_L* = R_L^- − λ Gr (§2.2) for targets Y; returns the loss of the feedforward output.
@@ -269,7 +277,7 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
     T.gemm(.transposed, .none, m: sizes[i - 1], n: ni, k: rows, alpha: weight, a: below, lda: sizes[i - 1], b: scratch2, ldb: ni,
            beta: 1, c: parameterSums + net.weightOffset[i - 1], ldc: ni)
     let bias = parameterSums + net.biasOffset[i - 1]
-    for row in 0..<rows { for j in 0..<ni { bias[j] += weight * scratch2[row * ni + j] } }
+    for row in 0..<rows { let r = scratch2 + row * ni; for j in 0..<ni { bias[j] += weight * r[j] } }
   }
 
   /// The mask's residual of sample b (§2.5): ‖r_L − (r_L* − α u)‖ / ‖r_L^-‖.

@@ -56,14 +56,15 @@ extension DFCWorkspace {
         let ni = sizes[i], count = rows * ni, offset = net.stateOffset(i, rows: rows)
         let below = i == 1 ? x : rates + net.stateOffset(i - 1, rows: rows)
         basal(net, pp.baseAddress!, i, below, into: scratch)
-        for j in 0..<count { scratch2[j] = scratch[j] + deltaV[offset + j] }
+        let dv = deltaV + offset
+        for j in 0..<count { scratch2[j] = scratch[j] + dv[j] }
         let phi = net.activations[i - 1]
         phi.apply(scratch2, scratch2, count); phi.apply(scratch, scratch, count)
         for j in 0..<count { scratch2[j] -= scratch[j] }
         T.gemm(.transposed, .none, m: sizes[i - 1], n: ni, k: rows, alpha: scale, a: below, lda: sizes[i - 1], b: scratch2, ldb: ni,
                beta: 0, c: g + net.weightOffset[i - 1], ldc: ni)
         let gb = g + net.biasOffset[i - 1]
-        for j in 0..<ni { var s: T = 0; for row in 0..<rows { s += scratch2[row * ni + j] }; gb[j] = scale * s }
+        Self.columnSums(scratch2, rows: rows, columns: ni, times: scale, into: gb)
       }
     }
   }

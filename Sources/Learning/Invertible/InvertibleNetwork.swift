@@ -86,7 +86,8 @@ public struct InvertibleNetwork: Sendable, Codable, Equatable {
         let below = l == 1 ? x : UnsafePointer(h + activityOffset(l - 1, rows: rows)), stride = l == 1 ? n : widths[l - 2]
         Double.gemm(.none, .none, m: rows, n: n, k: n, alpha: 1, a: below, lda: stride,
                     b: p.baseAddress! + weightOffset[l - 1], ldb: n, beta: 0, c: a, ldc: n)
-        for r in 0..<rows { for j in 0..<n { a[r * n + j] = f(a[r * n + j] + p[b + j]) } }
+        let bias = p.baseAddress! + b
+        for r in 0..<rows { let row = a + r * n; for j in 0..<n { row[j] = f(row[j] + bias[j]) } }
       }
     }
   }

@@ -176,7 +176,7 @@ public final class RecurrentWorkspace<T: BLASScalar> {
     T.gemm(.transposed, .none, m: n, n: n, k: rows, alpha: scale, a: presynaptic.states, lda: n, b: d, ldb: n, beta: 0, c: g + w, ldc: n)
     T.gemv(.transposed, m: rows, n: n, alpha: 1, a: d, lda: n, x: u, beta: 0, y: g + wIn)
     (g + b).update(repeating: 0, count: n)
-    for r in 0..<rows { for j in 0..<n { g[b + j] += d[r * n + j] } }
+    for r in 0..<rows { let row = d + r * n, gb = g + b; for j in 0..<n { gb[j] += row[j] } }   // row pointers: vectorises
   }
 
   /// ∇w_out = Σ_t h_tᵀ e_t/√n with the states of `presynaptic`, ∇b_o = Σ_t e_tᵀ 1.
