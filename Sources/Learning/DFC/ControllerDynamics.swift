@@ -174,6 +174,10 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
     let instantApical = s.tauApical == nil || s.resolvedTauApical == s.dt
     let order = s.instTransmission ? Array(1...L) : Array((1...L).reversed())
     let rL = layer(r, L)
+    // The buffers the loops below read, as locals: read through `self` they were reloaded at every element (a store
+    // through vᵢ might have changed the object, as far as the compiler knew), and the loops stayed scalar.
+    let scratch = self.scratch, scratch2 = self.scratch2, error = self.error, target = self.target
+    let u = self.u, uIntegral = self.uIntegral
     net.parameters.withUnsafeBufferPointer { pp in
     net.feedback.withUnsafeBufferPointer { kp_ in
       let p = pp.baseAddress!, k = kp_.baseAddress!
@@ -271,7 +275,7 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
   /// sums(W_i) += w R_{i−1}ᵀ (R_i − φ(V_i^ff)), sums(b_i) += w 1ᵀ (R_i − φ(V_i^ff)).
   @inlinable func accumulateDifference(_ net: DFCNetwork<T>, _ i: Int, below: UnsafePointer<T>, rates: UnsafePointer<T>, basal: UnsafePointer<T>,
                                        weight: T = 1) {
-    let ni = sizes[i], count = rows * ni
+    let ni = sizes[i], count = rows * ni, scratch2 = self.scratch2   // a local: see `simulate`
     net.activations[i - 1].apply(basal, scratch2, count)
     for j in 0..<count { scratch2[j] = rates[j] - scratch2[j] }
     T.gemm(.transposed, .none, m: sizes[i - 1], n: ni, k: rows, alpha: weight, a: below, lda: sizes[i - 1], b: scratch2, ldb: ni,

@@ -9,6 +9,7 @@ extension DFCWorkspace {
   /// Needs `forward` and the output target (which leaves Gr in `lossGradient`).
   @inlinable public func directFeedbackAlignmentUpdate(_ net: DFCNetwork<T>, _ x: UnsafePointer<T>, lambda: Double, into g: UnsafeMutablePointer<T>) {
     let L = net.layerCount, d = net.outputWidth, scale = T(2) / T(rows), lam = T(lambda)
+    let scratch = self.scratch, lossGradient = self.lossGradient   // locals: see `simulate`
     net.feedback.withUnsafeBufferPointer { f in
       for i in 1...L {
         let ni = sizes[i], below = i == 1 ? x : UnsafePointer(layer(feedforwardR, i - 1))

@@ -20,7 +20,8 @@ extension DFCWorkspace {
   /// The exact gradient of the batch-mean loss (BP): δ_L = Gr ⊙ φ_L′, δ_i = (δ_{i+1} W_{i+1}ᵀ) ⊙ φ_i′(V_i^-).
   /// Needs `forward` and the output target. δ ping-pongs between the two scratch buffers (rows × widest): nothing
   /// is allocated per minibatch.
-  public func backpropGradient(_ net: DFCNetwork<T>, _ x: UnsafePointer<T>, into g: UnsafeMutablePointer<T>) {
+  /// Inlinable, so that its callers get it specialised (the generic body called `slope` through witness tables).
+  @inlinable public func backpropGradient(_ net: DFCNetwork<T>, _ x: UnsafePointer<T>, into g: UnsafeMutablePointer<T>) {
     let L = net.layerCount
     var delta = scratch, next = scratch2
     let vL = layer(feedforwardV, L)
@@ -30,7 +31,7 @@ extension DFCWorkspace {
         let ni = sizes[i], below = i == 1 ? x : UnsafePointer(layer(feedforwardR, i - 1))
         T.gemm(.transposed, .none, m: sizes[i - 1], n: ni, k: rows, alpha: 1, a: below, lda: sizes[i - 1], b: delta, ldb: ni,
                beta: 0, c: g + net.weightOffset[i - 1], ldc: ni)
-        for j in 0..<ni { var s: T = 0; for r in 0..<rows { s += delta[r * ni + j] }; g[net.biasOffset[i - 1] + j] = s }
+        Self.columnSums(delta, rows: rows, columns: ni, times: 1, into: g + net.biasOffset[i - 1])
         guard i > 1 else { break }
         T.gemm(.none, .transposed, m: rows, n: sizes[i - 1], k: ni, alpha: 1, a: delta, lda: ni, b: p.baseAddress! + net.weightOffset[i - 1],
                ldb: ni, beta: 0, c: next, ldc: sizes[i - 1])

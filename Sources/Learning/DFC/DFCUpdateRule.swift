@@ -51,6 +51,7 @@ extension DFCWorkspace {
   @inlinable public func differenceRule(_ net: DFCNetwork<T>, _ x: UnsafePointer<T>, rates: UnsafePointer<T>,
                                         deltaV: UnsafePointer<T>, into g: UnsafeMutablePointer<T>, scale: T? = nil) {
     let scale = scale ?? T(-2) / T(rows)
+    let scratch = self.scratch, scratch2 = self.scratch2   // locals: see `simulate`
     net.parameters.withUnsafeBufferPointer { pp in
       for i in 1...net.layerCount {
         let ni = sizes[i], count = rows * ni, offset = net.stateOffset(i, rows: rows)

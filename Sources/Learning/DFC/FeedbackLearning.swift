@@ -30,7 +30,8 @@ extension DFCWorkspace {
     setFeedforwardTarget(net)
     simulate(net, x, s.controller, mode: .feedbackGradient, noise: noise)
     let c = T(s.scale / Double(max(1, s.controller.steps - 1) * rows))
-    for j in 0..<feedbackCount { gk[j] = c * feedbackSums[j] }
+    let sums = feedbackSums                                    // a local: see `simulate`
+    for j in 0..<feedbackCount { gk[j] = c * sums[j] }
     let clipped = s.freezeOutput && s.clipTrainableOnly ? net.feedbackOffset[net.layerCount - 1] : feedbackCount
     var sumSquares = 0.0
     for j in 0..<clipped { sumSquares += Double(gk[j]) * Double(gk[j]) }
