@@ -59,9 +59,7 @@ extension Network {
         T.gemm(.transposed, .none, m: dIn, n: dOut, k: n, alpha: 1, a: h.baseAddress!, lda: dIn,
                b: d, ldb: dOut, beta: 0, c: gw, ldc: dOut)
       }
-      for j in 0..<dOut { gb[j] = 0 }
-      // Row by row, so that each gb[j] sums the rows in order; a row pointer, not d[r·dOut + j], lets it vectorise over j.
-      for r in 0..<n { let row = d + r * dOut; for j in 0..<dOut { gb[j] += row[j] } }
+      FastMath.columnSums(d, rows: n, columns: dOut, into: gb)
     }
   }
 

@@ -105,6 +105,26 @@ final class LearningTests: XCTestCase {
     GEMMRecorder.replayAsLaidOut(calls, Double.self)()
   }
 
+  /// Bias gradients sum the rows in order from the first, as the strided loops they replaced did (the run records stay
+  /// bitwise the same): here [1, 1e16, −1e16] gives 0 in order, and 1 in the reversed or pairwise order (the control).
+  func testColumnSumsAddTheRowsInOrder() {
+    let x: [Double] = [1, 2, 1e16, 3, -1e16, 4]   // 3 rows × 2 columns
+    var out = [Double](repeating: .nan, count: 2)
+    FastMath.columnSums(x, rows: 3, columns: 2, into: &out)
+    XCTAssertEqual(out, [0, 9])
+    XCTAssertEqual(Double(-1e16) + 1e16 + 1, 1, "control: the reversed order gives 1")
+    FastMath.columnSums(x, rows: 3, columns: 2, times: -0.5, into: &out)
+    XCTAssertEqual(out, [-0, -4.5])
+    var floats = [Float](repeating: 0, count: 5)
+    let y = (0..<35).map { Float($0) * 0.1 }     // 7 rows × 5 columns: the strided sum, bit for bit
+    FastMath.columnSums(y, rows: 7, columns: 5, into: &floats)
+    for j in 0..<5 {
+      var s: Float = 0
+      for r in 0..<7 { s += y[r * 5 + j] }
+      XCTAssertEqual(floats[j].bitPattern, s.bitPattern)
+    }
+  }
+
   func testFastTanhMaximumError() {
     let xs = stride(from: -12.0, through: 12.0, by: 1e-4).map { Float($0) }
     var ys = [Float](repeating: 0, count: xs.count)

@@ -213,8 +213,7 @@ public final class ConvWorkspace<T: BLASScalar> {
       T.gemm(.transposed, .none, m: g.patchWidth, n: n, k: count * g.outputPositions, alpha: T(a.kappa(l)), a: patches, lda: g.patchWidth,
              b: gZ + b0 * g.outputFeatures, ldb: n, beta: b0 == 0 ? 0 : 1, c: w, ldc: n)
     }
-    bias.update(repeating: 0, count: n)
-    for r in 0..<batch * g.outputPositions { let row = gZ + r * n; for c in 0..<n { bias[c] += row[c] } }
+    FastMath.columnSums(gZ, rows: batch * g.outputPositions, columns: n, into: bias)
   }
 
   /// G_A^{l−1} = κ_l col2im(G_Z Vᵀ) with V (9 c_in × n) the weights the signal travels through.
@@ -246,7 +245,6 @@ public final class ConvWorkspace<T: BLASScalar> {
     T.gemm(.transposed, .none, m: a.width, n: C, k: batch, alpha: T(a.kappa(L1)), a: acts.pooled, lda: a.width, b: errors, ldb: C,
            beta: 0, c: gradientBuffer + a.weightRange(L1).lowerBound, ldc: C)
     let bias = gradientBuffer + a.biasRange(L1).lowerBound
-    bias.update(repeating: 0, count: C)
-    for b in 0..<batch { for k in 0..<C { bias[k] += errors[b * C + k] } }
+    FastMath.columnSums(errors, rows: batch, columns: C, into: bias)
   }
 }

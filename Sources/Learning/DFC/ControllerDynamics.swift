@@ -117,14 +117,6 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
     }
   }
 
-  /// out[j] = c · Σ_row x[row, j] for an x of rows × n, the rows summed in order. Row by row, so that the loop
-  /// vectorises over j (a column at a time strode through memory).
-  @inlinable static func columnSums(_ x: UnsafePointer<T>, rows: Int, columns n: Int, times c: T, into out: UnsafeMutablePointer<T>) {
-    out.update(repeating: 0, count: n)
-    for row in 0..<rows { let r = x + row * n; for j in 0..<n { out[j] += r[j] } }
-    for j in 0..<n { out[j] = c * out[j] }
-  }
-
   /// V_i^ff = R_{i−1} W_i + 1 b_i.
   @inlinable func basal(_ net: DFCNetwork<T>, _ p: UnsafePointer<T>, _ i: Int, _ below: UnsafePointer<T>, into out: UnsafeMutablePointer<T>) {
     let n = sizes[i], m = sizes[i - 1]

@@ -24,7 +24,7 @@ extension DFCWorkspace {
         T.gemm(.transposed, .none, m: sizes[i - 1], n: ni, k: rows, alpha: scale, a: below, lda: sizes[i - 1], b: scratch, ldb: ni,
                beta: 0, c: g + net.weightOffset[i - 1], ldc: ni)
         let gb = g + net.biasOffset[i - 1]
-        Self.columnSums(scratch, rows: rows, columns: ni, times: scale, into: gb)
+        FastMath.columnSums(scratch, rows: rows, columns: ni, times: scale, into: gb)
       }
     }
   }

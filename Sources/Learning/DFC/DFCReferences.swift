@@ -31,7 +31,7 @@ extension DFCWorkspace {
         let ni = sizes[i], below = i == 1 ? x : UnsafePointer(layer(feedforwardR, i - 1))
         T.gemm(.transposed, .none, m: sizes[i - 1], n: ni, k: rows, alpha: 1, a: below, lda: sizes[i - 1], b: delta, ldb: ni,
                beta: 0, c: g + net.weightOffset[i - 1], ldc: ni)
-        Self.columnSums(delta, rows: rows, columns: ni, times: 1, into: g + net.biasOffset[i - 1])
+        FastMath.columnSums(delta, rows: rows, columns: ni, times: 1, into: g + net.biasOffset[i - 1])
         guard i > 1 else { break }
         T.gemm(.none, .transposed, m: rows, n: sizes[i - 1], k: ni, alpha: 1, a: delta, lda: ni, b: p.baseAddress! + net.weightOffset[i - 1],
                ldb: ni, beta: 0, c: next, ldc: sizes[i - 1])

@@ -65,7 +65,7 @@ extension DFCWorkspace {
         T.gemm(.transposed, .none, m: sizes[i - 1], n: ni, k: rows, alpha: scale, a: below, lda: sizes[i - 1], b: scratch2, ldb: ni,
                beta: 0, c: g + net.weightOffset[i - 1], ldc: ni)
         let gb = g + net.biasOffset[i - 1]
-        Self.columnSums(scratch2, rows: rows, columns: ni, times: scale, into: gb)
+        FastMath.columnSums(scratch2, rows: rows, columns: ni, times: scale, into: gb)
       }
     }
   }

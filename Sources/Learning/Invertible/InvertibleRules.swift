@@ -116,11 +116,7 @@ public struct InvertibleWorkspace: Sendable {
         Double.gemm(.transposed, .none, m: n, n: n, k: rows, alpha: scale, a: input, lda: stride, b: e, ldb: n,
                     beta: 0, c: g + net.weightOffset[l - 1], ldc: n)
         let gBias = g + net.biasOffset[l - 1]
-        for j in 0..<n {
-          var s = 0.0
-          for r in 0..<rows { s += e[r * n + j] }
-          gBias[j] = scale * s
-        }
+        FastMath.columnSums(e, rows: rows, columns: n, times: scale, into: gBias)
       }
       /// below[:, 0..<n_l] = u W (u rows × n_l, W = W_lᵀ or W_l⁻¹), the other columns of layer l−1 copied
       /// from its forward activity (targets) or zero (errors, deviations).

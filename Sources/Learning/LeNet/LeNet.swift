@@ -252,8 +252,7 @@ public final class LeNetWorkspace<T: BLASScalar> {
         T.gemm(.transposed, .none, m: g.patchWidth, n: n, k: rows, alpha: 1, a: p, lda: g.patchWidth, b: gz, ldb: n,
                beta: 0, c: grad + a.weightRange(l).lowerBound, ldc: n)
         let db = grad + a.biasRange(l).lowerBound
-        db.update(repeating: 0, count: n)
-        for r in 0..<rows { for c in 0..<n { db[c] += gz[r * n + c] } }
+        FastMath.columnSums(gz, rows: rows, columns: n, into: db)
         guard l > 0 else { break }   // the first layer's input needs no gradient
         switch inputGradient(l) {
         case .through(let matrix):

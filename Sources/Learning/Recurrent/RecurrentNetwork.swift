@@ -175,8 +175,7 @@ public final class RecurrentWorkspace<T: BLASScalar> {
     let wIn = net.range(.inputWeights).lowerBound, w = net.range(.recurrent).lowerBound, b = net.range(.bias).lowerBound
     T.gemm(.transposed, .none, m: n, n: n, k: rows, alpha: scale, a: presynaptic.states, lda: n, b: d, ldb: n, beta: 0, c: g + w, ldc: n)
     T.gemv(.transposed, m: rows, n: n, alpha: 1, a: d, lda: n, x: u, beta: 0, y: g + wIn)
-    (g + b).update(repeating: 0, count: n)
-    for r in 0..<rows { let row = d + r * n, gb = g + b; for j in 0..<n { gb[j] += row[j] } }   // row pointers: vectorises
+    FastMath.columnSums(d, rows: rows, columns: n, into: g + b)
   }
 
   /// ∇w_out = Σ_t h_tᵀ e_t/√n with the states of `presynaptic`, ∇b_o = Σ_t e_tᵀ 1.
