@@ -167,7 +167,6 @@ public enum AddTaskRunner {
     let checksum = SHA256.hex((task.trainInputs + task.testInputs).map { UInt8($0) })
     return RunRecord(experiment: e.name, key: e.key, seed: seed, precision: .float, rule: e.rule.rawValue, epochs: s.epochs,
                      dataChecksum: checksum, wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds, resumed: resumed,
-                     diverged: s.diverged, commit: options.provenance?.commit, dirty: options.provenance?.dirty,
-                           commits: SegmentCommits.forRecord(s.commits))
+                     diverged: s.diverged, trainedBy: options.provenance, segmentCommits: s.commits)
   }
 }

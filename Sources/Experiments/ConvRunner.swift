@@ -329,8 +329,7 @@ public enum ConvRunner {
     stamp()
     var record = RunRecord(experiment: e.name, key: e.key, seed: seed, precision: .float, rule: e.rule.rawValue, epochs: s.epochs,
                            dataChecksum: checksum, wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds, resumed: resumed,
-                           diverged: s.diverged, commit: options.provenance?.commit, dirty: options.provenance?.dirty,
-                           commits: SegmentCommits.forRecord(s.commits))
+                           diverged: s.diverged, trainedBy: options.provenance, segmentCommits: s.commits)
     let sorted = s.stepSeconds.sorted()
     var log = ConvolutionalLog(medianStepSeconds: sorted.isEmpty ? .nan : sorted[sorted.count / 2], steps: sorted.count)
     if e.alignment != nil { log.alignment = s.alignment }

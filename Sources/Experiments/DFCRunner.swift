@@ -456,8 +456,7 @@ public enum DFCRunner {
     stamp()
     var record = RunRecord(experiment: e.name, key: e.key, seed: seed, precision: e.precision, rule: e.variant.rawValue, epochs: s.epochs,
                            dataChecksum: p.checksum, wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds, resumed: resumed,
-                           diverged: s.diverged, initial: s.initial, commit: options.provenance?.commit, dirty: options.provenance?.dirty,
-                           commits: SegmentCommits.forRecord(s.commits))
+                           diverged: s.diverged, initial: s.initial, trainedBy: options.provenance, segmentCommits: s.commits)
     record.log = ControlledLog(forward: s.log, feedback: s.feedbackLog)
     return (record, net)
   }

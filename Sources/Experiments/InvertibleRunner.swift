@@ -300,8 +300,7 @@ public enum InvertibleRunner {
     stamp()
     var record = RunRecord(experiment: e.name, key: e.key, seed: seed, precision: .double, rule: e.rule.name, epochs: [],
                            dataChecksum: problem.checksum, wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds,
-                           resumed: resumed, diverged: s.diverged, commit: options.provenance?.commit, dirty: options.provenance?.dirty,
-                           commits: SegmentCommits.forRecord(s.commits))
+                           resumed: resumed, diverged: s.diverged, trainedBy: options.provenance, segmentCommits: s.commits)
     record.log = InvertibleLog(curve: s.curve, angles: e.angleEvery == nil ? nil : s.angles, batchesPerEpoch: perEpoch,
                                trainingSeconds: s.trainingSeconds)
     return record

@@ -235,8 +235,7 @@ public enum LeNetRunner {
     stamp()
     var record = RunRecord(experiment: e.name, key: e.key, seed: seed, precision: .float, rule: e.rule.rawValue, epochs: s.epochs,
                            dataChecksum: d.checksum, wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds, resumed: resumed,
-                           diverged: s.diverged, commit: options.provenance?.commit, dirty: options.provenance?.dirty,
-                           commits: SegmentCommits.forRecord(s.commits))
+                           diverged: s.diverged, trainedBy: options.provenance, segmentCommits: s.commits)
     record.log = LeNetLog(layerAlignment: s.layerAlignment)
     return record
   }

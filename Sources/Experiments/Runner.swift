@@ -86,12 +86,12 @@ public struct RunRecord: Sendable, Codable {
 
   public init(experiment: String, key: String, seed: UInt64, precision: Precision, rule: String, epochs: [EpochRecord],
               dataChecksum: String, wallSeconds: Double, cpuSeconds: Double, resumed: Bool, diverged: Divergence? = nil,
-              testPredictions: [Double]? = nil, initial: EpochRecord? = nil, commit: String? = nil, dirty: Bool? = nil,
-              commits: [String]? = nil) {
+              testPredictions: [Double]? = nil, initial: EpochRecord? = nil, trainedBy code: Provenance? = nil,
+              segmentCommits: [String]? = nil) {
     self.experiment = experiment; self.key = key; self.seed = seed; self.precision = precision; self.rule = rule
     self.epochs = epochs; self.dataChecksum = dataChecksum; self.wallSeconds = wallSeconds; self.cpuSeconds = cpuSeconds
     self.resumed = resumed; self.diverged = diverged; self.testPredictions = testPredictions; self.initial = initial
-    self.commit = commit; self.dirty = dirty; self.commits = commits
+    self.commit = code?.commit; self.dirty = code?.dirty; self.commits = SegmentCommits.forRecord(segmentCommits)
   }
 
   enum CodingKeys: String, CodingKey {
@@ -405,7 +405,7 @@ public enum Runner {
                      epochs: s.history, dataChecksum: problem.checksum,
                      wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds,
                      resumed: resumed, diverged: diverged, testPredictions: predictions, initial: s.initial,
-                     commit: options.provenance?.commit, dirty: options.provenance?.dirty, commits: SegmentCommits.forRecord(s.commits))
+                     trainedBy: options.provenance, segmentCommits: s.commits)
   }
 
   /// The numbers of a finished epoch, as the per-epoch progress line shows them.
