@@ -7,10 +7,14 @@ import PackageDescription
 // On x86-64 the element-wise loops (tanh, Adam, the Euler steps) are vectorised for AVX2 (`haswell`: Intel since 2013, AMD Zen and
 // later; without it they ran on 2-lane SSE2 and tanh alone took a sixth of a DFC feedback step). Swift does not
 // contract a·b + c into FMA nor reassociate sums, so the numbers do not change, only the speed.
+// `ElementWiseAVX512` compiles the same element-wise loops once more for AVX-512 with 512-bit vectors (the Double
+// tanh: 2.6 → 1.4 ns per value on this machine's Zen 4), and `FastMath` calls it only where the CPU has AVX-512.
 #if arch(x86_64)
 let cpu = ["-target-cpu", "haswell"]
+let avx512 = ["-target-cpu", "skylake-avx512", "-Xcc", "-mprefer-vector-width=512"]
 #else
 let cpu: [String] = []
+let avx512: [String] = []
 #endif
 let optimised: [SwiftSetting] = [.unsafeFlags(["-O", "-Xcc", "-fno-math-errno", "-driver-always-rebuild-dependents"] + cpu)]
 
@@ -25,7 +29,9 @@ let systemLibraries: [Target] = [
 let libraries: [Target] = [
   .target(name: "Numerics", dependencies: ["CBLAS"], swiftSettings: optimised),
   .target(name: "Datasets", dependencies: ["Numerics", "CZlib"], swiftSettings: optimised),
-  .target(name: "Learning", dependencies: ["Numerics"], swiftSettings: optimised),
+  .target(name: "ElementWiseAVX512", dependencies: ["Numerics"],
+          swiftSettings: [.unsafeFlags(["-O", "-Xcc", "-fno-math-errno", "-driver-always-rebuild-dependents"] + avx512)]),
+  .target(name: "Learning", dependencies: ["Numerics", "ElementWiseAVX512"], swiftSettings: optimised),
   .target(name: "Plotting", dependencies: ["CPNG"], swiftSettings: optimised),
   .target(name: "Experiments", dependencies: ["Numerics", "Datasets", "Learning", "Plotting"],
           swiftSettings: optimised),
@@ -50,7 +56,7 @@ let tool: [Target] = [
 let tests: [Target] = [
   .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
   .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-  .testTarget(name: "LearningTests", dependencies: ["Learning"]),
+  .testTarget(name: "LearningTests", dependencies: ["Learning", "ElementWiseAVX512"]),
   .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
   .testTarget(name: "CLITests", dependencies: ["ReproduceCLI", "DFC", "League"]),
 ]

@@ -1,6 +1,7 @@
 import XCTest
 @testable import Numerics
 @testable import Learning
+import ElementWiseAVX512
 
 final class LearningTests: XCTestCase {
   /// ℓ for the network's parameters on a fixed batch.
@@ -148,6 +149,36 @@ final class LearningTests: XCTestCase {
     inPlaceF.withUnsafeMutableBufferPointer { p in FastMath.tanh(UnsafePointer(p.baseAddress!), p.baseAddress!, p.count) }
     XCTAssertEqual(inPlaceF.map(\.bitPattern), yf.map(\.bitPattern))
     XCTAssertNotEqual(inPlaceF.map(\.bitPattern), xf.map(\.bitPattern), "control: the values changed")
+  }
+
+  /// The AVX-512 build of the tanh loops (`ElementWiseAVX512`) gives bitwise the AVX2 build's values: the same
+  /// operations in the same order, so switching builds by machine does not move a result. The grid takes in the
+  /// clamps, tiny and huge arguments, ±0, ±∞ and a length that leaves a vector remainder in both widths.
+  func testAVX512TanhIsBitwiseTheAVX2Tanh() throws {
+    try XCTSkipUnless(ElementWise.hasAVX512, "this machine has no AVX-512 (or REPRODUCE_NO_AVX512 is set)")
+    /// The arguments where two outputs differ in any bit.
+    func differing<T>(_ x: [T], _ a: [T], _ b: [T], bits: (T) -> UInt64) -> [T] {
+      var out: [T] = []
+      for i in x.indices where bits(a[i]) != bits(b[i]) { out.append(x[i]) }
+      return out
+    }
+    var xs = stride(from: -25.0, through: 25.0, by: 1.3e-4).map { $0 }
+    xs += [0, -0.0, 1e-300, -1e-300, .leastNonzeroMagnitude, 1e-17, 3e-9, 0.3465735902799726, 19.999, 20, -20, 700,
+           .infinity, -.infinity, 7.99881172180175781, -7.99881172180175781, 0.0004, -0.0004, 0.00039999, 3]
+    var avx2 = [Double](repeating: 0, count: xs.count), wide = avx2
+    ElementWise.tanh(xs, &avx2, xs.count)
+    ElementWiseAVX512.tanh(xs, &wide, xs.count)
+    let d = differing(xs, wide, avx2) { $0.bitPattern }
+    XCTAssert(d.isEmpty, "Double: \(d.count) of \(xs.count) differ, the first at x = \(d.first ?? 0)")
+    XCTAssertFalse(differing(xs, xs.map { Foundation.tanh($0) }, avx2) { $0.bitPattern }.isEmpty,
+                   "control: libm's tanh, within a few ulp of ours, differs somewhere on the grid")
+    let xf = xs.map { Float($0) }
+    var avx2F = [Float](repeating: 0, count: xf.count), wideF = avx2F
+    ElementWise.tanh(xf, &avx2F, xf.count)
+    ElementWiseAVX512.tanh(xf, &wideF, xf.count)
+    let f = differing(xf, wideF, avx2F) { UInt64($0.bitPattern) }
+    XCTAssert(f.isEmpty, "Float: \(f.count) of \(xf.count) differ, the first at x = \(f.first ?? 0)")
+    XCTAssertFalse(differing(xf, xf.map { tanhf($0) }, avx2F) { UInt64($0.bitPattern) }.isEmpty, "control: libm's tanhf differs somewhere")
   }
 
   func testFastDoubleTanhIsWithinAFewUlpOfLibm() {
