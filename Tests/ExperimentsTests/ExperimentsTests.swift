@@ -117,6 +117,26 @@ final class ExperimentsTests: XCTestCase {
     XCTAssertThrowsError(try result.publish(c)) { XCTAssertTrue($0 is ArtefactNameError) }
   }
 
+  /// A row's note shows once for a stretch of cells that share it, and again after a cell with another note: a
+  /// row with one seed of five in its first and last cells and a cost note between says "1 of 5 seeds" in both.
+  func testACellNoteRecursAfterACellWithAnotherNote() {
+    func row(_ column: String, _ note: String?) -> TableRow {
+      TableRow(method: "m", column: column, reference: nil, values: [1], tolerance: 0, note: note)
+    }
+    func cells(_ notes: [String?]) -> [String] {
+      let rows = notes.enumerated().map { row("c\($0)", $1) }
+      let t = TableResult(paper: "x", target: "t", title: "t", scale: .full, provenance: Provenance(commit: "c", dirty: false, machine: "m", date: "d"),
+                          seeds: [1], wallSeconds: 0, unit: "", tolerance: 0, rows: rows, checks: [], notes: [], runs: [])
+      let line = t.markdown.split(separator: "\n").first { $0.hasPrefix("| m |") }!
+      return line.split(separator: "|").dropFirst(1).map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+    let seeds = "1 of 5 seeds", cost = "not run here"
+    let mixed = cells([seeds, cost, cost, seeds])
+    XCTAssertEqual(mixed.map { $0.contains("[\(seeds)]") }, [true, false, false, true])
+    XCTAssertEqual(mixed.map { $0.contains("[\(cost)]") }, [false, true, false, false])
+    XCTAssertEqual(cells([seeds, seeds, seeds]).map { $0.contains("[") }, [true, false, false], "control: one shared note shows once")
+  }
+
   /// A stop signal (Ctrl-C, SIGTERM, Slurm's SIGUSR1) writes the checkpoint at the next minibatch and throws
   /// `Interrupted` naming it; the same run then resumes to the numbers of an uninterrupted run.
   func testStopSignalCheckpointsAndTheRunResumes() throws {
