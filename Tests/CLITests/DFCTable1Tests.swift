@@ -72,6 +72,46 @@ final class DFCTable1Tests: XCTestCase {
     XCTAssertEqual(DFCTable1.reference(.dfcSSA, .mnist).value, 2.18); XCTAssertEqual(DFCTable1.reference(.dfa, .train).value, 7.09e-7)
   }
 
+  /// The E.5 pipeline runs (spec §3.5, Q6) are the Table 1 configs with seed 42's logging (every 50 minibatches, γ = 1)
+  /// and exactly the pipeline configs' differences: each listed change applied to the Table 1 config gives the
+  /// pipeline config, and the control shows that every listed change is a change.
+  func testE5PipelinesDifferFromTable1OnlyWhereTheSpecSays() throws {
+    typealias P = DFCFigureE5.Pipeline
+    func expected(_ r: DFCTable1.Row, _ p: P, _ change: (inout DFCExperiment) -> Void) -> (DFCExperiment, DFCExperiment) {
+      var e = DFCTable1.experiment(r, p.column)
+      e.name = "dfc-e5-\(p.rawValue)-\(r.rawValue)"; e.logInterval = 50; e.referenceDamping = 1
+      let logged = e
+      change(&e)
+      return (e, logged)
+    }
+    let cases: [(DFCTable1.Row, P, (inout DFCExperiment) -> Void)] = [
+      (.dfc, .mnist, { $0.controller.dt = 0.005; $0.controller.proactive = false; $0.includeNonConverged = true }),
+      (.dfcSS, .mnist, { $0.controller.dt = 0.005; $0.includeNonConverged = true }),
+      (.dfc, .fmnist, { $0.controller.dt = 0.005; $0.controller.steps = 1000; $0.includeNonConverged = true }),
+      (.dfcSS, .fmnist, { $0.controller.dt = 0.005; $0.controller.steps = 1000; $0.controller.proactive = true; $0.includeNonConverged = true
+                          $0.controller.initialErrorAgainstFirstSample = true }),
+      (.dfcFixed, .mnistFixed, { $0.controller.dt = 0.005; $0.controller.steps = 1000; $0.includeNonConverged = true }),
+      (.dfcSSFixed, .mnistFixed, { $0.controller.dt = 0.005; $0.controller.steps = 1000; $0.includeNonConverged = true }),
+    ]
+    for (r, p, change) in cases {
+      let (want, unchanged) = expected(r, p, change)
+      XCTAssertEqual(DFCFigureE5.pipelineExperiment(r, p), want, "\(p.rawValue) \(r.rawValue)")
+      XCTAssertNotEqual(want, unchanged, "control: \(p.rawValue) \(r.rawValue) changes something")
+    }
+    // Everything else is the released Table 1 config, logged.
+    for p in [P.mnist, .fmnist, .mnistFixed, .fmnistFixed] {
+      for r in p.methods where !cases.contains(where: { $0.0 == r && $0.1 == p }) {
+        XCTAssertEqual(DFCFigureE5.pipelineExperiment(r, p), expected(r, p, { _ in }).0, "\(p.rawValue) \(r.rawValue)")
+      }
+      XCTAssertEqual(p.methods.filter(\.trainedFeedback).count, p.fixed ? 0 : 3)
+      XCTAssertTrue(p.methods.contains(.dfa))
+    }
+    // The autoencoder pipelines and the fixed ones below full scale are refused with the valid choices.
+    XCTAssertThrowsError(try DFCFigureE5.pipeline("mnist_auto", .full)) { XCTAssertTrue("\($0)".contains("valid: mnist, fmnist, mnist_fixed, fmnist_fixed")) }
+    XCTAssertThrowsError(try DFCFigureE5.pipeline("mnist_fixed", .quick)) { XCTAssertTrue("\($0)".contains("full scale")) }
+    XCTAssertEqual(try DFCFigureE5.pipeline(nil, .quick), .mnist)
+  }
+
   func testScalePlans() {
     // Smoke: the autoencoder runs only BP and DFA; simulated rows one minibatch of 16.
     XCTAssertNil(DFCTable1Artefact.experiment(.dfc, .ae, .smoke))

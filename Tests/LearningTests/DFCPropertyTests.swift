@@ -115,6 +115,36 @@ final class DFCPropertyTests: XCTestCase {
     }
   }
 
+  /// Q8, the efficient controller: err[0] of every sample b is ‖r_L*_b − r_L^-_0‖ (the first sample's feedforward
+  /// output); sample 0's own is unchanged, the others' differ, and nothing else of the simulation moves.
+  func testEfficientControllerMeasuresTheInitialErrorAgainstTheFirstSample() throws {
+    var net = toy()
+    let (x, y) = batch(4, 15, 5)
+    jacobianTransposeFeedback(&net, x)
+    var s = ControllerSettings(alpha: 0.0015, kp: 1.5, dt: 0.005, steps: 200, tau: 0.2)
+    func simulate(_ s: ControllerSettings) -> (initial: [Double], final: [Double], v: [Double], expected: [Double]) {
+      let ws = DFCWorkspace(net, capacity: 4)
+      return x.withUnsafeBufferPointer { px in
+        ws.forward(net, px.baseAddress!, rows: 4)
+        y.withUnsafeBufferPointer { _ = ws.setOutputTarget(net, y: $0.baseAddress!, loss: .meanSquaredError, lambda: 0.05) }
+        // ‖r_L*_b − r_L^-_0‖ from the feedforward output, before the simulation.
+        let d = 5, rL = Array(UnsafeBufferPointer(start: ws.feedforwardOutput, count: 4 * d))
+        let target = Array(UnsafeBufferPointer(start: ws.target, count: 4 * d))
+        let expected = (0..<4).map { b in (0..<d).map { j in pow(target[b * d + j] - rL[j], 2) }.reduce(0, +).squareRoot() }
+        ws.simulate(net, px.baseAddress!, s)
+        return (Array(UnsafeBufferPointer(start: ws.initialError, count: 4)), Array(UnsafeBufferPointer(start: ws.finalError, count: 4)),
+                Array(UnsafeBufferPointer(start: ws.v, count: 4 * net.stateWidth)), expected)
+      }
+    }
+    let perSample = simulate(s)
+    s.initialErrorAgainstFirstSample = true
+    let quirk = simulate(s)
+    for b in 0..<4 { XCTAssertEqual(quirk.initial[b], quirk.expected[b], accuracy: 1e-14 * quirk.expected[b]) }
+    XCTAssertEqual(quirk.initial[0], perSample.initial[0])
+    for b in 1..<4 { XCTAssertNotEqual(quirk.initial[b], perSample.initial[b], "control: sample \(b)'s own error differs") }
+    XCTAssertEqual(quirk.final, perSample.final); XCTAssertEqual(quirk.v, perSample.v)
+  }
+
   func testUnstableFeedbackDivergesAndIsReportedAsSuch() throws {   // P10, the mask (P16)
     var net = toy()
     let (x, y) = batch(1, 15, 5)

@@ -17,6 +17,9 @@ public struct ControllerSettings: Sendable, Codable, Equatable {
   public var leakIntegralOnly = false
   /// §7.4's early exit (a cost option, not the paper's; nil, the default, simulates all T steps exactly).
   public var earlyExit: EarlyExit? = nil
+  /// Q8, the code's `efficient_controller` (the fmnist E.5 pipeline's DFC-SS): the convergence test's err[0] of every
+  /// sample b is ‖r_L*_b − r_L^-_0‖, against the first sample's feedforward output. nil (every other config): per sample.
+  public var initialErrorAgainstFirstSample: Bool? = nil
 
   public init(alpha: Double, kp: Double, dt: Double, steps: Int, tau: Double, tauApical: Double? = nil,
               instTransmission: Bool = true, proactive: Bool = false) {
@@ -160,7 +163,7 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
     u.update(repeating: 0, count: o); uIntegral.update(repeating: 0, count: o); uPrevious.update(repeating: 0, count: o)
     if case .continuousUpdate = mode { parameterSums.update(repeating: 0, count: parameterCount) }
     if case .feedbackGradient = mode { feedbackSums.update(repeating: 0, count: feedbackCount) }
-    outputError(into: initialError)
+    outputError(into: initialError, againstFirstSample: s.initialErrorAgainstFirstSample == true)
     observe(0)
     let alpha = T(s.alpha), kp = T(s.kp), dt = T(s.dt), tau = T(s.resolvedTau), tauA = T(s.resolvedTauApical)
     let instantApical = s.tauApical == nil || s.resolvedTauApical == s.dt
@@ -288,11 +291,13 @@ public final class DFCWorkspace<T: BLASScalar>: @unchecked Sendable {
   }
 
   /// Per sample ‖r_L* − r_L‖.
-  @inlinable func outputError(into out: UnsafeMutablePointer<T>) {
+  /// ‖r_L*_b − r_L_b‖ per sample b; `againstFirstSample` (Q8): ‖r_L*_b − r_L_0‖.
+  @inlinable func outputError(into out: UnsafeMutablePointer<T>, againstFirstSample: Bool = false) {
     let d = sizes.last!, rL = layer(r, sizes.count - 1)
     for b in 0..<rows {
+      let output = againstFirstSample ? 0 : b
       var s: T = 0
-      for j in 0..<d { let e = target[b * d + j] - rL[b * d + j]; s += e * e }
+      for j in 0..<d { let e = target[b * d + j] - rL[output * d + j]; s += e * e }
       out[b] = s.squareRoot()
     }
   }
