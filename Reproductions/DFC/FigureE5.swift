@@ -75,7 +75,7 @@ enum DFCFigureE5 {
   static func run(_ context: ArtefactContext) throws -> [URL] {
     let p = try pipeline(context.options.pipeline, context.scale), c = p.column, full = context.scale == .full
     let rowsAsked = try DFCTable1Artefact.parseSelection(context.options.tableRows, "rows", Row.self)
-    if let rowsAsked, !full { throw InvalidOption("--rows selects the runs of a full-scale pipeline; at \(context.scale.rawValue) scale the figure draws every Table 1 run of the scale") }
+    if rowsAsked != nil, !full { throw InvalidOption("--rows selects the runs of a full-scale pipeline; at \(context.scale.rawValue) scale the figure draws every Table 1 run of the scale") }
     let seed: UInt64 = full ? 42 : 1
     let methods = full ? p.methods : self.methods
     func experiment(_ r: Row) -> DFCExperiment? {
