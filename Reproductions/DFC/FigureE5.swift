@@ -172,14 +172,20 @@ enum DFCFigureE5 {
       script += "set title '\(title)'\n" + (yrange.map { "set yrange [\($0)]\n" } ?? "set autoscale y\n")
       // The x range of the drawn series (a single minibatch at smoke scale gets a unit-wide range).
       let drawn = rowsToDraw.flatMap { r in (series["\(r.rawValue)|\(metric)"] ?? [:]).filter { $0.value.isFinite }.map(\.key) }
-      if let lo = drawn.min(), let hi = drawn.max() { script += hi > lo ? "set xrange [\(lo):\(hi)]\n" : "set xrange [\(Double(lo) - 0.5):\(Double(hi) + 0.5)]\n" }
+      if let lo = drawn.min(), let hi = drawn.max() {
+        script += hi > lo ? "set xrange [\(lo):\(hi)]\n" : "set xrange [\(Double(lo) - 0.5):\(Double(hi) + 0.5)]\n"
+        script += hi > 10_000 ? "set format x '%.0s%c'\n" : "set format x '% h'\n"     // 43 000 minibatches: 10k, 20k, …
+      }
       if key { script += "set key at screen 0.995,0.5 right center vertical font ',10'\n" }
       var parts: [String] = []
       for r in rowsToDraw {
         guard let k = col("\(r.rawValue)|\(metric)") else { continue }
         parts.append("\(parts.isEmpty ? "'\(base).csv'" : "''") using 1:\(k) with linespoints pt 7 ps 0.4 lw 1.5 \(r.fixed ? "dt 2 " : "")lc rgb '\(colours[r]!)' title '\(r.label)'")
       }
-      script += parts.isEmpty ? "set label 1 'no data' at graph 0.4,0.5\nplot NaN notitle\nunset label 1\n" : "plot " + parts.joined(separator: ", \\\n     ") + "\n"
+      // An empty panel (a method not run, e.g. DFC-SSA's panels of a full pipeline with only DFA cached) gets fixed
+      // ranges: gnuplot refuses to autoscale a plot without points.
+      script += parts.isEmpty ? "set xrange [0:1]\nset yrange [0:1]\nset format x '% h'\nset label 1 'no data' at graph 0.4,0.5\nplot -1 notitle\nunset label 1\n"
+        : "plot " + parts.joined(separator: ", \\\n     ") + "\n"
       if key { script += "unset key\n" }
     }
     for l in 1...4 {
@@ -188,9 +194,9 @@ enum DFCFigureE5 {
       panel("layer \(l): ∠(ΔW, DFC-SSA) [°]", "ssa\(l)", methods.filter(\.simulated), yrange: "0:*")
     }
     panel("Condition 2 (trained: after the first feedback step of each epoch)", "cond2", methods.filter { $0 != .dfa })
-    script += "set logscale y\n"
+    script += "set logscale y\nset format y '%.0e'\n"
     panel("minibatch loss", "loss", methods)
-    script += "unset logscale y\n"
+    script += "unset logscale y\nset format y '% h'\n"
     panel("converged fraction", "converged", methods.filter(\.simulated), yrange: "0:1.05")
     script += "unset multiplot\n"
     return try writeFigure(paper: "dfc", name: base, title: "alignment of DFC, its variants and DFA per layer (Figs. S5–S12; \(p.rawValue))",
