@@ -30,6 +30,10 @@ enum Help {
       fig3-smoke.png; smoke files and smoke run caches (Results/<paper>/runs/smoke/) are git-ignored.
       Finished runs are cached in Results/<paper>/runs/: tables and figures that share runs never retrain them.
 
+    ENVIRONMENT
+      KMNIST_DIR, CIFAR10_DIR the user-supplied data sets (as --kmnist-dir, --cifar10-dir)
+      REPRODUCE_NO_AVX512     run the element-wise tanh from its AVX2 build even on an AVX-512 CPU (the same bits, slower)
+
     Run `reproduce help train` for the training workbench's flags.
     Long runs print a line per epoch with its ETA and checkpoint to Checkpoints/. Ctrl-C (or SIGTERM, or SIGUSR1
     as a Slurm job gets before its time limit) writes the checkpoint and exits with status 130; running the same
