@@ -61,6 +61,8 @@ public struct PaperOptions: Sendable, Equatable {
   public var tableColumns: [String]? = nil
   /// DFC's Figs. S5–S12: the pipeline drawn (mnist, fmnist; nil: mnist). Checked by the figure.
   public var pipeline: String? = nil
+  /// Q6's fix: full-scale E.5 runs on the Table 1 configs, not the pipeline configs (`--e5-config table1`).
+  public var e5Table1Configs = false
   /// DFC's cost options (§7.4 of the spec; README "Making the simulated rows affordable"), off by default: the
   /// simulation's early-exit tolerance, DFC's extrapolation after it, the precision, and the DFC-SSA solver.
   public var simEarlyExit: Double? = nil

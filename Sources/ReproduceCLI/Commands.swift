@@ -193,6 +193,10 @@ public enum Commands {
       p.kmnistAlignNet = n
     }
     p.pipeline = o.values["pipeline"]
+    if let c = o.values["e5-config"] {
+      guard ["pipeline", "table1"].contains(c) else { throw UsageError("unknown --e5-config '\(c)'; valid: pipeline (default), table1") }
+      p.e5Table1Configs = c == "table1"
+    }
     p.tableRows = o.values["rows"].map { $0.split(separator: ",").map { $0.lowercased() } }
     p.tableColumns = o.values["columns"].map { $0.split(separator: ",").map { $0.lowercased() } }
     if let t = o.values["sim-early-exit"] {

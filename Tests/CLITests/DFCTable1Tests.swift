@@ -106,6 +106,14 @@ final class DFCTable1Tests: XCTestCase {
       XCTAssertEqual(p.methods.filter(\.trainedFeedback).count, p.fixed ? 0 : 3)
       XCTAssertTrue(p.methods.contains(.dfa))
     }
+    // Q6's fix, `--e5-config table1`: Table 1's configs with the same logging, cached under their own name.
+    var table1 = PaperOptions(); table1.e5Table1Configs = true
+    var want = DFCTable1.experiment(.dfc, .mnist)
+    want.name = "dfc-e5-table1-mnist-dfc"; want.logInterval = 50; want.referenceDamping = 1
+    XCTAssertEqual(DFCFigureE5.pipelineExperiment(.dfc, .mnist, table1), want)
+    XCTAssertNotEqual(DFCFigureE5.pipelineExperiment(.dfc, .mnist, table1).controller, DFCFigureE5.pipelineExperiment(.dfc, .mnist).controller)
+    XCTAssertEqual(DFCFigureE5.pipelineExperiment(.dfa, .mnist, table1), DFCFigureE5.pipelineExperiment(.dfa, .mnist),
+                   "a row whose pipeline config is Table 1's is one run under either option")
     // The autoencoder pipelines and the fixed ones below full scale are refused with the valid choices.
     XCTAssertThrowsError(try DFCFigureE5.pipeline("mnist_auto", .full)) { XCTAssertTrue("\($0)".contains("valid: mnist, fmnist, mnist_fixed, fmnist_fixed")) }
     XCTAssertThrowsError(try DFCFigureE5.pipeline("mnist_fixed", .quick)) { XCTAssertTrue("\($0)".contains("full scale")) }
