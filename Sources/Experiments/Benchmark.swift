@@ -37,11 +37,12 @@ public enum Benchmark {
   }
 
   static func run<T: BLASScalar>(_: T.Type, epochs: Int) -> Result {
-    let t = Runner.timeEpochs(experiment(.backprop, T.self == Float.self ? .float : .double), samples: samples, epochs: epochs)
+    let t = Runner.timeEpochs(experiment(.backprop, T.self == Float.self ? .float : .double), samples: samples, epochs: epochs,
+                              timingOptimizer: true)
     return Result(precision: "\(T.self)", secondsPerEpoch: t.wallSeconds, cpuSecondsPerEpoch: t.cpuSeconds, gflops: t.gemmFLOPs / t.cpuSeconds / 1e9,
                   gemmBoundSeconds: t.gemmBoundSeconds, ratioToGemmBound: t.gemmBoundSeconds / t.cpuSeconds,
                   laidOutBoundSeconds: t.laidOutBoundSeconds, ratioToLaidOutBound: t.laidOutBoundSeconds / t.cpuSeconds,
-                  optimizerSeconds: t.optimizerSeconds)
+                  optimizerSeconds: t.optimizerSeconds!)
   }
 
   /// The bench's network and optimiser for `rule`: 784-256-256-256-10 tanh, Xavier, softmax cross-entropy, Adam 1e-3,

@@ -453,29 +453,32 @@ public struct EpochTiming: Sendable, Codable {
   public var gemmBoundSeconds: Double                  // per epoch: the calls on one warm buffer per operand role
   public var laidOutBoundSeconds: Double               // per epoch: the calls on operands laid out as in training
   public var gemmFLOPs: Double                         // per epoch: Σ 2mnk of its GEMM calls
-  public var optimizerSeconds: Double                  // per epoch: the optimiser's steps alone (one per batch)
+  public var optimizerSeconds: Double?                 // per epoch: the optimiser's steps alone (one per batch), when asked
 }
 
 extension Runner {
   /// `e.rule` trained for `epochs` epochs of `samples` random rows (timing does not depend on the values) with
-  /// `e`'s net, batch and optimiser, after a 40-batch warm-up and one recorded epoch.
-  public static func timeEpochs(_ e: Experiment, inputs: Int = 784, outputs: Int = 10, samples: Int, epochs: Int) -> EpochTiming {
+  /// `e`'s net, batch and optimiser, after a 40-batch warm-up and one recorded epoch; with `timingOptimizer`, also the
+  /// epoch's optimiser steps alone (`reproduce bench` prints them; `--rules` does not).
+  public static func timeEpochs(_ e: Experiment, inputs: Int = 784, outputs: Int = 10, samples: Int, epochs: Int,
+                                timingOptimizer: Bool = false) -> EpochTiming {
     switch e.precision {
-    case .float: return timeEpochs(e, inputs, outputs, samples: samples, epochs: epochs, as: Float.self)
-    case .double: return timeEpochs(e, inputs, outputs, samples: samples, epochs: epochs, as: Double.self)
+    case .float: return timeEpochs(e, inputs, outputs, samples: samples, epochs: epochs, timingOptimizer: timingOptimizer, as: Float.self)
+    case .double: return timeEpochs(e, inputs, outputs, samples: samples, epochs: epochs, timingOptimizer: timingOptimizer, as: Double.self)
     }
   }
 
-  static func timeEpochs<T: BLASScalar>(_ e: Experiment, _ d0: Int, _ dL: Int, samples: Int, epochs: Int, as: T.Type) -> EpochTiming {
+  static func timeEpochs<T: BLASScalar>(_ e: Experiment, _ d0: Int, _ dL: Int, samples: Int, epochs: Int, timingOptimizer: Bool,
+                                        as: T.Type) -> EpochTiming {
     var rng = Random(seed: 1, stream: "bench")
     let net = Network<T>(sizes: [d0] + e.hidden + [dL], hidden: e.activation, output: e.outputActivation, initializer: e.initializer, rng: &rng)
     let x: Matrix<T> = rng.uniformMatrix(rows: samples, cols: d0, 0, 1)
     let labels = (0..<samples).map { _ in Int32(rng.next() % UInt64(dL)) }
-    return try! e.rule.build(e, net, rng: &rng, TimingBody(e: e, net: net, x: x, labels: labels, epochs: epochs))
+    return try! e.rule.build(e, net, rng: &rng, TimingBody(e: e, net: net, x: x, labels: labels, epochs: epochs, timingOptimizer: timingOptimizer))
   }
 
   struct TimingBody<Scalar: BLASScalar>: RuleBody {
-    let e: Experiment, net: Network<Scalar>, x: Matrix<Scalar>, labels: [Int32], epochs: Int
+    let e: Experiment, net: Network<Scalar>, x: Matrix<Scalar>, labels: [Int32], epochs: Int, timingOptimizer: Bool
     func run<R: LearningRule>(_ rule: inout R) throws -> EpochTiming where R.Scalar == Scalar {
       var net = self.net
       let d0 = net.sizes[0], samples = labels.count, B = e.batchSize
@@ -501,8 +504,8 @@ extension Runner {
       for _ in 0..<epochs { epoch() }
       let wall = (Clock.wall - w0) / Double(epochs), cpu = (Clock.processCPU - c0) / Double(epochs)
       let steps = (samples + B - 1) / B
-      let optimizer = Benchmark.cpuSeconds({ for _ in 0..<steps { opt.apply(to: &net.parameters, gradient: g, decay: e.weightDecay) } },
-                                           repeats: epochs)
+      let optimizer = timingOptimizer ? Benchmark.cpuSeconds({ for _ in 0..<steps { opt.apply(to: &net.parameters, gradient: g, decay: e.weightDecay) } },
+                                                             repeats: epochs) : nil
       return EpochTiming(cpuSeconds: cpu, wallSeconds: wall,
                          gemmBoundSeconds: Benchmark.cpuSeconds(GEMMRecorder.replay(calls, Scalar.self), repeats: epochs),
                          laidOutBoundSeconds: Benchmark.cpuSeconds(GEMMRecorder.replayAsLaidOut(calls, Scalar.self), repeats: epochs),
