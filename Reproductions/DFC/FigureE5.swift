@@ -82,6 +82,7 @@ enum DFCFigureE5 {
     let p = try pipeline(context.options.pipeline, context.scale), c = p.column, full = context.scale == .full
     let rowsAsked = try DFCTable1Artefact.parseSelection(context.options.tableRows, "rows", Row.self)
     if rowsAsked != nil, !full { throw InvalidOption("--rows selects the runs of a full-scale pipeline; at \(context.scale.rawValue) scale the figure draws every Table 1 run of the scale") }
+    if context.options.e5Table1Configs && !full { throw InvalidOption("--e5-config table1 applies at full scale; smoke and quick draw the Table 1 runs already") }
     let seed: UInt64 = full ? 42 : 1
     let methods = full ? p.methods : self.methods
     func experiment(_ r: Row) -> DFCExperiment? {
@@ -99,7 +100,6 @@ enum DFCFigureE5 {
         missing.append("\(r.label) not run here (≈ \(String(format: "%.0f", cost.secondsPerSeed / 3600)) h on this machine, projected from measured step times; --rows \(r.rawValue) --slurm DIR)")
       }
     }
-    if context.options.e5Table1Configs && !full { throw InvalidOption("--e5-config table1 applies at full scale; smoke and quick draw the Table 1 runs already") }
     let base = context.fileName("figE5_\(p.rawValue)" + (context.options.e5Table1Configs ? "_table1" : ""))
 
     // Long CSVs of §5.6, and one wide table for the script (x = training minibatch; NaN where a run has no log).
