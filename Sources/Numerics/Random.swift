@@ -24,15 +24,16 @@ public struct Random: RandomNumberGenerator, Sendable, Codable, Equatable {
     return z ^ (z >> 31)
   }
 
-  @inlinable static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
-
   @inlinable public mutating func next() -> UInt64 {
-    let result = Random.rotl(state[1] &* 5, 7) &* 9
-    let t = state[1] << 17
-    state[2] ^= state[0]; state[3] ^= state[1]; state[1] ^= state[2]; state[0] ^= state[3]
-    state[2] ^= t
-    state[3] = Random.rotl(state[3], 45)
-    return result
+    var w = words
+    defer { words = w }
+    return w.next()
+  }
+
+  /// The state as the generator's value (`state` stays an array for the checkpoints' format).
+  @inlinable var words: XoshiroWords {
+    get { XoshiroWords(s0: state[0], s1: state[1], s2: state[2], s3: state[3]) }
+    set { state[0] = newValue.s0; state[1] = newValue.s1; state[2] = newValue.s2; state[3] = newValue.s3 }
   }
 
   /// Uniform in [0, 1) with 53 random bits.
@@ -96,6 +97,29 @@ public struct Random: RandomNumberGenerator, Sendable, Codable, Equatable {
 }
 
 
+/// xoshiro256**'s four state words and its step, as a value: a loop that holds one in a local keeps the words in
+/// registers, which an array (`Random.state`) or an `inout` argument (an address) does not; that cost the ziggurat
+/// a third of its time.
+@usableFromInline struct XoshiroWords {
+  @usableFromInline var s0, s1, s2, s3: UInt64
+  @inlinable init(s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64) { self.s0 = s0; self.s1 = s1; self.s2 = s2; self.s3 = s3 }
+
+  @inlinable static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+
+  @inlinable mutating func next() -> UInt64 {
+    let result = XoshiroWords.rotl(s1 &* 5, 7) &* 9
+    let t = s1 << 17
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+    s2 ^= t
+    s3 = XoshiroWords.rotl(s3, 45)
+    return result
+  }
+
+  /// Uniform in [0, 1) with 53 random bits (as `Random.uniform()`).
+  @inlinable mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+}
+
+
 /// Standard normals by the ziggurat method (Marsaglia & Tsang 2000, "The ziggurat method for generating random
 /// variables", 128 layers, 32-bit layer coordinates): one 64-bit draw and a table lookup for 98.8 % of the
 /// samples, no libm call. About 8× faster than Box–Muller here; for bulk noise (DFC's feedback phase), not for
@@ -121,52 +145,51 @@ public enum Ziggurat {
 }
 
 extension Random {
-  /// Fills `out` with standard normals by the ziggurat (see `Ziggurat`). The generator runs on local copies of its
-  /// four state words (the same xoshiro256** stream as `next()`, bit for bit), since `next()` on the array state
-  /// cost more than the draw; they go back into `state` before the slow path and at the end.
+  /// Fills `out` with standard normals by the ziggurat (see `Ziggurat`): the stream of `next()`, bit for bit, drawn
+  /// on a local copy of the state words, which the slow path takes and returns by value.
   @inlinable public mutating func fillNormal<T: BLASScalar>(_ out: UnsafeMutablePointer<T>, _ n: Int) {
     let (kn, wn, fn) = Ziggurat.tables
-    var s0 = state[0], s1 = state[1], s2 = state[2], s3 = state[3]
+    var g = words
     kn.withUnsafeBufferPointer { k in
       wn.withUnsafeBufferPointer { w in
         for j in 0..<n {
-          let bits = Random.rotl(s1 &* 5, 7) &* 9
-          let t = s1 << 17
-          s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = Random.rotl(s3, 45)
-          let hz = Int32(truncatingIfNeeded: Int64(bitPattern: bits) >> 32)
+          let hz = Int32(truncatingIfNeeded: Int64(bitPattern: g.next()) >> 32)
           let iz = Int(hz & 127)
           if hz.magnitude < k[iz] {
             out[j] = T(Double(hz) * w[iz])
           } else {
-            state[0] = s0; state[1] = s1; state[2] = s2; state[3] = s3
-            out[j] = T(zigguratTail(hz, iz, k, w, fn))
-            s0 = state[0]; s1 = state[1]; s2 = state[2]; s3 = state[3]
+            let (x, after) = Ziggurat.tail(hz, iz, g, k, w, fn)
+            out[j] = T(x); g = after
           }
         }
       }
     }
-    state[0] = s0; state[1] = s1; state[2] = s2; state[3] = s3
+    words = g
   }
+}
 
+extension Ziggurat {
   /// The slow path (1.2 % of draws): the wedges by rejection, the base strip's tail beyond r by Marsaglia's method.
-  @usableFromInline mutating func zigguratTail(_ hz0: Int32, _ iz0: Int, _ k: UnsafeBufferPointer<UInt32>, _ w: UnsafeBufferPointer<Double>, _ f: [Double]) -> Double {
+  /// Takes the generator's words after the first draw and returns them after the last.
+  @usableFromInline static func tail(_ hz0: Int32, _ iz0: Int, _ words: XoshiroWords, _ k: UnsafeBufferPointer<UInt32>,
+                                     _ w: UnsafeBufferPointer<Double>, _ f: [Double]) -> (Double, XoshiroWords) {
     let r = 3.442620
-    var hz = hz0, iz = iz0
+    var g = words, hz = hz0, iz = iz0
     while true {
       let x = Double(hz) * w[iz]
       if iz == 0 {
         var xx: Double, y: Double
         repeat {
-          var u1 = uniform(); while u1 == 0 { u1 = uniform() }
-          var u2 = uniform(); while u2 == 0 { u2 = uniform() }
+          var u1 = g.uniform(); while u1 == 0 { u1 = g.uniform() }
+          var u2 = g.uniform(); while u2 == 0 { u2 = g.uniform() }
           xx = -Double.log(u1) * 0.2904764; y = -Double.log(u2)
         } while y + y < xx * xx
-        return hz > 0 ? r + xx : -r - xx
+        return (hz > 0 ? r + xx : -r - xx, g)
       }
-      if f[iz] + uniform() * (f[iz - 1] - f[iz]) < Double.exp(-0.5 * x * x) { return x }
-      hz = Int32(truncatingIfNeeded: Int64(bitPattern: next()) >> 32)
+      if f[iz] + g.uniform() * (f[iz - 1] - f[iz]) < Double.exp(-0.5 * x * x) { return (x, g) }
+      hz = Int32(truncatingIfNeeded: Int64(bitPattern: g.next()) >> 32)
       iz = Int(hz & 127)
-      if hz.magnitude < k[iz] { return Double(hz) * w[iz] }
+      if hz.magnitude < k[iz] { return (Double(hz) * w[iz], g) }
     }
   }
 }
