@@ -95,8 +95,9 @@ enum DFCFigureE5 {
     var missing: [String] = []
     if full {
       for r in methods where runs[r] == nil {
-        if let cached = try JobPool.cachedRecord(Cell(experiment(r)!, seed: seed), in: context.runCache("dfc")) { runs[r] = cached; continue }
-        let cost = DFCCost.project(experiment(r)!)
+        let e = experiment(r)!
+        if let cached = try JobPool.cachedRecord(Cell(e, seed: seed), in: context.runCache("dfc")) { runs[r] = cached; continue }
+        let cost = DFCCost.project(e)
         missing.append("\(r.label) not run here (≈ \(String(format: "%.0f", cost.secondsPerSeed / 3600)) h on this machine, projected from measured step times; --rows \(r.rawValue) --slurm DIR)")
       }
     }

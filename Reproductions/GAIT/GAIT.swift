@@ -25,5 +25,9 @@ public let gait = Paper(
     Artefact(.figure, "angles", title: "BP–GAIT update angles: γ sweep (float64 cancellation), distance from orthogonality, training",
              cost: [.smoke: "about 10 s", .quick: "about 5 min (+ the FMNIST Table 1 runs)", .full: "the Table 1 runs' logged angles"],
              run: { try GAITAngles.run($0) }),
-    Artefact(.figure, "ortho", title: "optional: regulariser strength sweep (not yet implemented)"),
+    Artefact(.figure, "ortho", title: "GAIT-prop against the orthogonality weight λ: accuracy, angle to BP, distance from orthogonality (suite-defined)",
+             cost: [.smoke: "about 10 s (MNIST tower, λ ∈ {0, 0.1}, 10 batches)",
+                    .quick: "about 5 min (Fashion-MNIST tower, 6 λ and BP, 300 batches each)",
+                    .full: "days on 2 cores (full width, 6 λ and BP, 100 epochs each; λ = 0.1 and BP are Table 1's runs); resumable, --slurm DIR"],
+             run: { try GAITOrtho.run($0) }),
   ])

@@ -100,8 +100,12 @@ public struct InvertibleLog: RunLog, Equatable {
   public var batchesPerEpoch: Int
   /// Wall seconds spent on training batches, evaluations and angle measurements excluded (nil in older records).
   public var trainingSeconds: Double? = nil
-  public init(curve: [CurvePoint], angles: [AnglePoint]?, batchesPerEpoch: Int, trainingSeconds: Double? = nil) {
+  /// Each layer's distance from orthogonality after the last batch (nil in older records).
+  public var finalOrthogonality: [OrthogonalityDefect]? = nil
+  public init(curve: [CurvePoint], angles: [AnglePoint]?, batchesPerEpoch: Int, trainingSeconds: Double? = nil,
+              finalOrthogonality: [OrthogonalityDefect]? = nil) {
     self.curve = curve; self.angles = angles; self.batchesPerEpoch = batchesPerEpoch; self.trainingSeconds = trainingSeconds
+    self.finalOrthogonality = finalOrthogonality
   }
   enum Legacy: String, CodingKey { case curve, angles, batchesPerEpoch }
   public init?(legacyRecord decoder: Decoder) throws {
@@ -302,7 +306,7 @@ public enum InvertibleRunner {
                            dataChecksum: problem.checksum, wallSeconds: s.wallSeconds, cpuSeconds: s.cpuSeconds,
                            resumed: resumed, diverged: s.diverged, trainedBy: options.provenance, segmentCommits: s.commits)
     record.log = InvertibleLog(curve: s.curve, angles: e.angleEvery == nil ? nil : s.angles, batchesPerEpoch: perEpoch,
-                               trainingSeconds: s.trainingSeconds)
+                               trainingSeconds: s.trainingSeconds, finalOrthogonality: net.orthogonalityDefects())
     return record
   }
 }

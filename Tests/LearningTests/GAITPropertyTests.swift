@@ -90,6 +90,26 @@ final class GAITPropertyTests: XCTestCase {
     XCTAssertLessThan(InvertibleNetwork.orthogonalityGradient(scaled).value, 1e-20 * pow(scaled.frobeniusNorm, 4))
   }
 
+  /// `--figure ortho`'s two distances from orthogonality: both 0 for orthogonal W; for W = D_r Q, R(W) stays 0 (row
+  /// norms are free) while ‖W Wᵀ − I‖_F/√n sees the row norms (the control); R agrees with the regulariser's value.
+  func testOrthogonalityDefectsSeparateRowNorms() {
+    var rng = Random(seed: 12)
+    var net = InvertibleNetwork(widths: [8, 8])
+    let q1: Matrix<Double> = rng.orthogonal(8), q2: Matrix<Double> = rng.orthogonal(8)
+    net.setWeight(1, q1); net.setWeight(2, q2)
+    for d in net.orthogonalityDefects() { XCTAssertLessThan(d.offDiagonal, 1e-28); XCTAssertLessThan(d.full, 1e-14) }
+    var scaled = q2
+    for i in 0..<8 { for j in 0..<8 { scaled[i, j] *= 1 + 0.1 * Double(i) } }   // D_r = diag(1, 1.1, …, 1.7)
+    net.setWeight(2, scaled)
+    let d = net.orthogonalityDefects()[1]
+    XCTAssertLessThan(d.offDiagonal, 1e-26)
+    let expected = ((0..<8).map { pow(pow(1 + 0.1 * Double($0), 2) - 1, 2) }.reduce(0, +)).squareRoot() / 8.0.squareRoot()
+    XCTAssertEqual(d.full, expected, accuracy: 1e-12)
+    let w: Matrix<Double> = rng.normalMatrix(rows: 8, cols: 8, std: 0.4)
+    net.setWeight(1, w)
+    XCTAssertEqual(net.orthogonalityDefects()[0].offDiagonal, InvertibleNetwork.orthogonalityGradient(w).value, accuracy: 1e-12)
+  }
+
   func testTowerAuxiliaryUnitsGetNoError() throws {   // P11, P16
     let net = try orthogonalNet(widths: [14, 12, 11, 10])
     let (x, y) = batch(6, 14)

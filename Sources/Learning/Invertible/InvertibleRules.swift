@@ -36,6 +36,13 @@ public enum OrthogonalityPenalty: String, Sendable, Codable, CaseIterable {
   case full
 }
 
+/// One layer's distance from orthogonality (`InvertibleNetwork.orthogonalityDefects`).
+public struct OrthogonalityDefect: Sendable, Codable, Equatable {
+  public var offDiagonal: Double    // R(W) = ‖W Wᵀ − diag(W Wᵀ)‖_F²
+  public var full: Double           // ‖W Wᵀ − I‖_F / √n
+  public init(offDiagonal: Double, full: Double) { self.offDiagonal = offDiagonal; self.full = full }
+}
+
 /// What one batch gives, for inspection (tests, the golden vectors): the gradient G the optimiser receives
 /// (the regulariser included), the activities, targets τ_l, scales c_l and λ∇R per layer.
 public struct InvertibleUpdate: Sendable {
@@ -238,6 +245,22 @@ extension InvertibleNetwork {
     for i in 0..<gram.rows { gram[i, i] = penalty == .offDiagonal ? 0 : gram[i, i] - 1 }
     let value = gram.storage.reduce(0) { $0 + $1 * $1 }
     return (value, 4 * matmul(gram, w))
+  }
+
+  /// How far every layer's W is from orthogonal (`--figure ortho`): the code's R(W) = ‖W Wᵀ − diag(W Wᵀ)‖_F², what
+  /// the regulariser sees and zero for any W = D_r Q, and ‖W Wᵀ − I‖_F/√n, what GAIT-prop's equivalence with BP
+  /// needs (row norms included).
+  public func orthogonalityDefects() -> [OrthogonalityDefect] {
+    (1...layerCount).map { l in
+      let w = weight(l), n = w.rows
+      let gram = matmul(w, w, transposeB: .transposed)
+      var offDiagonal = 0.0, diagonal = 0.0
+      for i in 0..<n {
+        for j in 0..<n where j != i { offDiagonal += gram[i, j] * gram[i, j] }
+        diagonal += (gram[i, i] - 1) * (gram[i, i] - 1)
+      }
+      return OrthogonalityDefect(offDiagonal: offDiagonal, full: (offDiagonal + diagonal).squareRoot() / Double(n).squareRoot())
+    }
   }
 
   /// One batch's update with everything recorded (tests and the golden vectors; training uses a workspace).
