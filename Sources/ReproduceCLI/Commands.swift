@@ -558,15 +558,17 @@ public enum Commands {
       struct Out: Codable { var float: Benchmark.Result; var double: Benchmark.Result; var threads: Int }
       print(try canonicalJSON(Out(float: f, double: d, threads: threads)))
     } else {
-      print("precision  s/epoch(wall)  s/epoch(CPU)  GFLOP/s  GEMM bound (s)  bound/epoch  laid-out bound (s)  laid-out/epoch  Adam alone (s)")
+      print("precision  s/epoch(wall)  s/epoch(CPU)  GFLOP/s  GEMM bound (s)  bound/epoch  laid-out bound (s)  laid-out/epoch  Adam alone (s)  rest (s)")
       for r in [f, d] {
-        print(String(format: "%-9@  %13.3f  %12.3f  %7.1f  %14.3f  %10.1f%%  %18.3f  %13.1f%%  %14.3f", r.precision, r.secondsPerEpoch,
+        print(String(format: "%-9@  %13.3f  %12.3f  %7.1f  %14.3f  %10.1f%%  %18.3f  %13.1f%%  %14.3f  %8.3f", r.precision, r.secondsPerEpoch,
                      r.cpuSecondsPerEpoch, r.gflops, r.gemmBoundSeconds, 100 * r.ratioToGemmBound,
-                     r.laidOutBoundSeconds, 100 * r.ratioToLaidOutBound, r.optimizerSeconds))
+                     r.laidOutBoundSeconds, 100 * r.ratioToLaidOutBound, r.optimizerSeconds,
+                     r.cpuSecondsPerEpoch - r.laidOutBoundSeconds - r.optimizerSeconds))
       }
       print("GEMM bound: the epoch's GEMM calls replayed on one buffer per operand role (warm in cache: the arithmetic alone).")
       print("Laid-out bound: the same calls on operands laid out as in training (a new input batch per step, one buffer per layer).")
       print("Adam alone: the epoch's optimiser steps by themselves (a square root and a division per parameter: not GEMM work).")
+      print("Rest: CPU epoch − laid-out bound − Adam alone: bias, activation and its derivative, softmax, loss (the element-wise passes).")
     }
     return 0
   }
