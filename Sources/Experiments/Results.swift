@@ -102,7 +102,7 @@ public struct TableResult: Sendable, Codable {
       var c = r.reproduced.map { $0.n > 1 ? "\(fmt($0.mean)) ± \(fmt($0.std))" : fmt($0.mean) } ?? r.verdict
       if let ref = r.reference { c += " (paper \(printed(ref.value))\(ref.std.map { " ± \(printed($0))" } ?? ""); \(r.verdict))" }
       if let o = r.official { c += " (official code: \(printed(o.value))\(r.reference == nil && r.verdict != "no reference" ? "; \(r.verdict)" : ""))" }
-      if first, let n = r.note { c += " [\(n)]" }   // a note once per stretch of cells that share it (a cost per cell)
+      if first, let n = r.note { c += " [\(n)]" }
       return c
     }
     var md = "# \(paper) \(target): \(title) — scale: \(scale.rawValue)\n\n"
@@ -124,11 +124,12 @@ public struct TableResult: Sendable, Codable {
     let (methods, columns) = methodsAndColumns
     md += "| method | " + columns.joined(separator: " | ") + " |\n|---|" + columns.map { _ in "---" }.joined(separator: "|") + "|\n"
     for m in methods {
-      // A cell shows its note unless the cell before it showed the same: a row whose cells all share one note shows it
-      // once, and a note that recurs after a cell with another note is shown again.
+      // A row whose cells all share one note shows it once, in its first cell; otherwise every cell shows its own note,
+      // so that a one-seed cell beside another one-seed cell still says so.
       let cells = columns.map { c in rows.first { $0.method == m && $0.column == c } }
+      let shared = cells.allSatisfy { $0 != nil && $0?.note == cells.first??.note }
       md += "| \(m) | " + cells.enumerated().map { k, row in
-        row.map { cell($0, first: k == 0 || $0.note != cells[k - 1]?.note) } ?? ""
+        row.map { cell($0, first: k == 0 || !shared) } ?? ""
       }.joined(separator: " | ") + " |\n"
     }
     let references = Set(rows.compactMap { $0.reference?.source })

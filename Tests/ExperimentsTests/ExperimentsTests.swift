@@ -117,9 +117,9 @@ final class ExperimentsTests: XCTestCase {
     XCTAssertThrowsError(try result.publish(c)) { XCTAssertTrue($0 is ArtefactNameError) }
   }
 
-  /// A row's note shows once for a stretch of cells that share it, and again after a cell with another note: a
-  /// row with one seed of five in its first and last cells and a cost note between says "1 of 5 seeds" in both.
-  func testACellNoteRecursAfterACellWithAnotherNote() {
+  /// Every cell shows its own note, unless all cells of the row share one (shown once): a row with one seed of five
+  /// in its first, second and last cells and a cost note between says "1 of 5 seeds" in all three.
+  func testEveryCellShowsItsNoteUnlessTheRowSharesOne() {
     func row(_ column: String, _ note: String?) -> TableRow {
       TableRow(method: "m", column: column, reference: nil, values: [1], tolerance: 0, note: note)
     }
@@ -131,9 +131,9 @@ final class ExperimentsTests: XCTestCase {
       return line.split(separator: "|").dropFirst(1).map { $0.trimmingCharacters(in: .whitespaces) }
     }
     let seeds = "1 of 5 seeds", cost = "not run here"
-    let mixed = cells([seeds, cost, cost, seeds])
-    XCTAssertEqual(mixed.map { $0.contains("[\(seeds)]") }, [true, false, false, true])
-    XCTAssertEqual(mixed.map { $0.contains("[\(cost)]") }, [false, true, false, false])
+    let mixed = cells([seeds, seeds, cost, seeds])
+    XCTAssertEqual(mixed.map { $0.contains("[\(seeds)]") }, [true, true, false, true])
+    XCTAssertEqual(mixed.map { $0.contains("[\(cost)]") }, [false, false, true, false])
     XCTAssertEqual(cells([seeds, seeds, seeds]).map { $0.contains("[") }, [true, false, false], "control: one shared note shows once")
   }
 
