@@ -37,7 +37,11 @@ public struct Random: RandomNumberGenerator, Sendable, Codable, Equatable {
   }
 
   /// Uniform in [0, 1) with 53 random bits.
-  @inlinable public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+  @inlinable public mutating func uniform() -> Double {
+    var w = words
+    defer { words = w }
+    return w.uniform()
+  }
 
   /// Uniform in [a, b).
   @inlinable public mutating func uniform<T: BLASScalar>(_ a: T, _ b: T) -> T { a + (b - a) * T(uniform()) }
@@ -115,7 +119,7 @@ public struct Random: RandomNumberGenerator, Sendable, Codable, Equatable {
     return result
   }
 
-  /// Uniform in [0, 1) with 53 random bits (as `Random.uniform()`).
+  /// Uniform in [0, 1) with 53 random bits (`Random.uniform()` draws through it).
   @inlinable mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 }
 
