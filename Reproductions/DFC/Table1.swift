@@ -131,29 +131,38 @@ enum DFCTable1Artefact {
     }
     let rowsAsked = try parseSelection(context.options.tableRows, "rows", Row.self)
     let columnsAsked = try parseSelection(context.options.tableColumns, "columns", Column.self)
-    let columns = columnsAsked ?? (scale == .quick ? [.mnist] : scale == .smoke ? [.mnist, .ae] : Column.allCases)
+    let trainedColumns = columnsAsked ?? (scale == .quick ? [.mnist] : scale == .smoke ? [.mnist, .ae] : Column.allCases)
     let rows = Row.allCases
-    let seeds: [UInt64] = (1...UInt64(max(1, context.seedCount ?? (scale == .full ? 5 : 1)))).map { $0 }
+    let trainedSeeds: [UInt64] = (1...UInt64(max(1, context.seedCount ?? (scale == .full ? 5 : 1)))).map { $0 }
+    // At full scale --rows, --columns and --seeds say what trains now; the table always shows every cell of the
+    // paper's protocol (all columns, seeds 1–5 or more), from the run cache where it is not trained now, so that a
+    // run of one cell never rewrites table1-full.md with that cell alone.
+    let columns = scale == .full ? Column.allCases : trainedColumns
+    let seeds = scale == .full ? (1...UInt64(max(5, trainedSeeds.count))).map { $0 } : trainedSeeds
     func selected(_ r: Row, _ c: Column) -> Bool {
-      guard experiment(r, c, scale, context.options) != nil else { return false }
+      guard trainedColumns.contains(c), experiment(r, c, scale, context.options) != nil else { return false }
       if let rowsAsked { return rowsAsked.contains(r) }
       return scale != .full || affordable(r, c)
     }
 
     var cells: [Cell] = [], keys: [String] = []
     for c in columns { for r in rows where selected(r, c) {
-      for s in seeds { cells.append(Cell(experiment(r, c, scale, context.options)!, seed: s)); keys.append("\(r.rawValue)|\(c.rawValue)") }
+      for s in trainedSeeds { cells.append(Cell(experiment(r, c, scale, context.options)!, seed: s)); keys.append("\(r.rawValue)|\(c.rawValue)") }
     } }
     let (records, wall) = try context.runs(cells, paper: "dfc")
     var runs: [String: [RunRecord]] = [:]
     for (k, r) in zip(keys, records) { runs[k, default: []].append(r) }
-    // Cells not selected at full scale: a record already in the run cache (a Slurm array's) counts.
+    // Full scale: every other (cell, seed) whose record is already in the run cache (an earlier run's, a Slurm array's) counts.
     if scale == .full {
-      for c in columns { for r in rows where !selected(r, c) {
-        let cached = try seeds.compactMap { try JobPool.cachedRecord(Cell(experiment(r, c, .full, context.options)!, seed: $0), in: context.runCache("dfc")) }
-        if !cached.isEmpty { runs["\(r.rawValue)|\(c.rawValue)"] = cached }
+      for c in columns { for r in rows {
+        let trained = selected(r, c) ? trainedSeeds : []
+        let cached = try seeds.filter { !trained.contains($0) }.compactMap {
+          try JobPool.cachedRecord(Cell(experiment(r, c, .full, context.options)!, seed: $0), in: context.runCache("dfc"))
+        }
+        runs["\(r.rawValue)|\(c.rawValue)", default: []].append(contentsOf: cached)
       } }
     }
+    for k in runs.keys { runs[k]!.sort { $0.seed < $1.seed } }
     func get(_ r: Row, _ c: Column) -> [RunRecord] { runs["\(r.rawValue)|\(c.rawValue)"] ?? [] }
 
     var tableRows: [TableRow] = [], costNotes: [String] = []
@@ -209,6 +218,12 @@ enum DFCTable1Artefact {
       paper: "dfc", target: context.fileName("table1"), title: "test error, autoencoder loss and train loss of BP, DFC, its variants and DFA",
       scale: scale, provenance: Provenance.current(packageRoot: context.packageRoot), seeds: seeds, wallSeconds: wall,
       unit: "column's unit", tolerance: 0, rows: tableRows, checks: checks(scale, columns, get), notes: notes, runs: all)
+    // A logged run is a diagnosis, cached apart: its table (the logged cells only) is printed, never written over the table's.
+    if context.options.dfcLogInterval != nil {
+      print(context.json ? try canonicalJSON(result) : result.markdown)
+      print("not written: a --log-every table shows the logged runs only; the logged records are in \(context.runCache("dfc").path)")
+      return []
+    }
     return try result.publish(context)
   }
 

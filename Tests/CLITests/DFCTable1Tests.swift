@@ -145,6 +145,48 @@ final class DFCTable1Tests: XCTestCase {
     XCTAssertEqual(try DFCTable1Artefact.parseSelection(["all"], "columns", DFCTable1.Column.self)?.count, 4)
   }
 
+  /// At full scale --rows, --columns and --seeds choose what trains; the table still shows every column and seeds
+  /// 1–5 from the run cache, so that training one cell never rewrites table1-full.md with that cell alone. The
+  /// control: at quick scale --columns still chooses the columns shown.
+  func testFullTableShowsEveryCachedCellWhateverTheSelection() throws {
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("table1-selection-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: out) }
+    var o = PaperOptions(); o.tableRows = ["bp"]; o.tableColumns = ["mnist"]
+    let full = ArtefactContext(scale: .full, seedCount: 1, outputRoot: out, packageRoot: out, data: DataLocations(root: out), json: true, options: o)
+    let cache = full.runCache("dfc")
+    try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+    func store(_ r: DFCTable1.Row, _ c: DFCTable1.Column, seed: UInt64, testAccuracy: Double) throws {
+      let e = DFCTable1Artefact.experiment(r, c, .full)!
+      let run = RunRecord(experiment: e.name, key: e.key, seed: seed, precision: .double, rule: r.rawValue,
+                          epochs: [epoch(1, train: 0.1, validationAccuracy: 0.9, validationLoss: 0.3, test: 0.2, testAccuracy: testAccuracy)],
+                          dataChecksum: "", wallSeconds: 1, cpuSeconds: 1, resumed: false, diverged: nil)
+      try canonicalJSON(run).write(to: JobPool.cacheURL(Cell(e, seed: seed), in: cache), atomically: true, encoding: .utf8)
+    }
+    // Seed 1 of every cell (so that no cell needs its cost projected), the selection among them: nothing trains.
+    for r in DFCTable1.Row.allCases { for c in DFCTable1.Column.allCases { try store(r, c, seed: 1, testAccuracy: r == .dfa && c == .fmnist ? 0.88 : 0.98) } }
+    try store(.bp, .mnist, seed: 4, testAccuracy: 0.97)      // a seed beyond --seeds 1
+    _ = try DFCTable1Artefact.run(full)
+    let written = try suiteJSONDecoder().decode(TableResult.self, from: Data(contentsOf: out.appendingPathComponent("Results/dfc/table1-full.json")))
+    XCTAssertEqual(written.seeds, [1, 2, 3, 4, 5])
+    XCTAssertEqual(Set(written.rows.map(\.column)), Set(DFCTable1.Column.allCases.map(\.label)), "every column")
+    func cell(_ r: DFCTable1.Row, _ c: DFCTable1.Column) -> TableRow? { written.rows.first { $0.method == r.label && $0.column == c.label } }
+    XCTAssertEqual(cell(.bp, .mnist)?.reproduced?.n, 2)
+    XCTAssertEqual(cell(.bp, .mnist)?.note, "2 of 5 seeds")
+    XCTAssertEqual(cell(.dfa, .fmnist)?.reproduced?.mean ?? .nan, 12, accuracy: 1e-9)
+    XCTAssertEqual(cell(.dfc, .ae)?.note, "1 of 5 seeds")
+
+    var q = PaperOptions(); q.tableColumns = ["mnist"]; q.tableRows = ["dfa"]
+    let quick = ArtefactContext(scale: .quick, seedCount: 1, outputRoot: out, packageRoot: out, data: DataLocations(root: out), json: true, options: q)
+    let e = DFCTable1Artefact.experiment(.dfa, .mnist, .quick)!
+    let run = RunRecord(experiment: e.name, key: e.key, seed: 1, precision: .double, rule: "dfa",
+                        epochs: [epoch(1, train: 0.1, validationAccuracy: 0.9, validationLoss: 0.3, test: 0.2, testAccuracy: 0.9)],
+                        dataChecksum: "", wallSeconds: 1, cpuSeconds: 1, resumed: false, diverged: nil)
+    try canonicalJSON(run).write(to: JobPool.cacheURL(Cell(e, seed: 1), in: quick.runCache("dfc")), atomically: true, encoding: .utf8)
+    _ = try DFCTable1Artefact.run(quick)
+    let quickTable = try suiteJSONDecoder().decode(TableResult.self, from: Data(contentsOf: out.appendingPathComponent("Results/dfc/table1.json")))
+    XCTAssertEqual(Set(quickTable.rows.map(\.column)), [DFCTable1.Column.mnist.label])
+  }
+
   /// `--log-every` outside full scale is an error before anything runs or is written (it would be ignored there).
   func testLogEveryOutsideFullScaleIsAnError() {
     var o = PaperOptions(); o.dfcLogInterval = 430
