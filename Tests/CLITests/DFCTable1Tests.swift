@@ -154,12 +154,12 @@ final class DFCTable1Tests: XCTestCase {
     var o = PaperOptions(); o.tableRows = ["bp"]; o.tableColumns = ["mnist"]
     let full = ArtefactContext(scale: .full, seedCount: 1, outputRoot: out, packageRoot: out, data: DataLocations(root: out), json: true, options: o)
     let cache = full.runCache("dfc")
-    try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
-    func store(_ r: DFCTable1.Row, _ c: DFCTable1.Column, seed: UInt64, testAccuracy: Double) throws {
-      let e = DFCTable1Artefact.experiment(r, c, .full)!
+    func store(_ r: DFCTable1.Row, _ c: DFCTable1.Column, seed: UInt64, testAccuracy: Double, scale: Scale = .full, in cache: URL = cache) throws {
+      let e = DFCTable1Artefact.experiment(r, c, scale)!
       let run = RunRecord(experiment: e.name, key: e.key, seed: seed, precision: .double, rule: r.rawValue,
                           epochs: [epoch(1, train: 0.1, validationAccuracy: 0.9, validationLoss: 0.3, test: 0.2, testAccuracy: testAccuracy)],
                           dataChecksum: "", wallSeconds: 1, cpuSeconds: 1, resumed: false, diverged: nil)
+      try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
       try canonicalJSON(run).write(to: JobPool.cacheURL(Cell(e, seed: seed), in: cache), atomically: true, encoding: .utf8)
     }
     // Seed 1 of every cell (so that no cell needs its cost projected), the selection among them: nothing trains.
@@ -177,11 +177,7 @@ final class DFCTable1Tests: XCTestCase {
 
     var q = PaperOptions(); q.tableColumns = ["mnist"]; q.tableRows = ["dfa"]
     let quick = ArtefactContext(scale: .quick, seedCount: 1, outputRoot: out, packageRoot: out, data: DataLocations(root: out), json: true, options: q)
-    let e = DFCTable1Artefact.experiment(.dfa, .mnist, .quick)!
-    let run = RunRecord(experiment: e.name, key: e.key, seed: 1, precision: .double, rule: "dfa",
-                        epochs: [epoch(1, train: 0.1, validationAccuracy: 0.9, validationLoss: 0.3, test: 0.2, testAccuracy: 0.9)],
-                        dataChecksum: "", wallSeconds: 1, cpuSeconds: 1, resumed: false, diverged: nil)
-    try canonicalJSON(run).write(to: JobPool.cacheURL(Cell(e, seed: 1), in: quick.runCache("dfc")), atomically: true, encoding: .utf8)
+    try store(.dfa, .mnist, seed: 1, testAccuracy: 0.9, scale: .quick, in: quick.runCache("dfc"))
     _ = try DFCTable1Artefact.run(quick)
     let quickTable = try suiteJSONDecoder().decode(TableResult.self, from: Data(contentsOf: out.appendingPathComponent("Results/dfc/table1.json")))
     XCTAssertEqual(Set(quickTable.rows.map(\.column)), [DFCTable1.Column.mnist.label])
