@@ -221,7 +221,7 @@ enum DFCTable1Artefact {
     // A logged run is a diagnosis, cached apart: its table (the logged cells only) is printed, never written over the table's.
     if context.options.dfcLogInterval != nil {
       print(context.json ? try canonicalJSON(result) : result.markdown)
-      print("not written: a --log-every table shows the logged runs only; the logged records are in \(context.runCache("dfc").path)")
+      FileHandle.standardError.write(Data("not written: a --log-every table shows the logged runs only; the logged records are in \(context.runCache("dfc").path)\n".utf8))
       return []
     }
     return try result.publish(context)
