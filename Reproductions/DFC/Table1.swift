@@ -155,10 +155,8 @@ enum DFCTable1Artefact {
     // Full scale: every other (cell, seed) whose record is already in the run cache (an earlier run's, a Slurm array's) counts.
     if scale == .full {
       for c in columns { for r in rows {
-        let trained = selected(r, c) ? trainedSeeds : []
-        let cached = try seeds.filter { !trained.contains($0) }.compactMap {
-          try JobPool.cachedRecord(Cell(experiment(r, c, .full, context.options)!, seed: $0), in: context.runCache("dfc"))
-        }
+        let trained = selected(r, c) ? trainedSeeds : [], e = experiment(r, c, .full, context.options)!
+        let cached = try seeds.filter { !trained.contains($0) }.compactMap { try JobPool.cachedRecord(Cell(e, seed: $0), in: context.runCache("dfc")) }
         runs["\(r.rawValue)|\(c.rawValue)", default: []].append(contentsOf: cached)
       } }
     }
@@ -220,7 +218,7 @@ enum DFCTable1Artefact {
       unit: "column's unit", tolerance: 0, rows: tableRows, checks: checks(scale, columns, get), notes: notes, runs: all)
     // A logged run is a diagnosis, cached apart: its table (the logged cells only) is printed, never written over the table's.
     if context.options.dfcLogInterval != nil {
-      print(context.json ? try canonicalJSON(result) : result.markdown)
+      try result.show(context)
       FileHandle.standardError.write(Data("not written: a --log-every table shows the logged runs only; the logged records are in \(context.runCache("dfc").path)\n".utf8))
       return []
     }

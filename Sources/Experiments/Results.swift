@@ -150,9 +150,12 @@ public struct TableResult: Sendable, Codable {
   public func publish(_ context: ArtefactContext) throws -> [URL] {
     try context.checkFileName(target)
     let urls = try write(root: context.outputRoot)
-    print(context.json ? try canonicalJSON(self) : markdown)
+    try show(context)
     return urls
   }
+
+  /// Prints the table on stdout: its JSON under `--json`, else its markdown.
+  public func show(_ context: ArtefactContext) throws { print(context.json ? try canonicalJSON(self) : markdown) }
 
   /// Writes `Results/<paper>/<target>.json` and `.md` under `root`, atomically.
   public func write(root: URL) throws -> [URL] {
