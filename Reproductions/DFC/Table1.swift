@@ -134,16 +134,25 @@ enum DFCTable1Artefact {
     let trainedColumns = columnsAsked ?? (scale == .quick ? [.mnist] : scale == .smoke ? [.mnist, .ae] : Column.allCases)
     let rows = Row.allCases
     let trainedSeeds: [UInt64] = (1...UInt64(max(1, context.seedCount ?? (scale == .full ? 5 : 1)))).map { $0 }
-    // At full scale --rows, --columns and --seeds say what trains now; the table always shows every cell of the
-    // paper's protocol (all columns, seeds 1–5 or more), from the run cache where it is not trained now, so that a
-    // run of one cell never rewrites table1-full.md with that cell alone.
-    let columns = scale == .full ? Column.allCases : trainedColumns
+    // --rows, --columns and --seeds say what trains now; the table also shows every cell already in the run cache
+    // (an earlier run's, a Slurm array's), so that training one cell never rewrites the table with that cell alone.
+    // At full scale it shows the paper's whole protocol (all columns, seeds 1–5 or more), with the cost of what is
+    // missing; at quick and smoke scale the columns trained now and those with a cached run.
     let seeds = scale == .full ? (1...UInt64(max(5, trainedSeeds.count))).map { $0 } : trainedSeeds
     func selected(_ r: Row, _ c: Column) -> Bool {
       guard trainedColumns.contains(c), experiment(r, c, scale, context.options) != nil else { return false }
       if let rowsAsked { return rowsAsked.contains(r) }
       return scale != .full || affordable(r, c)
     }
+    func cached(_ r: Row, _ c: Column) throws -> [RunRecord] {
+      guard let e = experiment(r, c, scale, context.options) else { return [] }
+      let trained = selected(r, c) ? trainedSeeds : []
+      return try seeds.filter { !trained.contains($0) }.compactMap { try JobPool.cachedRecord(Cell(e, seed: $0), in: context.runCache("dfc")) }
+    }
+    var cache: [String: [RunRecord]] = [:]
+    for c in Column.allCases { for r in rows { cache["\(r.rawValue)|\(c.rawValue)"] = try cached(r, c) } }
+    let columns = scale == .full ? Column.allCases
+      : Column.allCases.filter { c in trainedColumns.contains(c) || rows.contains { !cache["\($0.rawValue)|\(c.rawValue)"]!.isEmpty } }
 
     var cells: [Cell] = [], keys: [String] = []
     for c in columns { for r in rows where selected(r, c) {
@@ -152,14 +161,7 @@ enum DFCTable1Artefact {
     let (records, wall) = try context.runs(cells, paper: "dfc")
     var runs: [String: [RunRecord]] = [:]
     for (k, r) in zip(keys, records) { runs[k, default: []].append(r) }
-    // Full scale: every other (cell, seed) whose record is already in the run cache (an earlier run's, a Slurm array's) counts.
-    if scale == .full {
-      for c in columns { for r in rows {
-        let trained = selected(r, c) ? trainedSeeds : [], e = experiment(r, c, .full, context.options)!
-        let cached = try seeds.filter { !trained.contains($0) }.compactMap { try JobPool.cachedRecord(Cell(e, seed: $0), in: context.runCache("dfc")) }
-        runs["\(r.rawValue)|\(c.rawValue)", default: []].append(contentsOf: cached)
-      } }
-    }
+    for c in columns { for r in rows { runs["\(r.rawValue)|\(c.rawValue)", default: []].append(contentsOf: cache["\(r.rawValue)|\(c.rawValue)"]!) } }
     for k in runs.keys { runs[k]!.sort { $0.seed < $1.seed } }
     func get(_ r: Row, _ c: Column) -> [RunRecord] { runs["\(r.rawValue)|\(c.rawValue)"] ?? [] }
 

@@ -51,6 +51,12 @@ public struct Options: Sendable {
     guard let n = Int(v), n >= 0 else { throw UsageError("--\(name) expects a non-negative integer, got '\(v)'") }
     return n
   }
+  /// `--seeds K`: seeds 1…K; K = 0 is an error, not a silent single seed or an empty table.
+  public func seedCount() throws -> Int? {
+    guard let k = try int("seeds") else { return nil }
+    guard k > 0 else { throw UsageError("--seeds 0: give the number of seeds, 1 or more (seeds 1…K are run)") }
+    return k
+  }
   /// The flag's value (or default) as one of an enum's cases, named by their raw values.
   public func choice<E: RawRepresentable & CaseIterable>(_ name: String, _: E.Type) throws -> E? where E.RawValue == String {
     guard let v = string(name) else { return nil }

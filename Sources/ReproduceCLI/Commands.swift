@@ -225,7 +225,7 @@ public enum Commands {
 
   static func artefactContext(_ a: Artefact, _ o: Options) throws -> ArtefactContext {
     let scale = o.values["scale"].flatMap(Scale.init(rawValue:)) ?? a.defaultScale
-    var context = ArtefactContext(scale: scale, seedCount: try o.int("seeds"), outputRoot: outputRoot(o),
+    var context = ArtefactContext(scale: scale, seedCount: try o.seedCount(), outputRoot: outputRoot(o),
                                   packageRoot: packageRoot, data: locations(o), json: o.switches.contains("json"),
                                   options: try paperOptions(o))
     context.defaultScale = a.defaultScale
@@ -352,7 +352,7 @@ public enum Commands {
     }
     let clipping: Clipping = try o.double("clip").map { .global(maxNorm: $0) } ?? .none
     let seed = UInt64(try o.int("seed")!)
-    let seeds = try o.int("seeds").map { (1...UInt64(max(1, $0))).map { $0 } } ?? [seed]
+    let seeds = try o.seedCount().map { (1...UInt64($0)).map { $0 } } ?? [seed]
     var e = Experiment(
       name: o.values["name"] ?? "train-\(ruleName)-\(dataset.rawValue)",
       data: DataSpec(dataset: dataset, scaling: scaling, validationCount: try o.int("validation") ?? (isImage ? 5000 : 0),

@@ -145,10 +145,10 @@ final class DFCTable1Tests: XCTestCase {
     XCTAssertEqual(try DFCTable1Artefact.parseSelection(["all"], "columns", DFCTable1.Column.self)?.count, 4)
   }
 
-  /// At full scale --rows, --columns and --seeds choose what trains; the table still shows every column and seeds
-  /// 1–5 from the run cache, so that training one cell never rewrites table1-full.md with that cell alone. The
-  /// control: at quick scale --columns still chooses the columns shown.
-  func testFullTableShowsEveryCachedCellWhateverTheSelection() throws {
+  /// --rows, --columns and --seeds choose what trains; at full scale the table still shows every column and seeds
+  /// 1–5 from the run cache, so that training one cell never rewrites table1-full.md with that cell alone. At quick
+  /// scale it shows the columns asked for and those with a cached run, and (the control) not a column with none.
+  func testTableShowsEveryCachedCellWhateverTheSelection() throws {
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("table1-selection-\(UUID())")
     defer { try? FileManager.default.removeItem(at: out) }
     var o = PaperOptions(); o.tableRows = ["bp"]; o.tableColumns = ["mnist"]
@@ -178,9 +178,12 @@ final class DFCTable1Tests: XCTestCase {
     var q = PaperOptions(); q.tableColumns = ["mnist"]; q.tableRows = ["dfa"]
     let quick = ArtefactContext(scale: .quick, seedCount: 1, outputRoot: out, packageRoot: out, data: DataLocations(root: out), json: true, options: q)
     try store(.dfa, .mnist, seed: 1, testAccuracy: 0.9, scale: .quick, in: quick.runCache("dfc"))
+    try store(.bp, .fmnist, seed: 1, testAccuracy: 0.8, scale: .quick, in: quick.runCache("dfc"))
     _ = try DFCTable1Artefact.run(quick)
     let quickTable = try suiteJSONDecoder().decode(TableResult.self, from: Data(contentsOf: out.appendingPathComponent("Results/dfc/table1.json")))
-    XCTAssertEqual(Set(quickTable.rows.map(\.column)), [DFCTable1.Column.mnist.label])
+    XCTAssertEqual(Set(quickTable.rows.map(\.column)), [DFCTable1.Column.mnist.label, DFCTable1.Column.fmnist.label],
+                   "quick: the column asked for and the one with a cached run; not the two with none")
+    XCTAssertEqual(quickTable.rows.first { $0.method == DFCTable1.Row.bp.label && $0.column == DFCTable1.Column.fmnist.label }?.reproduced?.mean ?? .nan, 20, accuracy: 1e-9)
   }
 
   /// `--log-every` outside full scale is an error before anything runs or is written (it would be ignored there).
