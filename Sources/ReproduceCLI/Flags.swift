@@ -74,7 +74,7 @@ enum Flags {
     Flag("pipeline", "P", default: "mnist", "dfc --figure e5: the pipeline drawn, mnist or fmnist (smoke, quick: from the Table 1 runs of the scale); at full scale also mnist_fixed or fmnist_fixed (the E.5 pipeline runs, seed 42)"),
     Flag("e5-config", "C", default: "pipeline", "dfc --figure e5 --scale full: pipeline (the E.5 pipeline configs, Q6) or table1 (Table 1's configs, logged the same way)"),
     Flag("rows", "R,R", "dfc --table 1 and --figure e5 --scale full: bp, dfc, dfc-ssa, dfc-ss, dfc-fixed, dfc-ssa-fixed, dfc-ss-fixed, dfa, or all (default: every row; at full scale the ones this machine affords; at full scale --rows, --columns and --seeds choose what trains, and table1-full shows every cell of seeds 1–5 already in the run cache)"),
-    Flag("columns", "C,C", "dfc --table 1: mnist, fmnist, ae, train, or all (default: mnist at quick, mnist and ae at smoke, all at full)"),
+    Flag("columns", "C,C", "dfc --table 1: mnist, fmnist, ae, train, or all: the columns trained now (default: mnist at quick, mnist and ae at smoke, all at full); the table also shows every column with a cached run of that scale"),
     Flag("sim-early-exit", "TOL", "dfc --table 1|--figure e5: a simulation stops once every sample is at the controller's steady state and max|ΔV| per step < TOL·max|V| for 10 steps (DFC-SS; DFC with --sim-extrapolate); changes results at the tolerance level"),
     Flag.toggle("sim-extrapolate", "dfc: after an early exit at t_c, DFC adds (T−1−t_c) × the last step's contribution (exact for a stationary state)"),
     Flag("precision", "P", default: "double", "dfc --table 1|--figure e5: double (the paper) or float (check the converged fractions of simulated rows)"),
