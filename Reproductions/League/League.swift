@@ -47,6 +47,17 @@ enum LeagueRule: Hashable, Sendable {
     }
   }
   var isBackprop: Bool { self == .layered(.backprop) || self == .tower(.backprop) }
+  /// The name `--rules` selects it by: its slug, GAIT-prop's as "gait" (the slug carries γ). BP is one name for both
+  /// sections.
+  var option: String {
+    if case .tower(.gait) = self { return "gait" }
+    return slug
+  }
+  static var options: [String] {
+    var seen: Set<String> = [], out: [String] = []
+    for r in all + tower where seen.insert(r.option).inserted { out.append(r.option) }
+    return out
+  }
 }
 
 /// The league's two sections: one network each, every rule of the section on it.
@@ -135,9 +146,11 @@ enum LeagueProtocol {
 enum LeagueTable {
   static func label(_ d: DatasetName) -> String { d == .mnist ? "MNIST" : "F-MNIST" }
 
-  /// One rule on one data set at its chosen learning rate.
+  /// One rule on one data set at its chosen learning rate; `missing` when it is not chosen (--rules, --dataset)
+  /// and the cache lacks some of its runs: (cached, needed).
   struct Entry {
     var rule: LeagueRule, lr: Double, runs: [RunRecord]
+    var missing: (cached: Int, needed: Int)? = nil
     var finished: [RunRecord] { runs.filter { $0.diverged == nil } }
     var testAccuracies: [Double] { finished.compactMap { LeagueTable.testAccuracy($0).map { 100 * $0 } } }
     var mean: Double? { testAccuracies.isEmpty ? nil : testAccuracies.reduce(0, +) / Double(testAccuracies.count) }
@@ -192,20 +205,37 @@ enum LeagueTable {
     var seeds: [UInt64] = [], rates: [Double] = [], wallSeconds = 0.0
   }
 
+  /// `--rules` and `--dataset` choose what trains now (default: every rule on both data sets). Every other rule shows
+  /// its runs from the cache (an earlier run's, a Slurm array's) when all of them are there (every rate and seed: the
+  /// rate is chosen on all of them), and "not run" with the count cached otherwise.
   static func load(_ context: ArtefactContext) throws -> Runs {
     let scale = context.scale
+    let askedRules = try context.options.rules(validIn: LeagueRule.options + ["all"], target: "league").flatMap { $0.contains("all") ? nil : Set($0) }
+    if let bad = context.options.datasets?.first(where: { !LeagueProtocol.datasets.contains($0) }) {
+      throw InvalidOption("league runs on mnist and fmnist, not \(bad.rawValue)")
+    }
+    func selected(_ r: LeagueRule, _ d: DatasetName) -> Bool {
+      (askedRules?.contains(r.option) ?? true) && (context.options.datasets?.contains(d) ?? true)
+    }
     var runs = Runs(seeds: LeagueProtocol.seeds(scale, context.seedCount), rates: LeagueProtocol.learningRates(scale))
-    var keys: [String] = [], cells: [Cell] = []
-    for section in LeagueSection.allCases { for d in LeagueProtocol.datasets { for r in section.rules { for lr in runs.rates {
-      for s in runs.seeds { keys.append("\(section)|\(d.rawValue)|\(r.slug)|\(lr)"); cells.append(LeagueProtocol.cell(r, d, lr: lr, scale: scale, seed: s)) }
-    } } } }
+    var keys: [String] = [], cells: [Cell] = [], byKey: [String: [RunRecord]] = [:], missing: [String: (Int, Int)] = [:]
+    for section in LeagueSection.allCases { for d in LeagueProtocol.datasets { for r in section.rules {
+      let these = runs.rates.flatMap { lr in runs.seeds.map { ("\(section)|\(d.rawValue)|\(r.slug)|\(lr)", LeagueProtocol.cell(r, d, lr: lr, scale: scale, seed: $0)) } }
+      if selected(r, d) {
+        keys += these.map(\.0); cells += these.map(\.1)
+        continue
+      }
+      let cached = try these.compactMap { k, c in try JobPool.cachedRecord(c, in: context.runCache("league")).map { (k, $0) } }
+      if cached.count == these.count { for (k, record) in cached { byKey[k, default: []].append(record) } }
+      else { missing["\(section)|\(d.rawValue)|\(r.slug)"] = (cached.count, these.count) }
+    } } }
     let (records, wall) = try context.runs(cells, paper: "league")
     runs.wallSeconds = wall
-    var byKey: [String: [RunRecord]] = [:]
     for (k, r) in zip(keys, records) { byKey[k, default: []].append(r) }
     for section in LeagueSection.allCases { for d in LeagueProtocol.datasets {
       let table = Runs.Table(section: section, dataset: d)
       runs.entries[table] = section.rules.map { r -> Entry in
+        if let m = missing["\(section)|\(d.rawValue)|\(r.slug)"] { return Entry(rule: r, lr: .nan, runs: [], missing: m) }
         let chosen = choose(runs.rates.map { lr in (lr, byKey["\(section)|\(d.rawValue)|\(r.slug)|\(lr)"] ?? []) })
         return Entry(rule: r, lr: chosen.lr, runs: chosen.runs)
       }
@@ -254,23 +284,26 @@ enum LeagueTable {
     var rows: [TableRow] = []
     for e in entries {
       let m = e.rule.label, diverged = e.runs.count - e.finished.count
+      let notRun = e.missing.map { "\($0.cached) of \($0.needed) runs cached (\(plural(rates.count, "rate")) × \(plural(seeds.count, "seed"))); --rules \(e.rule.option) trains them here, --slurm DIR on a cluster" }
       func row(_ column: String, _ values: [Double], note: String? = nil) {
-        rows.append(TableRow(method: m, column: column, reference: nil, values: values, tolerance: 0, note: note))
+        rows.append(TableRow(method: m, column: column, reference: nil, values: values, tolerance: 0, note: note ?? notRun))
       }
-      rows.append(TableRow(method: m, column: "test accuracy (%)", reference: nil, values: e.testAccuracies, tolerance: 0, diverged: diverged))
+      rows.append(TableRow(method: m, column: "test accuracy (%)", reference: nil, values: e.testAccuracies, tolerance: 0, diverged: diverged, note: notRun))
       row("rank", ranked.first { $0.entry.rule == e.rule }.map { [Double($0.rank)] } ?? [])
-      row("lr (chosen on validation)", [e.lr])
+      row("lr (chosen on validation)", e.missing == nil ? [e.lr] : [])
       row("final train loss", e.finished.compactMap(trainLoss))
       for l in 1...layers {
         row("angle to BP, layer \(l) (°)", e.finished.compactMap { angle($0, l) })
       }
       let seconds = e.finished.compactMap(secondsPerEpoch)
       row("s per epoch", seconds)
-      row("× BP", bpSeconds.map { b in seconds.map { $0 / b } } ?? [])
+      row("× BP", bpSeconds.map { b in seconds.map { $0 / b } } ?? [], note: notRun ?? (bpSeconds == nil ? "BP not run" : nil))
     }
     let ranking = ranked.map { "\($0.rank). \($0.entry.rule.label) (\(String(format: "%.2f", $0.entry.mean!)))" }.joined(separator: ", ")
     let single = seeds.count == 1, smoke = context.scale == .smoke
-    let rankingNote = "Ranking by mean test accuracy at the chosen rate (computed): \(ranking). Two rules share a rank when their means differ by less than 2 standard errors" + (single ? "; with one seed there is no spread, so no rank is shared (quick scale: not a ranking to rely on)." : ".")
+    let unranked = entries.filter { $0.mean == nil }.map(\.rule.label)
+    let rankingNote = "Ranking by mean test accuracy at the chosen rate (computed): \(ranking.isEmpty ? "none (no rule has a finished run)" : ranking). Two rules share a rank when their means differ by less than 2 standard errors" + (single ? "; with one seed there is no spread, so no rank is shared (quick scale: not a ranking to rely on)." : ".")
+      + (unranked.isEmpty ? "" : " Not ranked (no finished run): \(unranked.joined(separator: ", ")).")
     let common = "the same batches in the same order (data-order stream per seed), \(plural(LeagueProtocol.epochs(context.scale), "epoch")), learning rates \(rates.map(g).joined(separator: ", ")), the rate chosen by mean final validation accuracy (5 000 held-out training images; a diverged seed counts as 0), reported on the test set" + (smoke ? "; smoke: 2 000 images per split" : "") + "."
     let timing = "s per epoch: training wall time per epoch (evaluation excluded), one BLAS thread per run, other runs possibly sharing the machine; × BP against BP's in this table."
     let notes: [String]
@@ -333,7 +366,7 @@ enum LeagueFigure {
     func tag(_ t: LeagueTable.Runs.Table) -> String { (t.section == .mlp ? "MLP " : "tower ") + LeagueTable.label(t.dataset) }
     for t in tables {
       let layers = LeagueProtocol.layers(t.section)
-      for e in runs.entries[t]! {
+      for e in runs.entries[t]! where !e.runs.isEmpty {
         let (time, accuracy) = curve(e.runs.first)
         add("\(tag(t)) \(e.rule.label) time", time)
         add("\(tag(t)) \(e.rule.label) test acc", accuracy)
@@ -355,16 +388,29 @@ enum LeagueFigure {
     var script = "set multiplot layout \(tables.count),2 title 'League (\(context.scale.rawValue) scale): every rule at its chosen learning rate; MLP 784-256-256-256-10 tanh, and the invertible tower'\n"
     script += "set key bottom right font ',8'\n"
     for t in tables {
-      let layers = LeagueProtocol.layers(t.section)
+      let layers = LeagueProtocol.layers(t.section), drawn = runs.entries[t]!.filter { !$0.runs.isEmpty }
+      guard !drawn.isEmpty else {
+        // Neither panel has a run to draw (--rules chose none of this section and data set, and the cache has none).
+        script += "set label 1 'not run' at graph 0.5, 0.5 center\nset xrange [0:1]\nset yrange [0:1]\nunset logscale x\nunset xtics\nunset ytics\nset xlabel ''\nset ylabel ''\n"
+        script += "set title '\(tag(t)): test accuracy against training time (seed 1)'\nplot -1 notitle\n"
+        script += "set title '\(tag(t)): angle of the update to the BP gradient at the end'\nplot -1 notitle\n"
+        script += "unset label 1\nset xrange [*:*]\nset yrange [*:*]\nset xtics\nset ytics\n"
+        continue
+      }
       // Log time: the rules' costs per epoch span two orders of magnitude (DFC-SSA's epochs against BP's); the initial
       // evaluation at t = 0 has no place on it and is left out of the plot (it stays in the CSV).
       script += "set title '\(tag(t)): test accuracy against training time (seed 1)'\nset xlabel 'training time (s, log scale)'\nset ylabel 'test accuracy (%)'\nset xtics auto\nset autoscale\nset logscale x\n"
-      script += "plot " + runs.entries[t]!.map { e in
+      // One point in all (one rule, one epoch: e.g. --rules bp at smoke scale) is an empty range to gnuplot: widen it.
+      let points = drawn.flatMap { e in zip(curve(e.runs.first).time, curve(e.runs.first).accuracy).filter { $0.0 > 0 } }
+      if let p = points.first, points.allSatisfy({ $0 == p }) {
+        script += "set xrange [\(p.0 / 2):\(p.0 * 2)]\nset yrange [\(p.1 - 5):\(p.1 + 5)]\n"
+      }
+      script += "plot " + drawn.map { e in
         let time = col("\(tag(t)) \(e.rule.label) time")
         return "'\(file).csv' using (column(\(time)) > 0 ? column(\(time)) : NaN):\(col("\(tag(t)) \(e.rule.label) test acc")) with linespoints lw 2 pt 7 ps 0.5 lc rgb '\(colours[e.rule] ?? "#888888")' title '\(e.rule.label)'"
       }.joined(separator: ", \\\n     ") + "\n"
       script += "set title '\(tag(t)): angle of the update to the BP gradient at the end'\nset xlabel 'layer (\(layers) = output)'\nunset logscale x\nset ylabel 'angle (degrees)'\nset xtics 1\nset xrange [0.8:\(layers).2]\nset yrange [-3:100]\nset key outside right top\n"
-      script += "plot " + runs.entries[t]!.map { e in
+      script += "plot " + drawn.map { e in
         "'\(file).csv' using ($1+1):\(col("\(tag(t)) \(e.rule.label) angle")) with linespoints lw 2 pt 7 lc rgb '\(colours[e.rule] ?? "#888888")' title '\(e.rule.label)'"
       }.joined(separator: ", \\\n     ") + "\n"
       script += "set xrange [*:*]\nset yrange [*:*]\nset key inside bottom right\n"

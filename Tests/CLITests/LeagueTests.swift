@@ -1,6 +1,7 @@
 import XCTest
 @testable import Experiments
 @testable import League
+import Datasets
 
 /// The league's two computed statements: which learning rate a rule gets, and which rules share a rank.
 final class LeagueTests: XCTestCase {
@@ -57,5 +58,48 @@ final class LeagueTests: XCTestCase {
     let layered = run(validation: 0.6, test: 0.7)
     XCTAssertEqual(LeagueTable.validationAccuracy(layered), 0.6)
     XCTAssertEqual(LeagueTable.secondsPerEpoch(layered), 1)
+  }
+
+  /// --rules and --dataset choose what trains; every other rule shows its runs from the cache when all of its rates
+  /// and seeds are there (the rate is chosen on all of them), and "not run" with the count cached otherwise, unranked.
+  /// The control: once the missing run is cached the same rule is in the table and ranked.
+  func testUnselectedRulesComeFromTheCacheOnlyWhenComplete() throws {
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("league-selection-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: out) }
+    var o = PaperOptions(); o.rules = ["bp"]; o.datasets = [.mnist]
+    let context = ArtefactContext(scale: .quick, seedCount: nil, outputRoot: out, packageRoot: out, data: DataLocations(root: out), json: true, options: o)
+    let cache = context.runCache("league"), rates = LeagueProtocol.learningRates(.quick)
+    try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+    func store(_ r: LeagueRule, lr: Double, test: Double) throws {
+      let cell = LeagueProtocol.cell(r, .mnist, lr: lr, scale: .quick, seed: 1)
+      var record = run(validation: lr == rates[1] ? 0.95 : 0.9, test: test)
+      record.experiment = cell.name; record.key = cell.key
+      try canonicalJSON(record).write(to: JobPool.cacheURL(cell, in: cache), atomically: true, encoding: .utf8)
+    }
+    // Every MLP rule complete on MNIST and the tower's BP (BP, the one selected, is in both sections: nothing
+    // trains), but FA with one rate missing.
+    for r in LeagueRule.all + [.tower(.backprop)] { for lr in rates where !(r == .layered(.feedbackAlignment) && lr == rates[2]) {
+      try store(r, lr: lr, test: r == .layered(.backprop) ? 0.98 : 0.96)
+    } }
+    func mnistTable() throws -> TableResult {
+      _ = try LeagueTable.run(context)
+      return try suiteJSONDecoder().decode(TableResult.self, from: Data(contentsOf: out.appendingPathComponent("Results/league/mnist.json")))
+    }
+    func cell(_ t: TableResult, _ rule: String, _ column: String) -> TableRow? { t.rows.first { $0.method == rule && $0.column == column } }
+    var t = try mnistTable()
+    XCTAssertEqual(cell(t, "BP", "test accuracy (%)")?.reproduced?.mean ?? .nan, 98, accuracy: 1e-9)
+    XCTAssertEqual(cell(t, "KP", "test accuracy (%)")?.reproduced?.mean ?? .nan, 96, accuracy: 1e-9, "complete in the cache: shown")
+    XCTAssertEqual(cell(t, "KP", "lr (chosen on validation)")?.reproduced?.mean, rates[1])
+    XCTAssertNil(cell(t, "FA", "test accuracy (%)")?.reproduced, "incomplete: not shown")
+    XCTAssertEqual(cell(t, "FA", "test accuracy (%)")?.verdict, "not run")
+    XCTAssertTrue(cell(t, "FA", "test accuracy (%)")?.note?.hasPrefix("2 of 3 runs cached") ?? false, cell(t, "FA", "test accuracy (%)")?.note ?? "no note")
+    XCTAssertNil(cell(t, "FA", "rank")?.reproduced)
+    let fmnist = try suiteJSONDecoder().decode(TableResult.self, from: Data(contentsOf: out.appendingPathComponent("Results/league/fmnist.json")))
+    XCTAssertTrue(fmnist.rows.allSatisfy { $0.reproduced == nil }, "--dataset mnist: F-MNIST has nothing cached and trains nothing")
+    // Control: the missing run cached, FA is shown and ranked.
+    try store(.layered(.feedbackAlignment), lr: rates[2], test: 0.96)
+    t = try mnistTable()
+    XCTAssertEqual(cell(t, "FA", "test accuracy (%)")?.reproduced?.mean ?? .nan, 96, accuracy: 1e-9)
+    XCTAssertNotNil(cell(t, "FA", "rank")?.reproduced)
   }
 }
