@@ -205,12 +205,13 @@ enum LeagueTable {
     var seeds: [UInt64] = [], rates: [Double] = [], wallSeconds = 0.0
   }
 
-  /// `--rules` and `--dataset` choose what trains now (default: every rule on both data sets). Every other rule shows
+  /// `--rules` and `--dataset` choose what trains now (default: every rule on both data sets; `--rules none`: nothing,
+  /// the tables from the cache alone). Every other rule shows
   /// its runs from the cache (an earlier run's, a Slurm array's) when all of them are there (every rate and seed: the
   /// rate is chosen on all of them), and "not run" with the count cached otherwise.
   static func load(_ context: ArtefactContext) throws -> Runs {
     let scale = context.scale
-    let askedRules = try context.options.rules(validIn: LeagueRule.options + ["all"], target: "league").flatMap { $0.contains("all") ? nil : Set($0) }
+    let askedRules = try context.options.rules(validIn: LeagueRule.options + ["all", "none"], target: "league").flatMap { $0.contains("all") ? nil : Set($0) }
     if let bad = context.options.datasets?.first(where: { !LeagueProtocol.datasets.contains($0) }) {
       throw InvalidOption("league runs on mnist and fmnist, not \(bad.rawValue)")
     }
