@@ -36,8 +36,17 @@ public enum JobPool {
     var records = try cells.map { cell in try cache.flatMap { try cachedRecord(cell, in: $0) } }
     let todo = cells.indices.filter { records[$0] == nil }
     if !todo.isEmpty && cells.count - todo.count > 0 { Progress.note("reusing \(cells.count - todo.count) cached run(s); \(todo.count) to train") }
+    // The whole job's progress, a line per finished run (each run prints its own per epoch).
+    let start = Clock.wall
+    var finished = 0
+    func finish() {
+      finished += 1
+      guard todo.count > 1 else { return }
+      let elapsed = Clock.wall - start, eta = elapsed * Double(todo.count - finished) / Double(finished)
+      Progress.note("runs: \(finished) of \(todo.count) done  elapsed \(Progress.format(seconds: elapsed))  ETA \(Progress.format(seconds: eta)) (at the mean time per run so far)")
+    }
     if todo.count == 1 || processes <= 1 || ProcessInfo.processInfo.activeProcessorCount < 2 {
-      for i in todo { records[i] = try request(i).execute() }
+      for i in todo { records[i] = try request(i).execute(); finish() }
       return records.map { $0! }
     }
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reproduce-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
@@ -70,6 +79,7 @@ public enum JobPool {
           throw CellError("\(cells[i].name) seed \(cells[i].seed) failed in its worker process (exit \(p.terminationStatus)); its error is printed above")
         }
         records[i] = try suiteJSONDecoder().decode(RunRecord.self, from: data)
+        finish()
       } else {
         usleep(50_000)
       }
