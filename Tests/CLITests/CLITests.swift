@@ -107,6 +107,18 @@ final class CLITests: XCTestCase {
     XCTAssertNotNil(message(["train", "--slurm", "x"]))       // a paper flag is not a train flag
   }
 
+  /// `--seeds K` runs seeds 1…K; 0 is a usage error (it used to run the default silently, or one seed for train).
+  func testSeedsZeroIsAUsageError() throws {
+    for args in [["dfc", "--table", "1", "--seeds"], ["train", "--seeds"]] {
+      guard let ok = try? CommandLineSpec.parse(args + ["3"]), let zero = try? CommandLineSpec.parse(args + ["0"]) else { return XCTFail("\(args)") }
+      func options(_ c: Invocation) -> Options? {
+        switch c { case .paper(_, _, let o): return o; case .train(let o): return o; default: return nil }
+      }
+      XCTAssertEqual(try options(ok)?.seedCount(), 3)
+      XCTAssertThrowsError(try options(zero)?.seedCount(), "\(args)") { XCTAssertTrue($0 is UsageError) }
+    }
+  }
+
   func testTrainFlagsBuildTheExperiment() throws {
     guard case .train(let o) = try CommandLineSpec.parse(["train", "--rule", "bp", "--dataset", "fmnist", "--hidden", "64,32",
                                                           "--activation", "relu", "--epochs", "2", "--lr", "0.01"]) else { return XCTFail() }
