@@ -280,7 +280,11 @@ enum LeagueTable {
                       all: [RunRecord]) throws -> [URL] {
     let d = table.dataset, section = table.section
     let ranked = ranks(entries)
-    let bpSeconds = entries.first { $0.rule.isBackprop }.flatMap { e in e.finished.compactMap(secondsPerEpoch).first }
+    // BP's mean over its seeds (one seed at quick scale), so that BP's own × BP averages 1 whatever its seeds' spread.
+    let bpSeconds = entries.first { $0.rule.isBackprop }.flatMap { e -> Double? in
+      let s = e.finished.compactMap(secondsPerEpoch)
+      return s.isEmpty ? nil : s.reduce(0, +) / Double(s.count)
+    }
     let layers = LeagueProtocol.layers(section)
     var rows: [TableRow] = []
     for e in entries {
