@@ -149,19 +149,18 @@ enum DFCTable1Artefact {
       let trained = selected(r, c) ? trainedSeeds : []
       return try seeds.filter { !trained.contains($0) }.compactMap { try JobPool.cachedRecord(Cell(e, seed: $0), in: context.runCache("dfc")) }
     }
-    var cache: [String: [RunRecord]] = [:]
-    for c in Column.allCases { for r in rows { cache["\(r.rawValue)|\(c.rawValue)"] = try cached(r, c) } }
+    // The runs of each cell, keyed "row|column": the cached ones first, those trained now appended below.
+    var runs: [String: [RunRecord]] = [:]
+    for c in Column.allCases { for r in rows { runs["\(r.rawValue)|\(c.rawValue)"] = try cached(r, c) } }
     let columns = scale == .full ? Column.allCases
-      : Column.allCases.filter { c in trainedColumns.contains(c) || rows.contains { !cache["\($0.rawValue)|\(c.rawValue)"]!.isEmpty } }
+      : Column.allCases.filter { c in trainedColumns.contains(c) || rows.contains { !runs["\($0.rawValue)|\(c.rawValue)"]!.isEmpty } }
 
     var cells: [Cell] = [], keys: [String] = []
     for c in columns { for r in rows where selected(r, c) {
       for s in trainedSeeds { cells.append(Cell(experiment(r, c, scale, context.options)!, seed: s)); keys.append("\(r.rawValue)|\(c.rawValue)") }
     } }
     let (records, wall) = try context.runs(cells, paper: "dfc")
-    var runs: [String: [RunRecord]] = [:]
     for (k, r) in zip(keys, records) { runs[k, default: []].append(r) }
-    for c in columns { for r in rows { runs["\(r.rawValue)|\(c.rawValue)", default: []].append(contentsOf: cache["\(r.rawValue)|\(c.rawValue)"]!) } }
     for k in runs.keys { runs[k]!.sort { $0.seed < $1.seed } }
     func get(_ r: Row, _ c: Column) -> [RunRecord] { runs["\(r.rawValue)|\(c.rawValue)"] ?? [] }
 

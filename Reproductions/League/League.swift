@@ -406,7 +406,7 @@ enum LeagueFigure {
       // evaluation at t = 0 has no place on it and is left out of the plot (it stays in the CSV).
       script += "set title '\(tag(t)): test accuracy against training time (seed 1)'\nset xlabel 'training time (s, log scale)'\nset ylabel 'test accuracy (%)'\nset xtics auto\nset autoscale\nset logscale x\n"
       // One point in all (one rule, one epoch: e.g. --rules bp at smoke scale) is an empty range to gnuplot: widen it.
-      let points = drawn.flatMap { e in zip(curve(e.runs.first).time, curve(e.runs.first).accuracy).filter { $0.0 > 0 } }
+      let points = drawn.flatMap { e in let c = curve(e.runs.first); return zip(c.time, c.accuracy).filter { $0.0 > 0 } }
       if let p = points.first, points.allSatisfy({ $0 == p }) {
         script += "set xrange [\(p.0 / 2):\(p.0 * 2)]\nset yrange [\(p.1 - 5):\(p.1 + 5)]\n"
       }

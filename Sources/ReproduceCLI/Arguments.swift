@@ -57,6 +57,8 @@ public struct Options: Sendable {
     guard k > 0 else { throw UsageError("--seeds 0: give the number of seeds, 1 or more (seeds 1…K are run)") }
     return k
   }
+  /// `--seeds K` as the seeds run, 1…K (nil without the flag).
+  public func seeds() throws -> [UInt64]? { try seedCount().map { Array(1...UInt64($0)) } }
   /// The flag's value (or default) as one of an enum's cases, named by their raw values.
   public func choice<E: RawRepresentable & CaseIterable>(_ name: String, _: E.Type) throws -> E? where E.RawValue == String {
     guard let v = string(name) else { return nil }

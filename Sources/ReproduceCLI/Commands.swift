@@ -352,7 +352,7 @@ public enum Commands {
     }
     let clipping: Clipping = try o.double("clip").map { .global(maxNorm: $0) } ?? .none
     let seed = UInt64(try o.int("seed")!)
-    let seeds = try o.seedCount().map { (1...UInt64($0)).map { $0 } } ?? [seed]
+    let seeds = try o.seeds() ?? [seed]
     var e = Experiment(
       name: o.values["name"] ?? "train-\(ruleName)-\(dataset.rawValue)",
       data: DataSpec(dataset: dataset, scaling: scaling, validationCount: try o.int("validation") ?? (isImage ? 5000 : 0),

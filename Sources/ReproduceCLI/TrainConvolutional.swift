@@ -55,7 +55,7 @@ extension Commands {
   static func trainConvolutional(_ o: Options) throws -> Int32 {
     try setThreads(o)
     let e = try convolutionalExperiment(o)
-    let seeds = try o.seedCount().map { (1...UInt64($0)).map { $0 } } ?? [UInt64(o.values["seed"].flatMap { UInt64($0) } ?? 99)]
+    let seeds = try o.seeds() ?? [UInt64(o.values["seed"].flatMap { UInt64($0) } ?? 99)]
     Progress.note("\(e.name): \(e.rule.label) on \(e.data.label), \(e.architecture.name) n = \(e.architecture.width), lr \(e.learningRate), batch \(e.batchSize), \(plural(e.epochs, "epoch")), seeds \(seeds)")
     let (records, url) = try trainSeeds(e, name: e.name, seeds: seeds, o)
     for r in records {
@@ -101,7 +101,7 @@ extension Commands {
   static func trainLeNet(_ o: Options) throws -> Int32 {
     try setThreads(o)
     let e = try leNetExperiment(o)
-    let seeds = try o.seedCount().map { (1...UInt64($0)).map { $0 } } ?? [UInt64(try o.int("seed") ?? 1)]
+    let seeds = try o.seeds() ?? [UInt64(try o.int("seed") ?? 1)]
     Progress.note("\(e.name): \(e.rule.label) on LeNet, \(e.dataset.rawValue), lr \(e.learningRate) (÷10 after epochs \(e.milestones)), momentum \(e.momentum), weight decay \(e.weightDecay), batch \(e.batchSize), \(plural(e.epochs, "epoch")), seeds \(seeds)")
     let (records, url) = try trainSeeds(e, name: e.name, seeds: seeds, o)
     for r in records {

@@ -65,7 +65,7 @@ extension Commands {
   static func trainInvertible(_ o: Options) throws -> Int32 {
     try setThreads(o)
     let e = try invertibleExperiment(o)
-    let seeds = try o.seedCount().map { (1...UInt64($0)).map { $0 } } ?? [UInt64(try o.int("seed")!)]
+    let seeds = try o.seeds() ?? [UInt64(try o.int("seed")!)]
     Progress.note("\(e.name): \(e.rule.label) on \(e.dataset.rawValue), \(e.architecture.label), η \(e.learningRate), λ \(e.orthoLambda), \(e.batches) batches of 60, seeds \(seeds)")
     let (records, url) = try trainSeeds(e, name: e.name, seeds: seeds, o)
     for r in records {
