@@ -47,11 +47,14 @@ enum LeagueRule: Hashable, Sendable {
     }
   }
   var isBackprop: Bool { self == .layered(.backprop) || self == .tower(.backprop) }
-  /// The name `--rules` selects it by: its slug, GAIT-prop's as "gait" (the slug carries γ). BP is one name for both
-  /// sections.
+  /// The name `--rules` selects it by: its slug, GAIT-prop's as "gait" (the slug carries γ), the tower's BP as
+  /// "tower-bp" (one "bp" for both sections made the MLP's BP impossible to train without the tower's, 8 h per data set).
   var option: String {
-    if case .tower(.gait) = self { return "gait" }
-    return slug
+    switch self {
+    case .tower(.gait): return "gait"
+    case .tower(.backprop): return "tower-bp"
+    default: return slug
+    }
   }
   static var options: [String] {
     var seen: Set<String> = [], out: [String] = []

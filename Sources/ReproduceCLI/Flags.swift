@@ -50,7 +50,7 @@ enum Flags {
     Flag("depth", "3|5|8", default: "8", "lra --figure 1: the depth drawn"),
     Flag("dataset", "D,D", "gait --table 1: train only these data sets (mnist, fmnist, kmnist); bioflax --table 4: mnist, fmnist; align: mnist as the 28×28 substitute instead of Fashion-MNIST; league: mnist, fmnist"),
     Flag("network", "tower|full", "gait --table 1: train only this network"),
-    Flag("rules", "R,R", "gait --table 1: train only these rules (bp, gait, tp); bioflax --table 4: bp, fa, usf, brsf, frsf, dfa; align: bp, fa, dfa, align-prop, align-ada, align-zero, last-layer (add: bp, align-ada, align-zero, readout); league: bp, fa, kp, dfa, lra-e, align-prop, align-ada, align-zero, dfc-ssa-fixed, dfc-ssa, dfc-ss, dfc, gait, tp, or none (what trains now; every other rule comes from the run cache when all its rates and seeds are there)"),
+    Flag("rules", "R,R", "gait --table 1: train only these rules (bp, gait, tp); bioflax --table 4: bp, fa, usf, brsf, frsf, dfa; align: bp, fa, dfa, align-prop, align-ada, align-zero, last-layer (add: bp, align-ada, align-zero, readout); league: bp, fa, kp, dfa, lra-e, align-prop, align-ada, align-zero, dfc-ssa-fixed, dfc-ssa, dfc-ss, dfc, tower-bp, gait, tp, or none (what trains now; every other rule comes from the run cache when all its rates and seeds are there)"),
     Flag("lr", "R=η,…", "bioflax --table 4: initial learning rates per rule, e.g. fa=0.01,dfa=0.001 (default: the assumed ones; biotorch never published them)"),
     Flag("holdout", "N", "bioflax --table 4: choose the best epoch on the last N training images, not on the test set (quirk T4's fix; e.g. 5000)"),
     Flag.toggle("biotorch-frsf-metric", "bioflax --table 4: log frSF's W–B angle against the stored |M|, as biotorch does (quirk T2)"),
