@@ -18,7 +18,8 @@ plot 'curves-full.csv' using (column(2) > 0 ? column(2) : NaN):3 with linespoint
      'curves-full.csv' using (column(11) > 0 ? column(11) : NaN):12 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#2ca02c' title 'DFA', \
      'curves-full.csv' using (column(14) > 0 ? column(14) : NaN):15 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#d62728' title 'LRA-E', \
      'curves-full.csv' using (column(17) > 0 ? column(17) : NaN):18 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#9467bd' title 'Align-prop', \
-     'curves-full.csv' using (column(20) > 0 ? column(20) : NaN):21 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#e377c2' title 'Align-ada'
+     'curves-full.csv' using (column(20) > 0 ? column(20) : NaN):21 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#e377c2' title 'Align-ada', \
+     'curves-full.csv' using (column(23) > 0 ? column(23) : NaN):24 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#ff7f0e' title 'Align-zero'
 set title 'MLP MNIST: angle of the update to the BP gradient at the end'
 set xlabel 'layer (4 = output)'
 unset logscale x
@@ -33,7 +34,8 @@ plot 'curves-full.csv' using ($1+1):4 with linespoints lw 2 pt 7 lc rgb '#000000
      'curves-full.csv' using ($1+1):13 with linespoints lw 2 pt 7 lc rgb '#2ca02c' title 'DFA', \
      'curves-full.csv' using ($1+1):16 with linespoints lw 2 pt 7 lc rgb '#d62728' title 'LRA-E', \
      'curves-full.csv' using ($1+1):19 with linespoints lw 2 pt 7 lc rgb '#9467bd' title 'Align-prop', \
-     'curves-full.csv' using ($1+1):22 with linespoints lw 2 pt 7 lc rgb '#e377c2' title 'Align-ada'
+     'curves-full.csv' using ($1+1):22 with linespoints lw 2 pt 7 lc rgb '#e377c2' title 'Align-ada', \
+     'curves-full.csv' using ($1+1):25 with linespoints lw 2 pt 7 lc rgb '#ff7f0e' title 'Align-zero'
 set xrange [*:*]
 set yrange [*:*]
 set key inside bottom right
