@@ -6,23 +6,23 @@ set key autotitle columnhead
 set grid lc rgb '#dddddd'
 set multiplot layout 4,2 title 'League (full scale): every rule at its chosen learning rate; MLP 784-256-256-256-10 tanh, and the invertible tower'
 set key bottom right font ',8'
-set title 'MLP MNIST: test accuracy against training time (seed 1)'
+set title 'MLP MNIST: test error against training time (seed 1)'
 set xlabel 'training time (s, log scale)'
-set ylabel 'test accuracy (%)'
+set ylabel 'test error (%, log scale)'
 set xtics auto
 set autoscale
-set logscale x
-plot 'curves-full.csv' using (column(2) > 0 ? column(2) : NaN):3 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#000000' title 'BP', \
-     'curves-full.csv' using (column(5) > 0 ? column(5) : NaN):6 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#1f77b4' title 'FA', \
-     'curves-full.csv' using (column(8) > 0 ? column(8) : NaN):9 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#17becf' title 'KP', \
-     'curves-full.csv' using (column(11) > 0 ? column(11) : NaN):12 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#2ca02c' title 'DFA', \
-     'curves-full.csv' using (column(14) > 0 ? column(14) : NaN):15 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#d62728' title 'LRA-E', \
-     'curves-full.csv' using (column(17) > 0 ? column(17) : NaN):18 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#9467bd' title 'Align-prop', \
-     'curves-full.csv' using (column(20) > 0 ? column(20) : NaN):21 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#e377c2' title 'Align-ada', \
-     'curves-full.csv' using (column(23) > 0 ? column(23) : NaN):24 with linespoints lw 2 pt 7 ps 0.5 lc rgb '#ff7f0e' title 'Align-zero'
+set logscale xy
+plot 'curves-full.csv' using (column(2) > 0 ? column(2) : NaN):(100 - column(3)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#000000' title 'BP', \
+     'curves-full.csv' using (column(5) > 0 ? column(5) : NaN):(100 - column(6)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#1f77b4' title 'FA', \
+     'curves-full.csv' using (column(8) > 0 ? column(8) : NaN):(100 - column(9)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#17becf' title 'KP', \
+     'curves-full.csv' using (column(11) > 0 ? column(11) : NaN):(100 - column(12)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#2ca02c' title 'DFA', \
+     'curves-full.csv' using (column(14) > 0 ? column(14) : NaN):(100 - column(15)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#d62728' title 'LRA-E', \
+     'curves-full.csv' using (column(17) > 0 ? column(17) : NaN):(100 - column(18)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#9467bd' title 'Align-prop', \
+     'curves-full.csv' using (column(20) > 0 ? column(20) : NaN):(100 - column(21)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#e377c2' title 'Align-ada', \
+     'curves-full.csv' using (column(23) > 0 ? column(23) : NaN):(100 - column(24)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#ff7f0e' title 'Align-zero'
 set title 'MLP MNIST: angle of the update to the BP gradient at the end'
 set xlabel 'layer (4 = output)'
-unset logscale x
+unset logscale xy
 set ylabel 'angle (degrees)'
 set xtics 1
 set xrange [0.8:4.2]
@@ -42,12 +42,12 @@ set key inside bottom right
 set label 1 'not run' at graph 0.5, 0.5 center
 set xrange [0:1]
 set yrange [0:1]
-unset logscale x
+unset logscale xy
 unset xtics
 unset ytics
 set xlabel ''
 set ylabel ''
-set title 'MLP F-MNIST: test accuracy against training time (seed 1)'
+set title 'MLP F-MNIST: test error against training time (seed 1)'
 plot -1 notitle
 set title 'MLP F-MNIST: angle of the update to the BP gradient at the end'
 plot -1 notitle
@@ -59,12 +59,12 @@ set ytics
 set label 1 'not run' at graph 0.5, 0.5 center
 set xrange [0:1]
 set yrange [0:1]
-unset logscale x
+unset logscale xy
 unset xtics
 unset ytics
 set xlabel ''
 set ylabel ''
-set title 'tower MNIST: test accuracy against training time (seed 1)'
+set title 'tower MNIST: test error against training time (seed 1)'
 plot -1 notitle
 set title 'tower MNIST: angle of the update to the BP gradient at the end'
 plot -1 notitle
@@ -76,12 +76,12 @@ set ytics
 set label 1 'not run' at graph 0.5, 0.5 center
 set xrange [0:1]
 set yrange [0:1]
-unset logscale x
+unset logscale xy
 unset xtics
 unset ytics
 set xlabel ''
 set ylabel ''
-set title 'tower F-MNIST: test accuracy against training time (seed 1)'
+set title 'tower F-MNIST: test error against training time (seed 1)'
 plot -1 notitle
 set title 'tower F-MNIST: angle of the update to the BP gradient at the end'
 plot -1 notitle
