@@ -186,16 +186,21 @@ enum LeagueTable {
     return byRate.max { a, b in score(a.runs) < score(b.runs) || (score(a.runs) == score(b.runs) && a.lr > b.lr) }!
   }
 
-  /// Competition ranking by mean test accuracy; a rule shares the rank of the one above it when their means differ
-  /// by less than 2 standard errors of the difference.
+  /// Competition ranking by mean test accuracy. A rule shares the rank of the best rule of the group above it (the
+  /// first to hold that rank) when their means differ by less than 2 standard errors of the difference; otherwise it
+  /// opens a rank of its own. Against the group's best, not the rule just above: a chain of small steps must not let
+  /// two clearly different rules share a rank.
   static func ranks(_ entries: [Entry]) -> [(entry: Entry, rank: Int)] {
     let sorted = entries.filter { $0.mean != nil }.sorted { $0.mean! > $1.mean! }
     var out: [(entry: Entry, rank: Int)] = []
+    var leader: (entry: Entry, rank: Int)?
     for (i, e) in sorted.enumerated() {
-      if let last = out.last {
-        let se = (last.entry.standardError * last.entry.standardError + e.standardError * e.standardError).squareRoot()
-        out.append((e, abs(last.entry.mean! - e.mean!) < 2 * se ? last.rank : i + 1))
-      } else { out.append((e, 1)) }
+      if let l = leader {
+        let se = (l.entry.standardError * l.entry.standardError + e.standardError * e.standardError).squareRoot()
+        if abs(l.entry.mean! - e.mean!) < 2 * se { out.append((e, l.rank)); continue }
+      }
+      leader = (e, i + 1)
+      out.append(leader!)
     }
     return out
   }
@@ -310,7 +315,7 @@ enum LeagueTable {
     let ranking = ranked.map { "\($0.rank). \($0.entry.rule.label) (\(String(format: "%.2f", $0.entry.mean!)))" }.joined(separator: ", ")
     let single = seeds.count == 1, smoke = context.scale == .smoke
     let unranked = entries.filter { $0.mean == nil }.map(\.rule.label)
-    let rankingNote = "Ranking by mean test accuracy at the chosen rate (computed): \(ranking.isEmpty ? "none (no rule has a finished run)" : ranking). Two rules share a rank when their means differ by less than 2 standard errors" + (single ? "; with one seed there is no spread, so no rank is shared (quick scale: not a ranking to rely on)." : ".")
+    let rankingNote = "Ranking by mean test accuracy at the chosen rate (computed): \(ranking.isEmpty ? "none (no rule has a finished run)" : ranking). A rule shares the rank of the best rule of its group when their means differ by less than 2 standard errors of the difference" + (single ? "; with one seed there is no spread, so no rank is shared (quick scale: not a ranking to rely on)." : ".")
       + (unranked.isEmpty ? "" : " Not ranked (no finished run): \(unranked.joined(separator: ", ")).")
     let common = "the same batches in the same order (data-order stream per seed), \(plural(LeagueProtocol.epochs(context.scale), "epoch")), learning rates \(rates.map(g).joined(separator: ", ")), the rate chosen by mean final validation accuracy (5 000 held-out training images; a diverged seed counts as 0), reported on the test set" + (smoke ? "; smoke: 2 000 images per split" : "") + "."
     let timing = "s per epoch: training wall time per epoch (evaluation excluded), one BLAS thread per run, other runs possibly sharing the machine; × BP against BP's in this table."

@@ -35,6 +35,14 @@ final class LeagueTests: XCTestCase {
     // Negative control: with one seed each there is no spread, so 98.0 and 97.9 do not share a rank.
     let single = LeagueTable.ranks([entry(.backprop, [98.0]), entry(.kolenPollack, [97.9])]).map(\.rank)
     XCTAssertEqual(single, [1, 2])
+    // A chain: each rule 0.15 below the one above it (2 SE of the difference: 0.2), the third 0.3 below the first.
+    // It shares the rank of neither: its group's best is the first rule, which it is clearly below; chaining from
+    // the rule just above would have put all three at rank 1.
+    let spread = [0.1, 0.3, -0.1, 0.2, 0.0].map { $0 - 0.1 }                 // mean 0, SE 0.071
+    let chain = [98.0, 97.85, 97.7].enumerated().map { i, m in
+      entry([.backprop, .kolenPollack, .directFeedbackAlignment][i], spread.map { m + $0 })
+    }
+    XCTAssertEqual(LeagueTable.ranks(chain).map(\.rank), [1, 1, 3])
   }
 
   /// The tower section reads its runs from the invertible log: the final evaluation's accuracies and batch loss, the
