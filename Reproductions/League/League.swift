@@ -315,8 +315,8 @@ enum LeagueTable {
     let ranking = ranked.map { "\($0.rank). \($0.entry.rule.label) (\(String(format: "%.2f", $0.entry.mean!)))" }.joined(separator: ", ")
     let single = seeds.count == 1, smoke = context.scale == .smoke
     let unranked = entries.filter { $0.mean == nil }.map(\.rule.label)
-    let rankingNote = "Ranking by mean test accuracy at the chosen rate (computed): \(ranking.isEmpty ? "none (no rule has a finished run)" : ranking). A rule shares the rank of the best rule of its group when their means differ by less than 2 standard errors of the difference" + (single ? "; with one seed there is no spread, so no rank is shared (quick scale: not a ranking to rely on)." : ".")
-      + (unranked.isEmpty ? "" : " Not ranked (no finished run): \(unranked.joined(separator: ", ")).")
+    let rankingNote = "Ranking by mean test accuracy at the chosen rate (computed): \(ranking.isEmpty ? "none (no rule has all its runs)" : ranking). A rule shares the rank of the best rule of its group when their means differ by less than 2 standard errors of the difference" + (single ? "; with one seed there is no spread, so no rank is shared (quick scale: not a ranking to rely on)." : ".")
+      + (unranked.isEmpty ? "" : " Not ranked (not all of its runs cached, or none finished): \(unranked.joined(separator: ", ")).")
     let common = "the same batches in the same order (data-order stream per seed), \(plural(LeagueProtocol.epochs(context.scale), "epoch")), learning rates \(rates.map(g).joined(separator: ", ")), the rate chosen by mean final validation accuracy (5 000 held-out training images; a diverged seed counts as 0), reported on the test set" + (smoke ? "; smoke: 2 000 images per split" : "") + "."
     let timing = "s per epoch: training wall time per epoch (evaluation excluded), one BLAS thread per run, other runs possibly sharing the machine; × BP against BP's in this table."
     let notes: [String]
