@@ -39,23 +39,25 @@ plot 'curves-full.csv' using ($1+1):4 with linespoints lw 2 pt 7 lc rgb '#000000
 set xrange [*:*]
 set yrange [*:*]
 set key inside bottom right
-set label 1 'not run' at graph 0.5, 0.5 center
-set xrange [0:1]
-set yrange [0:1]
-unset logscale xy
-unset xtics
-unset ytics
-set xlabel ''
-set ylabel ''
 set title 'MLP F-MNIST: test error against training time (seed 1)'
-plot -1 notitle
+set xlabel 'training time (s, log scale)'
+set ylabel 'test error (%, log scale)'
+set xtics auto
+set autoscale
+set logscale xy
+plot 'curves-full.csv' using (column(26) > 0 ? column(26) : NaN):(100 - column(27)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#000000' title 'BP'
 set title 'MLP F-MNIST: angle of the update to the BP gradient at the end'
-plot -1 notitle
-unset label 1
+set xlabel 'layer (4 = output)'
+unset logscale xy
+set ylabel 'angle (degrees)'
+set xtics 1
+set xrange [0.8:4.2]
+set yrange [-3:100]
+set key outside right top
+plot 'curves-full.csv' using ($1+1):28 with linespoints lw 2 pt 7 lc rgb '#000000' title 'BP'
 set xrange [*:*]
 set yrange [*:*]
-set xtics
-set ytics
+set key inside bottom right
 set label 1 'not run' at graph 0.5, 0.5 center
 set xrange [0:1]
 set yrange [0:1]
