@@ -73,7 +73,7 @@ public enum RuleBenchmark {
     public var cpuSecondsPerEpoch: Double
     public var gemmBoundSecondsPerEpoch: Double?      // nil where only BP's bound is measured (the GAIT tower)
     public var laidOutBoundSecondsPerEpoch: Double? = nil   // the timed rules: the same calls on operands laid out as in training
-    public var gemmFLOPsPerEpoch: Double?
+    public var gemmFLOPsPerEpoch: Double?             // recorded; the GAIT tower's from its FLOP model (`GAITBenchmark.flopsPerBatch`)
     public var ratioToBP: Double                      // CPU time over BP's on the same network
     public var workToBP: Double?                      // GEMM FLOPs over BP's on the same network
     public var fractionOfGemmBound: Double? { gemmBoundSecondsPerEpoch.map { $0 / cpuSecondsPerEpoch } }
@@ -112,7 +112,8 @@ public enum RuleBenchmark {
       for r in gait {   // an epoch = 1 000 batches: seconds per epoch = ms per batch
         rows.append(Row(rule: r.rule, network: r.network, precision: "double", how: "projected from 5 batches",
                         cpuSecondsPerEpoch: r.millisecondsPerBatch, gemmBoundSecondsPerEpoch: r.rule == tbp.rule ? r.gemmBoundMilliseconds : nil,
-                        gemmFLOPsPerEpoch: nil, ratioToBP: r.millisecondsPerBatch / tbp.millisecondsPerBatch, workToBP: nil))
+                        gemmFLOPsPerEpoch: 1000 * r.flopsPerBatch, ratioToBP: r.millisecondsPerBatch / tbp.millisecondsPerBatch,
+                        workToBP: r.flopsPerBatch / tbp.flopsPerBatch))
       }
     }
     return rows
@@ -131,6 +132,17 @@ public enum GAITBenchmark {
     public var gemmBoundMilliseconds: Double    // a BP batch's GEMMs alone
     public var ratioToGemmBound: Double         // bound / the batch's (gradient + optimiser) time, BP only
     public var hoursPer100Epochs: Double        // 100 000 batches, evaluation excluded
+    public var flopsPerBatch: Double            // the FLOP model of its BLAS-3 and LAPACK calls (`flopsPerBatch(…)`)
+  }
+
+  /// FLOPs of one batch's BLAS-3 and LAPACK calls, a multiply-add counted as 2: the rule's products (forward,
+  /// weight gradients and L − 1 propagations, 2 B n_l² each: the same for BP, GAIT-prop and TP, which propagate
+  /// through W_l⁻¹ instead of W_lᵀ); the regulariser where λ ≠ 0 (syrk n_l³, symm 2 n_l³ per layer); the inverses
+  /// where the rule uses them (getrf ⅔ n_l³ and getri ⁴⁄₃ n_l³ for l = 2…L). The element-wise loops are not counted.
+  public static func flopsPerBatch(widths n: [Int], rows: Int, regularised: Bool, inverses: Bool) -> Double {
+    let squares = n.map { Double($0 * $0) }, cubes = n.map { Double($0) * Double($0 * $0) }
+    let products = 2 * Double(rows) * (2 * squares.reduce(0, +) + squares.dropFirst().reduce(0, +))
+    return products + (regularised ? 3 * cubes.reduce(0, +) : 0) + (inverses ? 2 * cubes.dropFirst().reduce(0, +) : 0)
   }
 
   public static func run(batches: Int = 5) -> [Result] {
@@ -162,7 +174,8 @@ public enum GAITBenchmark {
         results.append(Result(network: arch.label, rule: rule.label, millisecondsPerBatch: total, ruleGradient: ms[0],
                               regulariser: ms[1], optimiser: ms[2], inverses: ms[3], gemmBoundMilliseconds: 1000 * bound,
                               ratioToGemmBound: rule == .backprop ? 1000 * bound / (ms[0] + ms[2]) : .nan,
-                              hoursPer100Epochs: total * 100_000 / 1000 / 3600))
+                              hoursPer100Epochs: total * 100_000 / 1000 / 3600,
+                              flopsPerBatch: flopsPerBatch(widths: net.widths, rows: 60, regularised: lambda != 0, inverses: rule != .backprop)))
       }
     }
     return results

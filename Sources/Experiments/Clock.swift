@@ -21,7 +21,7 @@ public struct Progress: Sendable {
   public let label: String
   let interactive: Bool
   let start: Double
-  var lastPlain: Double
+  var lastLine: Double
   // The ETA extrapolates from this process's rate, measured from its first update (a resumed run has done work
   // before this process started, and a first update may come a fraction of a unit in).
   var anchor: (done: Double, time: Double)? = nil, firstEpoch: Int? = nil
@@ -29,7 +29,7 @@ public struct Progress: Sendable {
   public init(label: String, enabled: Bool = true) {
     self.label = label; self.enabled = enabled
     interactive = isatty(2) != 0
-    start = Clock.wall; lastPlain = Clock.wall
+    start = Clock.wall; lastLine = Clock.wall
   }
 
   public static func format(seconds s: Double) -> String {
@@ -39,21 +39,20 @@ public struct Progress: Sendable {
     return String(format: "%dh%02dm", Int(s) / 3600, (Int(s) % 3600) / 60)
   }
 
-  /// `done` of `total` units of work; `detail` is appended (e.g. the last epoch's accuracy).
-  public mutating func update(done: Double, total: Double, detail: String = "", force: Bool = false) {
+  /// `done` of `total` units of work; `detail` is appended (e.g. the last epoch's accuracy). Called every training
+  /// step: it reads the clock and returns unless a line is due (a terminal's line is rewritten at most 5 times a
+  /// second, a file's or a pipe's every 30 s), so the line and its detail are only built when printed.
+  public mutating func update(done: Double, total: Double, detail: @autoclosure () -> String = "", force: Bool = false) {
     guard enabled else { return }
     let now = Clock.wall, elapsed = now - start
     if anchor == nil { anchor = (done, now) }
+    guard force || now - lastLine >= (interactive ? 0.2 : 30) else { return }
+    lastLine = now
     let progressed = done - anchor!.done, seconds = now - anchor!.time
     let eta = progressed > 0 && seconds > 0 ? seconds * (total - done) / progressed : .nan
     let line = String(format: "%@ %5.1f%%  elapsed %@  ETA %@  %@", label, 100 * done / max(total, 1e-12),
-                      Progress.format(seconds: elapsed), Progress.format(seconds: eta), detail)
-    if interactive {
-      FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
-    } else if force || now - lastPlain >= 30 {
-      lastPlain = now
-      FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
+                      Progress.format(seconds: elapsed), Progress.format(seconds: eta), detail())
+    FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + line + (interactive ? "" : "\n")).utf8))
   }
 
   /// The line of a finished epoch: printed always, on a terminal, to a file or a pipe.
@@ -63,7 +62,7 @@ public struct Progress: Sendable {
     if firstEpoch == nil { firstEpoch = done - 1 }
     let eta = done > firstEpoch! ? elapsed * Double(total - done) / Double(done - firstEpoch!) : .nan
     let line = "\(label): epoch \(done)/\(total)  elapsed \(Progress.format(seconds: elapsed))  ETA \(Progress.format(seconds: eta))  \(detail)"
-    lastPlain = now
+    lastLine = now
     FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + line + "\n").utf8))
   }
 

@@ -277,10 +277,22 @@ public enum DFCRunner {
                           earlierBoundary: s.epoch > 0 ? "after epoch \(s.epoch)" : "after pre-training")
       }
     }
+    // Progress counts the minibatches of both phases of an epoch (the feedback passes of a trained-feedback rule
+    // take most of its time), so that the ETA does not extrapolate from the forward phase alone.
+    let updates = min(batches, e.minibatchLimit ?? batches)
+    let feedbackPasses = e.learnsFeedback ? 1 + e.extraFeedbackEpochs : 0
+    let unitsPerEpoch = feedbackPasses * batches + updates
+    func tick(_ unitInEpoch: Int) {
+      progress.update(done: Double(s.epoch * unitsPerEpoch + unitInEpoch), total: Double(e.epochs * unitsPerEpoch),
+                      detail: "epoch \(s.epoch + 1)/\(e.epochs)")
+    }
     /// One pass of feedback learning over a fresh permutation; logs Condition 2 after minibatch 0's step.
-    func feedbackPass(pretraining: Bool, logFirst: Bool) throws {
+    /// `unitsBefore`: the epoch's minibatches done before this pass, for the progress line (nil in pre-training,
+    /// which has its own).
+    func feedbackPass(pretraining: Bool, logFirst: Bool, unitsBefore: Int? = nil) throws {
       let permutation = order.permutation(train.count)
       for k in 0..<batches {
+        if let unitsBefore { tick(unitsBefore + k) }
         try stopIfRequested()
         let rows = gather(permutation, k)
         bx.withUnsafeBufferPointer { px in
@@ -344,10 +356,9 @@ public enum DFCRunner {
     }
     training: while s.epoch < e.epochs {
       let epochStart = Clock.wall
-      if e.learnsFeedback { try feedbackPass(pretraining: false, logFirst: true) }
+      if e.learnsFeedback { try feedbackPass(pretraining: false, logFirst: true, unitsBefore: 0) }
       let permutation = order.permutation(train.count)
       var lossSum = 0.0, correct = 0, seen = 0
-      let updates = min(batches, e.minibatchLimit ?? batches)
       for k in 0..<updates {
         try stopIfRequested()
         let rows = gather(permutation, k)
@@ -434,9 +445,9 @@ public enum DFCRunner {
           s.log.append(point)
         }
         forwardOpt.apply(to: &net.parameters, gradient: g)
-        progress.update(done: Double(s.epoch * updates + k + 1), total: Double(e.epochs * updates), detail: "epoch \(s.epoch + 1)/\(e.epochs)")
+        tick(feedbackPasses > 0 ? batches + k + 1 : k + 1)
       }
-      if e.learnsFeedback { for _ in 0..<e.extraFeedbackEpochs { try feedbackPass(pretraining: false, logFirst: false) } }
+      if e.learnsFeedback { for j in 0..<e.extraFeedbackEpochs { try feedbackPass(pretraining: false, logFirst: false, unitsBefore: batches + updates + j * batches) } }
       let v = evaluate(p.validation), t = evaluate(p.test)
       s.epochs.append(EpochRecord(epoch: s.epoch + 1, trainLoss: lossSum / Double(updates),
                                   trainAccuracy: seen > 0 && correct > 0 ? Double(correct) / Double(seen) : nil,

@@ -543,12 +543,17 @@ public enum Commands {
       Progress.note("bench --gait: one batch of 60 rows of BP, GAIT-prop and TP (README λ), Double, \(threads) BLAS thread(s), mean of 5 batches")
       let results = GAITBenchmark.run()
       if o.switches.contains("json") { print(try canonicalJSON(results)); return 0 }
-      print("network              rule       ms/batch  gradient  regulariser  Adam  inverses  BP GEMM bound  bound/(grad+Adam)  h per 100 epochs")
+      print("network              rule       ms/batch  gradient  regulariser  Adam  inverses  BP GEMM bound  bound/(grad+Adam)  h per 100 epochs  GFLOP/batch  work × BP  time × BP")
       for r in results {
-        print(String(format: "%-19@  %-9@  %8.1f  %8.1f  %11.1f  %4.1f  %8.1f  %13.1f  %17@  %16.1f", r.network, r.rule, r.millisecondsPerBatch,
+        let bp = results.first { $0.network == r.network && $0.rule == InvertibleRule.backprop.label }!
+        let ofBound = r.ratioToGemmBound.isNaN ? "—" : String(format: "%.0f%%", 100 * r.ratioToGemmBound)
+        print(r.network.padding(toLength: 19, withPad: " ", startingAt: 0) + "  " + r.rule.padding(toLength: 9, withPad: " ", startingAt: 0)
+              + String(format: "  %8.1f  %8.1f  %11.1f  %4.1f  %8.1f  %13.1f  %@  %16.1f  %11.3f  %9.2f  %9.2f", r.millisecondsPerBatch,
                      r.ruleGradient, r.regulariser, r.optimiser, r.inverses, r.gemmBoundMilliseconds,
-                     r.ratioToGemmBound.isNaN ? "" : String(format: "%.0f%%", 100 * r.ratioToGemmBound), r.hoursPer100Epochs))
+                     String(repeating: " ", count: max(0, 17 - ofBound.count)) + ofBound, r.hoursPer100Epochs,
+                     r.flopsPerBatch / 1e9, r.flopsPerBatch / bp.flopsPerBatch, r.millisecondsPerBatch / bp.millisecondsPerBatch))
       }
+      print("GFLOP/batch: the FLOP model of the batch's BLAS-3 and LAPACK calls (products, regulariser where λ ≠ 0, inverses for GAIT-prop and TP).")
       return 0
     }
     Progress.note("bench: BP, 784-256-256-256-10 tanh, batch 128, 55000 samples, Adam, \(threads) BLAS thread(s), \(epochs) timed epochs per precision")

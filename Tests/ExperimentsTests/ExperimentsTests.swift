@@ -355,3 +355,37 @@ final class InvertibleEvaluationTests: XCTestCase {
     XCTAssertEqual(ours.last, 1050)
   }
 }
+
+final class GAITBenchmarkTests: XCTestCase {
+  /// The FLOP model behind the GAIT tower's "work × BP" (`bench --rules`, `bench --gait`): its products term is
+  /// exactly the FLOPs of the GEMM calls each rule's gradient makes (forward, weight gradients, L − 1 propagations),
+  /// so a rule that did more products than the model counts fails here. The regulariser and the inverses add
+  /// 3 Σ n³ and 2 Σ_{l≥2} n³.
+  func testFLOPModelCountsEveryProductOfEachRule() throws {
+    BLASThreads.set(1)
+    let widths = [16, 12, 10], rows = 7
+    var net = InvertibleNetwork(widths: widths)
+    var rng = Random(seed: 5, stream: "gait-flops")
+    for l in 1...widths.count { net.setWeight(l, rng.orthogonal(widths[l - 1])) }
+    try net.refreshInverses()
+    let x: Matrix<Double> = rng.uniformMatrix(rows: rows, cols: widths[0], 0, 1)
+    let labels = (0..<rows).map { Int32($0 % 10) }
+    let products = GAITBenchmark.flopsPerBatch(widths: widths, rows: rows, regularised: false, inverses: false)
+    for rule in [InvertibleRule.backprop, .gait(gamma: 1e-3, deviationForm: false), .targetPropagation] {
+      var ws = InvertibleWorkspace(net, rows: rows)
+      let calls = GEMMRecorder.record {
+        x.storage.withUnsafeBufferPointer { px in labels.withUnsafeBufferPointer { ws.ruleGradient(net, rule, x: px.baseAddress!, labels: $0.baseAddress!, rows: rows) } }
+      }
+      XCTAssertEqual(GEMMRecorder.flops(calls), products, "\(rule.label)")
+      XCTAssertEqual(calls.count, 3 * widths.count - 1, "\(rule.label)")
+    }
+    let cubes = widths.map { Double($0 * $0 * $0) }
+    XCTAssertEqual(GAITBenchmark.flopsPerBatch(widths: widths, rows: rows, regularised: true, inverses: true),
+                   products + 3 * cubes.reduce(0, +) + 2 * cubes.dropFirst().reduce(0, +))
+    // The tower at the bench's batch: GAIT-prop's model work is about 9× BP's, most of it the regulariser.
+    let tower = InvertibleArchitecture.tower.widths(input: 784)
+    let bp = GAITBenchmark.flopsPerBatch(widths: tower, rows: 60, regularised: false, inverses: false)
+    let gait = GAITBenchmark.flopsPerBatch(widths: tower, rows: 60, regularised: true, inverses: true)
+    XCTAssertEqual(gait / bp, 9.4, accuracy: 0.1)
+  }
+}
