@@ -42,11 +42,11 @@ public struct Progress: Sendable {
   /// `done` of `total` units of work; `detail` is appended (e.g. the last epoch's accuracy). Called every training
   /// step: it reads the clock and returns unless a line is due (a terminal's line is rewritten at most 5 times a
   /// second, a file's or a pipe's every 30 s), so the line and its detail are only built when printed.
-  public mutating func update(done: Double, total: Double, detail: @autoclosure () -> String = "", force: Bool = false) {
+  public mutating func update(done: Double, total: Double, detail: @autoclosure () -> String = "") {
     guard enabled else { return }
     let now = Clock.wall, elapsed = now - start
     if anchor == nil { anchor = (done, now) }
-    guard force || now - lastLine >= (interactive ? 0.2 : 30) else { return }
+    guard now - lastLine >= (interactive ? 0.2 : 30) else { return }
     lastLine = now
     let progressed = done - anchor!.done, seconds = now - anchor!.time
     let eta = progressed > 0 && seconds > 0 ? seconds * (total - done) / progressed : .nan
