@@ -60,7 +60,10 @@ public struct Progress: Sendable {
     guard enabled else { return }
     let now = Clock.wall, elapsed = now - start
     if firstEpoch == nil { firstEpoch = done - 1 }
-    let eta = done > firstEpoch! ? elapsed * Double(total - done) / Double(done - firstEpoch!) : .nan
+    // The rate is measured from the first `update` where there was one (the start of this process's first epoch), not
+    // from `start`: what came before (a trained-feedback rule's pre-training, minutes) is not a training epoch.
+    let trained = now - (anchor?.time ?? start)
+    let eta = done > firstEpoch! ? trained * Double(total - done) / Double(done - firstEpoch!) : .nan
     let line = "\(label): epoch \(done)/\(total)  elapsed \(Progress.format(seconds: elapsed))  ETA \(Progress.format(seconds: eta))  \(detail)"
     lastLine = now
     FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + line + "\n").utf8))
