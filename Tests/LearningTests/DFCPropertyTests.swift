@@ -351,4 +351,188 @@ final class DFCPropertyTests: XCTestCase {
     let (_, flippedAngle) = try conditionTwo(after: 20, sign: -1)
     XCTAssertGreaterThan(flippedAngle, 90, "with the sign flipped, Q turns away from Jᵀ")
   }
+
+  /// J_θ^b (d × P) of sample b, written out entry by entry: v_i = r_{i−1}W_i + b_i (W_i stored n_{i−1} × n_i), so
+  /// ∂r_L/∂W_i[k, j] = J_i^b[:, j] r_{i−1}[k] and ∂r_L/∂b_i[j] = J_i^b[:, j]. Needs `computeJacobian`.
+  func parameterJacobian(_ ws: DFCWorkspace<Double>, _ net: DFCNetwork<Double>, _ x: [Double], sample b: Int) -> Matrix<Double> {
+    let d = net.outputWidth, j = ws.jacobian(of: b, width: net.stateWidth)
+    var jt = Matrix<Double>(rows: d, cols: net.parameters.count)
+    for i in 1...net.layerCount {
+      let m = net.sizes[i - 1], n = net.sizes[i]
+      let r = i == 1 ? Array(x[(b * m)..<((b + 1) * m)]) : Array(UnsafeBufferPointer(start: ws.layer(ws.feedforwardR, i - 1) + b * m, count: m))
+      for a in 0..<d {
+        for c in 0..<n {
+          let jac = j[a, net.unitOffset(i) + c]
+          for k in 0..<m { jt[a, net.weightOffset[i - 1] + k * n + c] = jac * r[k] }
+          jt[a, net.biasOffset[i - 1] + c] = jac
+        }
+      }
+    }
+    return jt
+  }
+
+  func testGaussNewtonFromLayerJacobiansEqualsTheExplicitParameterJacobian() throws {   // P7 (Theorem 2's identity), P19
+    let net = toy(), rows = 3
+    let (x, y) = batch(rows, 15, 5)
+    let ws = DFCWorkspace(net, capacity: rows), probe = DFCWorkspace(net, capacity: rows)
+    let d = net.outputWidth, P = net.parameters.count
+    try x.withUnsafeBufferPointer { px in
+      ws.forward(net, px.baseAddress!, rows: rows)
+      y.withUnsafeBufferPointer { _ = ws.setOutputTarget(net, y: $0.baseAddress!, loss: .meanSquaredError, lambda: 0.01) }
+      ws.computeJacobian(net, at: ws.feedforwardV)
+      let jt = (0..<rows).map { parameterJacobian(ws, net, x, sample: $0) }
+      // The explicit J_θ is the network's own: central differences of r_L in every parameter (h = 1e-6).
+      var worst = 0.0
+      for q in 0..<P {
+        var plus = net, minus = net
+        plus.parameters[q] += 1e-6; minus.parameters[q] -= 1e-6
+        probe.forward(plus, px.baseAddress!, rows: rows); let up = Array(UnsafeBufferPointer(start: probe.feedforwardOutput, count: rows * d))
+        probe.forward(minus, px.baseAddress!, rows: rows); let down = Array(UnsafeBufferPointer(start: probe.feedforwardOutput, count: rows * d))
+        for b in 0..<rows { for a in 0..<d { worst = max(worst, abs((up[b * d + a] - down[b * d + a]) / 2e-6 - jt[b][a, q])) } }
+      }
+      XCTAssertLessThan(worst, 1e-7, "J_θ against finite differences")
+      // Theorem 2: J_θJ_θᵀ = Σ_i (‖r_{i−1}‖² + 1) J_iJ_iᵀ, per sample; without the bias's "+ 1" it does not hold.
+      for b in 0..<rows {
+        let j = ws.jacobian(of: b, width: net.stateWidth)
+        var structured = Matrix<Double>(rows: d, cols: d), weightsOnly = structured
+        for i in 1...net.layerCount {
+          let m = net.sizes[i - 1], n = net.sizes[i]
+          let ji = Matrix(rows: d, cols: n, storage: (0..<d).flatMap { a in (0..<n).map { j[a, net.unitOffset(i) + $0] } })
+          let r = i == 1 ? Array(x[(b * m)..<((b + 1) * m)]) : Array(UnsafeBufferPointer(start: ws.layer(ws.feedforwardR, i - 1) + b * m, count: m))
+          let norm2 = r.reduce(0) { $0 + $1 * $1 }, jj = matmul(ji, ji, transposeB: .transposed)
+          structured = structured + (norm2 + 1) * jj; weightsOnly = weightsOnly + norm2 * jj
+        }
+        let explicit = matmul(jt[b], jt[b], transposeB: .transposed)
+        XCTAssertLessThan(relativeError(structured.storage, explicit.storage), 1e-12)
+        XCTAssertGreaterThan(relativeError(weightsOnly.storage, explicit.storage), 1e-3, "negative control: the bias term matters")
+      }
+      // P19: the structured GN update (`gaussNewtonReference`) equals (1/B) Σ_b J_θᵀ(J_θJ_θᵀ + γI)⁻¹ g_b from the explicit J_θ.
+      for gamma in [0.0, 0.1] {
+        var structured = [Double](repeating: 0, count: P)
+        ws.gaussNewtonReference(net, px.baseAddress!, gamma: gamma, into: &structured)
+        var explicit = [Double](repeating: 0, count: P)
+        for b in 0..<rows {
+          var gram = matmul(jt[b], jt[b], transposeB: .transposed)
+          for k in 0..<d { gram[k, k] += gamma }
+          let c = try LUFactorization(gram).solve(Array(UnsafeBufferPointer(start: ws.lossGradient + b * d, count: d)))
+          let step = matmul(jt[b], Matrix(rows: d, cols: 1, storage: c), transposeA: .transposed).storage
+          for q in 0..<P { explicit[q] += step[q] / Double(rows) }
+        }
+        XCTAssertLessThan(relativeError(structured, explicit), 1e-10, "γ = \(gamma)")
+      }
+    }
+  }
+
+  func testMinimumNormTargetIsTheSmallestExactCorrection() throws {   // P8 (Theorem 3)
+    let net = toy()
+    let (x, y) = batch(1, 15, 5)
+    let ws = DFCWorkspace(net, capacity: 1)
+    let d = net.outputWidth, N = net.stateWidth, L = net.layerCount
+    try x.withUnsafeBufferPointer { px in
+      ws.forward(net, px.baseAddress!, rows: 1)
+      y.withUnsafeBufferPointer { _ = ws.setOutputTarget(net, y: $0.baseAddress!, loss: .meanSquaredError, lambda: 0.01) }
+      ws.computeJacobian(net, at: ws.feedforwardV)
+      var g = [Double](repeating: 0, count: net.parameters.count)
+      ws.minimumNormReference(net, px.baseAddress!, gamma: 0, into: &g)
+      let dv = packed(ws, ws.deltaV, net), j = ws.jacobian(of: 0, width: N)
+      let grad = Array(UnsafeBufferPointer(start: ws.lossGradient, count: d))
+      let rates = (1...L).map { i in i == 1 ? x : Array(UnsafeBufferPointer(start: ws.layer(ws.feedforwardR, i - 1), count: net.sizes[i - 1])) }
+      let blocks = (1...L).map { i in Matrix(rows: d, cols: net.sizes[i], storage: (0..<d).flatMap { a in (0..<net.sizes[i]).map { j[a, net.unitOffset(i) + $0] } }) }
+      /// Σ_i J_i ΔW_i r_{i−1} (ΔW_i as r_{i−1}-rows × n_i, so ΔW_i r_{i−1} reads r_{i−1}ᵀΔW_i) and Σ_i ‖r_{i−1}‖²‖ΔW_i‖².
+      func apply(_ dw: [Matrix<Double>]) -> (output: [Double], cost: Double) {
+        var out = [Double](repeating: 0, count: d), cost = 0.0
+        for i in 0..<L {
+          let v = matmul(Matrix(rows: 1, cols: rates[i].count, storage: rates[i]), dw[i]).storage
+          let jv = matmul(blocks[i], Matrix(rows: v.count, cols: 1, storage: v)).storage
+          for a in 0..<d { out[a] += jv[a] }
+          cost += rates[i].reduce(0) { $0 + $1 * $1 } * dw[i].storage.reduce(0) { $0 + $1 * $1 }
+        }
+        return (out, cost)
+      }
+      /// The rank-one weights that carry Δv: ΔW_i = r_{i−1} Δv_iᵀ/‖r_{i−1}‖².
+      func rankOne(_ v: [Double]) -> [Matrix<Double>] {
+        (1...L).map { i in
+          let r = rates[i - 1], n2 = r.reduce(0) { $0 + $1 * $1 }, o = net.unitOffset(i)
+          return Matrix(rows: r.count, cols: net.sizes[i], storage: r.flatMap { rk in (0..<net.sizes[i]).map { rk * v[o + $0] / n2 } })
+        }
+      }
+      let mn = apply(rankOne(dv))
+      XCTAssertLessThan(relativeError(mn.output, grad), 1e-12, "Σ_i J_i ΔW_i r_{i−1} = δ")
+      // Random feasible alternatives (any ΔW, corrected onto the constraint through the same J^†) cost more.
+      let jjt = try LUFactorization(matmul(j, j, transposeB: .transposed))
+      var rng = Random(seed: 9, stream: "dfc-p8")
+      for _ in 0..<20 {
+        var dw = (1...L).map { i in rng.normalMatrix(rows: net.sizes[i - 1], cols: net.sizes[i], std: 0.01) as Matrix<Double> }
+        let residual = zip(grad, apply(dw).output).map { $0 - $1 }
+        let fix = rankOne(matmul(j, Matrix(rows: d, cols: 1, storage: try jjt.solve(residual)), transposeA: .transposed).storage)
+        for i in 0..<L { dw[i] = dw[i] + fix[i] }
+        let alternative = apply(dw)
+        XCTAssertLessThan(relativeError(alternative.output, grad), 1e-9, "the alternative is feasible")
+        XCTAssertGreaterThan(alternative.cost, mn.cost * (1 + 1e-9))
+      }
+    }
+  }
+
+  func testSteadyStateUpdateDescendsTheLossAtRateEtaOverLambda() throws {   // P9 (Proposition 4)
+    let net = toy()
+    let (x, y) = batch(1, 15, 5)
+    let ws = DFCWorkspace(net, capacity: 1)
+    let lambda = 0.01, eta = 0.3, L = net.layerCount, d = net.outputWidth
+    try x.withUnsafeBufferPointer { px in
+      ws.forward(net, px.baseAddress!, rows: 1)
+      y.withUnsafeBufferPointer { _ = ws.setOutputTarget(net, y: $0.baseAddress!, loss: .meanSquaredError, lambda: lambda) }
+      var grad = [Double](repeating: 0, count: net.parameters.count)
+      ws.backpropGradient(net, px.baseAddress!, into: &grad)
+      let delta = (0..<d).map { ws.target[$0] - ws.feedforwardOutput[$0] }
+      let expected = eta / lambda * delta.reduce(0) { $0 + $1 * $1 }
+      /// Σ_i ⟨η_i Δv_i r_{i−1}ᵀ, −∇_{W_i}L⟩ with η_i = η/‖r_{i−1}‖² and Δv the SSA's at damping α.
+      func descent(alpha: Double) throws -> Double {
+        var g = [Double](repeating: 0, count: net.parameters.count)
+        try ws.analyticUpdate(net, px.baseAddress!, alpha: alpha, into: &g)
+        let dv = packed(ws, ws.deltaV, net)
+        var total = 0.0
+        for i in 1...L {
+          let m = net.sizes[i - 1], n = net.sizes[i], o = net.unitOffset(i)
+          let r = i == 1 ? x : Array(UnsafeBufferPointer(start: ws.layer(ws.feedforwardR, i - 1), count: m))
+          let etaI = eta / r.reduce(0) { $0 + $1 * $1 }
+          for k in 0..<m { for c in 0..<n { total += etaI * r[k] * dv[o + c] * -grad[net.weightOffset[i - 1] + k * n + c] } }
+        }
+        return total
+      }
+      XCTAssertEqual(try descent(alpha: 0), expected, accuracy: 1e-10 * expected)
+      XCTAssertGreaterThan(abs(try descent(alpha: 0.5) - expected), 1e-3 * expected, "negative control: with α > 0, JΔv ≠ δ")
+    }
+  }
+
+  func testConditionTwoAnglesAndConditionOneOnKnownCases() throws {   // P20
+    // Angles: θ(A, A) = 0, θ(A, −A) = 180°, symmetric.
+    var rng = Random(seed: 11, stream: "dfc-p20")
+    let a = (0..<40).map { _ in rng.normal() }, b = (0..<40).map { _ in rng.normal() }
+    XCTAssertEqual(DFCMetrics.angle(a, a), 0)
+    XCTAssertEqual(DFCMetrics.angle(a, a.map { -$0 }), 180, accuracy: 1e-12)
+    XCTAssertEqual(DFCMetrics.angle(a, b), DFCMetrics.angle(b, a))
+    // Condition 2: ‖P Kᵀ‖/‖K‖ = 1 for K = (JᵀM)ᵀ (Kᵀ in the row space of J), < 1 for a random K.
+    var net = toy(feedback: .xavier)
+    let (x, _) = batch(1, 15, 5)
+    let ws = DFCWorkspace(net, capacity: 1)
+    x.withUnsafeBufferPointer { ws.forward(net, $0.baseAddress!, rows: 1) }
+    ws.computeJacobian(net, at: ws.feedforwardV)
+    XCTAssertLessThan(ws.feedbackMeasures(net, gamma: 1).conditionTwo, 0.9, "random K")
+    let j = ws.jacobian(of: 0, width: net.stateWidth), d = net.outputWidth
+    let m: Matrix<Double> = rng.normalMatrix(rows: d, cols: d)
+    let k = matmul(m, j, transposeA: .transposed)                       // K = MᵀJ, so Kᵀ = JᵀM
+    for i in 1...net.layerCount {
+      net.setFeedbackWeight(i, Matrix(rows: d, cols: net.sizes[i], storage: (0..<d).flatMap { r in (0..<net.sizes[i]).map { k[r, net.unitOffset(i) + $0] } }))
+    }
+    XCTAssertEqual(ws.feedbackMeasures(net, gamma: 1).conditionTwo, 1, accuracy: 1e-12)
+    // Condition 1 (dev_r) by hand: a linear 3-3-3-2 net whose r_0, r_1, r_2 have norms 1, 2, 3 gives
+    // m = 2 and dev_r = sqrt(((1 − 2)² + 0 + (3 − 2)²)/3/2) = sqrt(1/3).
+    var linear = toy(sizes: [3, 3, 3, 2], hidden: .linear, feedback: .xavier)
+    linear.setWeight(1, 2 * Matrix<Double>.identity(3)); linear.setBias(1, [0, 0, 0])
+    linear.setWeight(2, 1.5 * Matrix<Double>.identity(3)); linear.setBias(2, [0, 0, 0])
+    let unit = [0.6, 0.0, 0.8]
+    let lws = DFCWorkspace(linear, capacity: 1)
+    let dev = unit.withUnsafeBufferPointer { p in lws.forward(linear, p.baseAddress!, rows: 1); return lws.conditionOne(linear, p.baseAddress!) }
+    XCTAssertEqual(dev[0], (1.0 / 3).squareRoot(), accuracy: 1e-14)
+  }
 }
