@@ -96,4 +96,143 @@ final class LRAPropertyTests: XCTestCase {
     XCTAssertTrue(lra.transposesFeedback(3))    // 12 × 12
     XCTAssertFalse(lra.transposesFeedback(4))   // the top E is applied as it is
   }
+
+  /// One update of `rule` on a batch of any size (the paper-scale tests).
+  func update<T: BLASScalar, R: LearningRule<T>>(_ rule: inout R, _ net: Network<T>, _ x: [T], _ labels: [Int32]) -> ([T], Tape<T>) {
+    let n = labels.count
+    var tape = Tape<T>(sizes: net.sizes, capacity: n)
+    var g = [T](repeating: 0, count: net.layout.count)
+    x.withUnsafeBufferPointer { px in
+      labels.withUnsafeBufferPointer { pl in
+        _ = rule.update(net, Batch(rows: n, inputs: px.baseAddress!, labels: pl.baseAddress), loss: .softmaxCrossEntropy, tape: &tape, into: &g)
+      }
+    }
+    return (g, tape)
+  }
+
+  /// FA's feedback (B_l in W_l's shape) for LRA-E's first-order twin: Δ_{l−1} = Δ_l B_lᵀ = β e_l F_l, so B_l = β F_lᵀ,
+  /// with F_l = E_l (consistent) or E_lᵀ (TF1's square hidden E).
+  func twinFeedback(_ lra: LocalRepresentationAlignment<Double>, _ net: Network<Double>, beta: Double) -> [Double] {
+    var b = [Double](repeating: 0, count: net.layout.count)
+    for l in 2...net.layerCount {
+      let e = lra.errorWeight(l), f = lra.transposesFeedback(l) ? e.transposed : e
+      let bl = f.transposed, o = net.layout.weightOffset[l - 1]
+      for k in 0..<bl.count { b[o + k] = beta * bl.storage[k] }
+    }
+    return b
+  }
+
+  func cosine(_ a: [Double], _ b: [Double]) -> Double {
+    zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } / (norm(a) * norm(b))
+  }
+
+  func testSmallBetaIsFeedbackAlignmentThroughBetaTimesTheErrorWeights() {   // P6
+    let (net, e, x, labels) = setUp(Double.self)
+    let beta = 1e-3, L = net.layerCount
+    var lra = LocalRepresentationAlignment<Double>(sizes: sizes, errorWeights: e, beta: beta, gamma: 1, orientation: .consistent,
+                                                   sumOverBatch: false, optimizer: .sgd(learningRate: 1e-3, momentum: 0))
+    let (g, _) = run(&lra, net, x, labels)
+    var fa = FeedbackAlignment<Double>(feedback: twinFeedback(lra, net, beta: beta))
+    let (gFA, _) = run(&fa, net, x, labels)
+    for l in 1...L {
+      let err = relativeError(weights(g, net, l), weights(gFA, net, l))
+      XCTAssertLessThan(err, l == L ? 1e-12 : 1e-3, "layer \(l): \(err)")
+    }
+    // Negative control: FA through the error weights without β is off by β^{L−l} below the top layer.
+    var unscaled = FeedbackAlignment<Double>(feedback: twinFeedback(lra, net, beta: 1))
+    let (gU, _) = run(&unscaled, net, x, labels)
+    XCTAssertGreaterThan(relativeError(weights(g, net, 1), weights(gU, net, 1)), 0.5)
+  }
+
+  func testTopHiddenErrorIsLinearInBeta() {   // P7
+    let (net, e, x, labels) = setUp(Double.self)
+    let L = net.layerCount
+    func topHiddenError(_ beta: Double) -> [Double] {
+      var lra = LocalRepresentationAlignment<Double>(sizes: sizes, errorWeights: e, beta: beta, gamma: 1, orientation: .tf1,
+                                                     sumOverBatch: true, optimizer: .sgd(learningRate: 1e-3, momentum: 0))
+      return Array(run(&lra, net, x, labels).1.delta[L - 2].prefix(rows * sizes[L - 1]))
+    }
+    for beta in [1e-2, 1e-3] {
+      let one = topHiddenError(beta), two = topHiddenError(2 * beta)
+      let err = relativeError(two, one.map { 2 * $0 })
+      XCTAssertLessThanOrEqual(err, 10 * beta, "β = \(beta): \(err)")
+      XCTAssertGreaterThan(err, 0.1 * beta, "β = \(beta): the second-order term is there (not an exactly linear rule)")
+    }
+  }
+
+  func testHiddenTargetsAndErrorsStayInRange() {   // P8
+    let (net, e, x, labels) = setUp(Double.self)
+    var lra = LocalRepresentationAlignment<Double>(sizes: sizes, errorWeights: e, beta: 1, gamma: 1, orientation: .tf1,
+                                                   sumOverBatch: true, optimizer: .sgd(learningRate: 1e-3, momentum: 0))
+    let (_, tape) = run(&lra, net, x, labels)
+    var largest = 0.0
+    for l in 1..<net.layerCount {
+      for k in 0..<(rows * sizes[l]) {
+        let h = tape.output[l - 1][k], err = tape.delta[l - 1][k], target = h - err
+        XCTAssertTrue(abs(target) < 1 && abs(err) < 2, "layer \(l): h \(h), e \(err)")
+        largest = max(largest, abs(err))
+      }
+    }
+    XCTAssertGreaterThan(largest, 0.5, "β = 1 moves the targets far (the check is not vacuous)")
+  }
+
+  func testUpdateIsTheSumOfOuterProductsWithoutTheDerivative() {   // P9
+    let (net, e, x, labels) = setUp(Double.self)
+    var lra = LocalRepresentationAlignment<Double>(sizes: sizes, errorWeights: e, beta: 0.1, gamma: 1, orientation: .tf1,
+                                                   sumOverBatch: true, optimizer: .sgd(learningRate: 1e-3, momentum: 0))
+    let (g, tape) = run(&lra, net, x, labels)
+    for l in 1...net.layerCount {
+      let m = sizes[l - 1], n = sizes[l], h = l == 1 ? x : tape.output[l - 2], err = tape.delta[l - 1]
+      var outer = [Double](repeating: 0, count: m * n), withDerivative = outer
+      for b in 0..<rows {
+        for i in 0..<m {
+          for j in 0..<n {
+            outer[i * n + j] += h[b * m + i] * err[b * n + j]
+            withDerivative[i * n + j] += h[b * m + i] * err[b * n + j] * tape.derivative[l - 1][b * n + j]
+          }
+        }
+      }
+      XCTAssertLessThan(relativeError(weights(g, net, l), outer), 1e-12, "layer \(l)")
+      if l < net.layerCount { XCTAssertGreaterThan(relativeError(weights(g, net, l), withDerivative), 1e-3, "layer \(l): negative control") }
+    }
+  }
+
+  /// The official scale at initialisation (784-256×3-10, W ~ N(0, 0.1²), E ~ N(0, 1), β = 0.1, TF1 orientation, a batch
+  /// of 50 sparse random images): LRA-E's hidden updates have about BP's norm (P12) and point along FA's through
+  /// B_l = βF_lᵀ (P13).
+  func testAtInitialisationTheUpdateHasBPsNormAndFAsDirection() {   // P12, P13
+    var rng = Random(seed: 21, stream: "lra-p12")
+    let big = [784, 256, 256, 256, 10], n = 50
+    let net = Network<Double>(sizes: big, hidden: .tanh, initializer: .normal(std: 0.1), rng: &rng)
+    let e: [Matrix<Double>] = (2..<big.count).map { rng.normalMatrix(rows: big[$0], cols: big[$0 - 1], std: 1) }
+    let x = (0..<(n * 784)).map { _ in rng.uniform() < 0.2 ? rng.uniform() : 0 }
+    let labels = (0..<n).map { _ in Int32(rng.next() % 10) }
+    var lra = LocalRepresentationAlignment<Double>(sizes: big, errorWeights: e, beta: 0.1, gamma: 1, orientation: .tf1,
+                                                   sumOverBatch: false, optimizer: .sgd(learningRate: 1e-3, momentum: 0))
+    let (g, _) = update(&lra, net, x, labels)
+    var bp = Backprop<Double>()
+    let (gBP, _) = update(&bp, net, x, labels)
+    var fa = FeedbackAlignment<Double>(feedback: twinFeedback(lra, net, beta: 0.1))
+    let (gFA, _) = update(&fa, net, x, labels)
+    for l in 1...net.layerCount {
+      let ratio = norm(weights(g, net, l)) / norm(weights(gBP, net, l))
+      XCTAssertTrue((0.5...2).contains(ratio), "layer \(l): ‖ΔW‖/‖G_BP‖ = \(ratio)")
+      let c = cosine(weights(g, net, l), weights(gFA, net, l))
+      XCTAssertGreaterThanOrEqual(c, 0.9, "layer \(l): cos with the FA twin \(c)")
+    }
+  }
+
+  func testBaselinesReduceToBackpropWithTheForwardWeights() {   // P17
+    let (net, _, x, labels) = setUp(Double.self)
+    var bp = Backprop<Double>()
+    let (gBP, _) = run(&bp, net, x, labels)
+    var fa = FeedbackAlignment<Double>(feedback: net.parameters)          // B_l := W_l (W_lᵀ in the spec's shape)
+    XCTAssertEqual(run(&fa, net, x, labels).0, gBP)
+    // DFA with one hidden layer and D_1 := W_2ᵀ (B_1 := W_2 here) is BP.
+    var small = Random(seed: 5, stream: "lra-p17")
+    let shallow = Network<Double>(sizes: [20, 16, 5], hidden: .tanh, initializer: .normal(std: 0.1), rng: &small)
+    var dfa = DirectFeedbackAlignment<Double>(feedback: [shallow.weight(2)])
+    var bp2 = Backprop<Double>()
+    XCTAssertLessThan(relativeError(run(&dfa, shallow, x, labels).0, run(&bp2, shallow, x, labels).0), 1e-14)
+  }
 }
