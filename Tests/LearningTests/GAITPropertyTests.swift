@@ -124,6 +124,51 @@ final class GAITPropertyTests: XCTestCase {
       }
     }
   }
+
+  /// GAIT's errors e_l = c_l (h_l − τ_l) of an update (absolute form), l = 1 … L.
+  func gaitErrors(_ u: InvertibleUpdate) -> [Matrix<Double>] {
+    zip(zip(u.activities, u.targets), u.scales).map { pair, c in Matrix(rows: pair.0.rows, cols: pair.0.cols, storage: zip(pair.0.storage, pair.1.storage).map { c * ($0 - $1) }) }
+  }
+
+  func testLinearGAITPropagatesThroughTheInverseAndIsBackpropForOrthogonalWeights() throws {   // P5
+    var rng = Random(seed: 13)
+    var net = InvertibleNetwork(widths: [10, 10, 10], linear: true)
+    for l in 1...3 { net.setWeight(l, rng.orthogonal(10) + 0.1 * rng.normalMatrix(rows: 10, cols: 10, std: 1)) }
+    try net.refreshInverses()
+    let (x, y) = batch(6, 10)
+    // e_{l−1} = e_l W_l⁻¹ for any well-conditioned W, at γ = 1 and 0.1.
+    for gamma in [1.0, 0.1] {
+      let e = gaitErrors(net.update(.gait(gamma: gamma, deviationForm: false), x: x, labels: y, orthoLambda: 0))
+      for l in 2...3 { XCTAssertLessThan(relativeError(e[l - 2].storage, matmul(e[l - 1], net.inverses[l - 1]).storage), 1e-8, "γ = \(gamma), layer \(l)") }
+    }
+    // Negative control: these weights are not orthogonal, so GAIT is not BP.
+    let bpSkewed = net.update(.backprop, x: x, labels: y, orthoLambda: 0).gradient
+    XCTAssertGreaterThan(relativeError(net.update(.gait(gamma: 0.1, deviationForm: false), x: x, labels: y, orthoLambda: 0).gradient, bpSkewed), 1e-3)
+    // With orthogonal W (W⁻¹ = Wᵀ) GAIT is BP for any γ: absolute form at γ ≥ 0.1, deviation form at any γ.
+    for l in 1...3 { net.setWeight(l, rng.orthogonal(10)) }
+    try net.refreshInverses()
+    let bp = net.update(.backprop, x: x, labels: y, orthoLambda: 0).gradient
+    for rule in [InvertibleRule.gait(gamma: 1, deviationForm: false), .gait(gamma: 0.1, deviationForm: false), .gait(gamma: 1e-3, deviationForm: true)] {
+      XCTAssertLessThan(relativeError(net.update(rule, x: x, labels: y, orthoLambda: 0).gradient, bp), 1e-8, "\(rule)")
+    }
+  }
+
+  func testRowScaledWeightsDivideGAITsErrorByTheSquaredRowNorm() throws {   // P8
+    var rng = Random(seed: 17)
+    var net = InvertibleNetwork(widths: [10, 10], linear: true)
+    let d = (0..<10).map { _ in 0.5 + rng.uniform() }                    // row norms in [0.5, 1.5)
+    var w2 = rng.orthogonal(10) as Matrix<Double>
+    for i in 0..<10 { for j in 0..<10 { w2[i, j] *= d[i] } }            // W_2 = D_r Q: row i (input unit i) scaled by d_i
+    net.setWeight(1, rng.orthogonal(10)); net.setWeight(2, w2)
+    try net.refreshInverses()
+    let (x, y) = batch(6, 10)
+    let e = gaitErrors(net.update(.gait(gamma: 0.1, deviationForm: false), x: x, labels: y, orthoLambda: 0))
+    let bpBelow = matmul(e[1], w2, transposeB: .transposed)                // BP's δ_1 = e_2 W_2ᵀ (linear: no derivative)
+    var scaled = bpBelow
+    for r in 0..<6 { for i in 0..<10 { scaled[r, i] /= d[i] * d[i] } }
+    XCTAssertLessThan(relativeError(e[0].storage, scaled.storage), 1e-9)
+    XCTAssertGreaterThan(relativeError(e[0].storage, bpBelow.storage), 0.05, "negative control: unscaled, they differ")
+  }
 }
 
 /// Training-time properties of the invertible networks (GAIT README P10–P15) on the workspace the runner uses.
