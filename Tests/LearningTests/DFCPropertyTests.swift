@@ -535,4 +535,34 @@ final class DFCPropertyTests: XCTestCase {
     let dev = unit.withUnsafeBufferPointer { p in lws.forward(linear, p.baseAddress!, rows: 1); return lws.conditionOne(linear, p.baseAddress!) }
     XCTAssertEqual(dev[0], (1.0 / 3).squareRoot(), accuracy: 1e-14)
   }
+
+  func testLateRateOfTheSimulationIsTheLargestEigenvalueOfAPI() throws {   // P18
+    let net = toy(hidden: .linear)                     // linear: the dynamics are exactly the linearised ones
+    let (x, y) = batch(1, 15, 5)
+    let ws = DFCWorkspace(net, capacity: 1)
+    let n = net.stateWidth, d = net.outputWidth
+    // Fig. 3's α and τ at dt 1e-3: with k_p = 1.5 A_PI is stable, with k_p = 0 (integral control alone) it is not.
+    for kp in [0.0, 1.5] {
+      let s = ControllerSettings(alpha: 0.0015, kp: kp, dt: 1e-3, steps: 24_001, tau: 0.2)
+      try x.withUnsafeBufferPointer { px in
+        ws.forward(net, px.baseAddress!, rows: 1)
+        y.withUnsafeBufferPointer { _ = ws.setOutputTarget(net, y: $0.baseAddress!, loss: .meanSquaredError, lambda: 0.01) }
+        let lambda = ws.lambdaMax(net, at: ws.feedforwardV, alpha: s.alpha, kp: kp, tau: s.resolvedTau)[0].proportionalIntegral
+        // z = [V; U_int]. Late on, z(t) − z_ss is the slowest (or fastest-growing) mode, e^{λt}, and so is the change
+        // z(t + Δ) − z(t): the slope of its log over t ∈ [12, 24] is the measured rate, whether z settles or not.
+        func state() -> [Double] { Array(UnsafeBufferPointer(start: ws.v, count: n)) + Array(UnsafeBufferPointer(start: ws.uIntegral, count: d)) }
+        var previous: [Double] = [], points: [(Double, Double)] = []
+        _ = ws.simulate(net, px.baseAddress!, s, observe: { t in
+          guard t >= 12_000 && t % 200 == 0 else { return }
+          let z = state()
+          if !previous.isEmpty { points.append((Double(t) * s.dt, Double.log(zip(z, previous).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()))) }
+          previous = z
+        })
+        let mt = points.map(\.0).reduce(0, +) / Double(points.count), ml = points.map(\.1).reduce(0, +) / Double(points.count)
+        let rate = points.reduce(0) { $0 + ($1.0 - mt) * ($1.1 - ml) } / points.reduce(0) { $0 + ($1.0 - mt) * ($1.0 - mt) }
+        XCTAssertTrue(kp == 0 ? lambda > 0.05 : lambda < -0.05, "k_p = \(kp): λ_max(A_PI) = \(lambda)")
+        XCTAssertEqual(rate, lambda, accuracy: 0.05 * abs(lambda), "k_p = \(kp): measured rate \(rate), λ_max(A_PI) \(lambda)")
+      }
+    }
+  }
 }
