@@ -140,4 +140,69 @@ final class FeedbackRuleTests: XCTestCase {
     untouched.restore([1, 2])   // wrong size: ignored
     XCTAssertEqual(untouched.feedback, kp.feedback)
   }
+
+  func testBatchedGradientIsTheMeanOfPerExampleGradients() {   // P13
+    let (net, x, labels) = setUpNet(Float.self)
+    var rng = Random(seed: 6)
+    let fb = (0..<net.layout.count).map { _ in Float(rng.normal()) }
+    let dfaFeedback: [Matrix<Float>] = (1..<net.layerCount).map { Initializer.lecunTruncatedNormal.matrix(fanIn: sizes[$0], fanOut: sizes.last!, &rng) }
+    func check<R: LearningRule<Float>>(_ make: () -> R, _ name: String) {
+      var batched = make()
+      let whole = gradient(&batched, net, x, labels)
+      var sum = [Float](repeating: 0, count: whole.count)
+      for r in 0..<rows {
+        var rule = make()
+        var tape = Tape<Float>(sizes: net.sizes, capacity: 1)
+        var g = [Float](repeating: 0, count: whole.count)
+        let xr = Array(x[(r * sizes[0])..<((r + 1) * sizes[0])]), lr = [labels[r]]
+        xr.withUnsafeBufferPointer { px in lr.withUnsafeBufferPointer { pl in
+          _ = rule.update(net, Batch(rows: 1, inputs: px.baseAddress!, labels: pl.baseAddress), loss: .softmaxCrossEntropy, tape: &tape, into: &g)
+        } }
+        for i in sum.indices { sum[i] += g[i] / Float(rows) }
+      }
+      XCTAssertLessThan(relativeError(whole, sum), 1e-5, name)
+    }
+    check({ Backprop<Float>() }, "BP")
+    check({ FeedbackAlignment<Float>(feedback: fb) }, "FA")
+    check({ KolenPollack<Float>(feedback: fb, optimizer: .sgd(learningRate: 0.1, momentum: 0)) }, "KP")
+    check({ DirectFeedbackAlignment<Float>(feedback: dfaFeedback) }, "DFA")
+  }
+
+  func testKPStartedAtBEqualToWKeepsThemEqual() {   // P15
+    for (optimizer, decay) in [(Optimizer.sgd(learningRate: 0.05, momentum: 0.9), WeightDecay.none), (.adam(learningRate: 0.01), .decoupled(0.01))] {
+      var (net, x, labels) = setUpNet(Double.self, seed: 3)
+      var kp = KolenPollack<Double>(feedback: net.parameters, optimizer: optimizer, decay: decay)
+      var opt = OptimizerState<Double>(optimizer, count: net.layout.count)
+      for step in 0..<20 {
+        let g = gradient(&kp, net, x, labels)
+        opt.apply(to: &net.parameters, gradient: g, decay: decay)
+        kp.afterStep(net)
+        for l in 1...net.layerCount { XCTAssertEqual(kp.feedbackMatrix(layer: l, of: net)!, net.weight(l).storage, "\(optimizer), step \(step), layer \(l)") }
+      }
+    }
+  }
+
+  func testKPCoupledDecayShrinksWMinusBByOneMinusEtaLambda() {   // P22
+    let d = kpDistances(.sgd(learningRate: 0.05, momentum: 0), .coupled(0.01), steps: 50)
+    XCTAssertEqual(d.last! / d.first!, pow(1 - 0.05 * 0.01, 50), accuracy: 1e-10)
+  }
+
+  func testInitialiserDistributions() {   // P29, P30 (and P31: DFA's B is the same LeCun draw with fan-in n_l)
+    var rng = Random(seed: 12)
+    func moments(_ m: Matrix<Double>) -> (max: Double, variance: Double) {
+      let mean = m.storage.reduce(0, +) / Double(m.count)
+      return (m.storage.map { abs($0) }.max()!, m.storage.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(m.count))
+    }
+    for fanIn in [100, 500] {
+      let lecun = moments(Initializer.lecunTruncatedNormal.matrix(fanIn: fanIn, fanOut: 100_000 / fanIn, &rng))
+      XCTAssertLessThanOrEqual(lecun.max, 2 / Initializer.truncatedNormalStd / Double(fanIn).squareRoot())
+      XCTAssertEqual(lecun.variance * Double(fanIn), 1, accuracy: 0.02, "LeCun, fan-in \(fanIn)")
+    }
+    let scaled = moments(Initializer.varianceScaling(scale: 2).matrix(fanIn: 200, fanOut: 500, &rng))
+    XCTAssertEqual(scaled.variance * 200, 2, accuracy: 0.04)
+    let u = Initializer.uniform(scale: 0.3).matrix(fanIn: 200, fanOut: 500, &rng) as Matrix<Double>
+    XCTAssertTrue(u.storage.allSatisfy { $0 >= -0.3 && $0 < 0.3 })
+    XCTAssertEqual(moments(u).variance, 0.09 / 3, accuracy: 0.02 * 0.03)
+  }
 }
+
