@@ -60,4 +60,22 @@ final class AlignmentScoreTests: XCTestCase {
     let s = score(gaussian(), gaussian(), g, iterations: 20, samples: 100)!
     XCTAssertEqual(s, 64.0 / 115, accuracy: 0.05)
   }
+
+  /// P23: the estimator with 10⁴ probes (100 iterations × 100 samples) is within 1e-2 of the exact Frobenius cosine
+  /// tr(AB)/(‖A‖_F‖B‖_F) of A = ΔW₁ΔW₁ᵀ and B = ΔW₂ΔW₂ᵀ (dense, ΔW ∈ ℝ^{in×out}).
+  func testEstimatorMatchesTheExactGramCosine() {
+    let inputs = 6, outputs = 4
+    let g = ConvGeometry(inputSize: 1, inputChannels: inputs, stride: 1, outputChannels: outputs)
+    var rng = Random(seed: 23)
+    for _ in 0..<3 {
+      let w1 = (0..<inputs).map { _ in (0..<outputs).map { _ in rng.normal() } }
+      let w2 = (0..<inputs).map { i in (0..<outputs).map { o in 0.7 * w1[i][o] + rng.normal() } }   // correlated with w1
+      func gramian(_ w: [[Double]]) -> [Double] { (0..<inputs).flatMap { i in (0..<inputs).map { j in zip(w[i], w[j]).reduce(0) { $0 + $1.0 * $1.1 } } } }
+      let a = gramian(w1), b = gramian(w2)
+      let exact = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } / (a.reduce(0) { $0 + $1 * $1 } * b.reduce(0) { $0 + $1 * $1 }).squareRoot()
+      let estimate = score(dense(w1, inputs: inputs, outputs: outputs), dense(w2, inputs: inputs, outputs: outputs), g, iterations: 100, samples: 100)!
+      XCTAssertEqual(estimate, exact, accuracy: 1e-2)
+    }
+  }
 }
+
