@@ -15,12 +15,14 @@ final class LRAPropertyTests: XCTestCase {
     return (net, e, x, labels)
   }
 
+  /// One update of `rule` on the batch (its size is the labels' count).
   func run<T: BLASScalar, R: LearningRule<T>>(_ rule: inout R, _ net: Network<T>, _ x: [T], _ labels: [Int32]) -> ([T], Tape<T>) {
-    var tape = Tape<T>(sizes: net.sizes, capacity: rows)
+    let n = labels.count
+    var tape = Tape<T>(sizes: net.sizes, capacity: n)
     var g = [T](repeating: 0, count: net.layout.count)
     x.withUnsafeBufferPointer { px in
       labels.withUnsafeBufferPointer { pl in
-        _ = rule.update(net, Batch(rows: rows, inputs: px.baseAddress!, labels: pl.baseAddress), loss: .softmaxCrossEntropy, tape: &tape, into: &g)
+        _ = rule.update(net, Batch(rows: n, inputs: px.baseAddress!, labels: pl.baseAddress), loss: .softmaxCrossEntropy, tape: &tape, into: &g)
       }
     }
     return (g, tape)
@@ -95,19 +97,6 @@ final class LRAPropertyTests: XCTestCase {
     XCTAssertFalse(lra.transposesFeedback(2))   // 12 × 16: not square
     XCTAssertTrue(lra.transposesFeedback(3))    // 12 × 12
     XCTAssertFalse(lra.transposesFeedback(4))   // the top E is applied as it is
-  }
-
-  /// One update of `rule` on a batch of any size (the paper-scale tests).
-  func update<T: BLASScalar, R: LearningRule<T>>(_ rule: inout R, _ net: Network<T>, _ x: [T], _ labels: [Int32]) -> ([T], Tape<T>) {
-    let n = labels.count
-    var tape = Tape<T>(sizes: net.sizes, capacity: n)
-    var g = [T](repeating: 0, count: net.layout.count)
-    x.withUnsafeBufferPointer { px in
-      labels.withUnsafeBufferPointer { pl in
-        _ = rule.update(net, Batch(rows: n, inputs: px.baseAddress!, labels: pl.baseAddress), loss: .softmaxCrossEntropy, tape: &tape, into: &g)
-      }
-    }
-    return (g, tape)
   }
 
   /// FA's feedback (B_l in W_l's shape) for LRA-E's first-order twin: Δ_{l−1} = Δ_l B_lᵀ = β e_l F_l, so B_l = β F_lᵀ,
@@ -209,11 +198,11 @@ final class LRAPropertyTests: XCTestCase {
     let labels = (0..<n).map { _ in Int32(rng.next() % 10) }
     var lra = LocalRepresentationAlignment<Double>(sizes: big, errorWeights: e, beta: 0.1, gamma: 1, orientation: .tf1,
                                                    sumOverBatch: false, optimizer: .sgd(learningRate: 1e-3, momentum: 0))
-    let (g, _) = update(&lra, net, x, labels)
+    let (g, _) = run(&lra, net, x, labels)
     var bp = Backprop<Double>()
-    let (gBP, _) = update(&bp, net, x, labels)
+    let (gBP, _) = run(&bp, net, x, labels)
     var fa = FeedbackAlignment<Double>(feedback: twinFeedback(lra, net, beta: 0.1))
-    let (gFA, _) = update(&fa, net, x, labels)
+    let (gFA, _) = run(&fa, net, x, labels)
     for l in 1...net.layerCount {
       let ratio = norm(weights(g, net, l)) / norm(weights(gBP, net, l))
       XCTAssertTrue((0.5...2).contains(ratio), "layer \(l): ‖ΔW‖/‖G_BP‖ = \(ratio)")
