@@ -224,4 +224,29 @@ final class LRAPropertyTests: XCTestCase {
     var bp2 = Backprop<Double>()
     XCTAssertLessThan(relativeError(run(&dfa, shallow, x, labels).0, run(&bp2, shallow, x, labels).0), 1e-14)
   }
+
+  func testTrainingIsDeterministicAndLeavesTheBiasesFrozen() {   // P16
+    var (start, e, x, labels) = setUp(Double.self)
+    var rng = Random(seed: 31)
+    for l in 1...start.layerCount { start.setBias(l, (0..<sizes[l]).map { _ in rng.normal() }) }   // tf1-2019's frozen N(0, 1)
+    func train() -> (Network<Double>, [Double]) {
+      var net = start
+      var lra = LocalRepresentationAlignment<Double>(sizes: sizes, errorWeights: e, beta: 0.1, gamma: 1, orientation: .tf1,
+                                                     sumOverBatch: true, optimizer: .sgd(learningRate: 1e-2, momentum: 0))
+      var opt = OptimizerState<Double>(.sgd(learningRate: 1e-2, momentum: 0), count: net.layout.count)
+      for _ in 0..<10 {
+        let (g, _) = run(&lra, net, x, labels)
+        opt.apply(to: &net.parameters, gradient: g)
+        lra.afterStep(net)
+      }
+      return (net, lra.state)
+    }
+    let (a, stateA) = train(), (b, stateB) = train()
+    XCTAssertEqual(a.parameters, b.parameters); XCTAssertEqual(stateA, stateB)
+    for l in 1...start.layerCount {
+      XCTAssertEqual(a.bias(l), start.bias(l), "layer \(l)'s bias")
+      XCTAssertNotEqual(a.weight(l).storage, start.weight(l).storage, "layer \(l)'s weights train")
+    }
+  }
 }
+
