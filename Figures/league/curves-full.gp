@@ -5,13 +5,17 @@ set datafile separator ','
 set key autotitle columnhead
 set grid lc rgb '#dddddd'
 set multiplot layout 4,2 title 'League (full scale): every rule at its chosen learning rate; MLP 784-256-256-256-10 tanh, and the invertible tower'
-set key bottom right font ',8'
+set key font ',8'
 set title 'MLP MNIST: test error against training time (seed 1)'
 set xlabel 'training time (s, log scale)'
 set ylabel 'test error (%, log scale)'
 set xtics auto
 set autoscale
 set logscale xy
+unset key
+set autoscale yfix
+set offsets 0, 0, graph 0.05, graph 0.05
+set ytics (0.3, 0.4, 0.5, 0.7, 1, 1.5, 2, 3, 4, 5, 7, 10, 15, 20, 30, 40, 50, 70, 100)
 plot 'curves-full.csv' using (column(2) > 0 ? column(2) : NaN):(100 - column(3)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#000000' title 'BP', \
      'curves-full.csv' using (column(5) > 0 ? column(5) : NaN):(100 - column(6)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#1f77b4' title 'FA', \
      'curves-full.csv' using (column(8) > 0 ? column(8) : NaN):(100 - column(9)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#17becf' title 'KP', \
@@ -27,7 +31,9 @@ set ylabel 'angle (degrees)'
 set xtics 1
 set xrange [0.8:4.2]
 set yrange [-3:100]
-set key outside right top
+set offsets 0, 0, 0, 0
+set ytics auto
+set key outside right top font ',8'
 plot 'curves-full.csv' using ($1+1):4 with linespoints lw 2 pt 7 lc rgb '#000000' title 'BP', \
      'curves-full.csv' using ($1+1):7 with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'FA', \
      'curves-full.csv' using ($1+1):10 with linespoints lw 2 pt 7 lc rgb '#17becf' title 'KP', \
@@ -38,14 +44,21 @@ plot 'curves-full.csv' using ($1+1):4 with linespoints lw 2 pt 7 lc rgb '#000000
      'curves-full.csv' using ($1+1):25 with linespoints lw 2 pt 7 lc rgb '#ff7f0e' title 'Align-zero'
 set xrange [*:*]
 set yrange [*:*]
-set key inside bottom right
 set title 'MLP F-MNIST: test error against training time (seed 1)'
 set xlabel 'training time (s, log scale)'
 set ylabel 'test error (%, log scale)'
 set xtics auto
 set autoscale
 set logscale xy
-plot 'curves-full.csv' using (column(26) > 0 ? column(26) : NaN):(100 - column(27)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#000000' title 'BP'
+unset key
+set autoscale yfix
+set offsets 0, 0, graph 0.05, graph 0.05
+set ytics (0.3, 0.4, 0.5, 0.7, 1, 1.5, 2, 3, 4, 5, 7, 10, 15, 20, 30, 40, 50, 70, 100)
+plot 'curves-full.csv' using (column(26) > 0 ? column(26) : NaN):(100 - column(27)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#000000' title 'BP', \
+     'curves-full.csv' using (column(29) > 0 ? column(29) : NaN):(100 - column(30)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#1f77b4' title 'FA', \
+     'curves-full.csv' using (column(32) > 0 ? column(32) : NaN):(100 - column(33)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#17becf' title 'KP', \
+     'curves-full.csv' using (column(35) > 0 ? column(35) : NaN):(100 - column(36)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#2ca02c' title 'DFA', \
+     'curves-full.csv' using (column(38) > 0 ? column(38) : NaN):(100 - column(39)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#d62728' title 'LRA-E'
 set title 'MLP F-MNIST: angle of the update to the BP gradient at the end'
 set xlabel 'layer (4 = output)'
 unset logscale xy
@@ -53,11 +66,16 @@ set ylabel 'angle (degrees)'
 set xtics 1
 set xrange [0.8:4.2]
 set yrange [-3:100]
-set key outside right top
-plot 'curves-full.csv' using ($1+1):28 with linespoints lw 2 pt 7 lc rgb '#000000' title 'BP'
+set offsets 0, 0, 0, 0
+set ytics auto
+set key outside right top font ',8'
+plot 'curves-full.csv' using ($1+1):28 with linespoints lw 2 pt 7 lc rgb '#000000' title 'BP', \
+     'curves-full.csv' using ($1+1):31 with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'FA', \
+     'curves-full.csv' using ($1+1):34 with linespoints lw 2 pt 7 lc rgb '#17becf' title 'KP', \
+     'curves-full.csv' using ($1+1):37 with linespoints lw 2 pt 7 lc rgb '#2ca02c' title 'DFA', \
+     'curves-full.csv' using ($1+1):40 with linespoints lw 2 pt 7 lc rgb '#d62728' title 'LRA-E'
 set xrange [*:*]
 set yrange [*:*]
-set key inside bottom right
 set label 1 'not run' at graph 0.5, 0.5 center
 set xrange [0:1]
 set yrange [0:1]

@@ -5,13 +5,17 @@ set datafile separator ','
 set key autotitle columnhead
 set grid lc rgb '#dddddd'
 set multiplot layout 4,2 title 'League (quick scale): every rule at its chosen learning rate; MLP 784-256-256-256-10 tanh, and the invertible tower'
-set key bottom right font ',8'
+set key font ',8'
 set title 'MLP MNIST: test error against training time (seed 1)'
 set xlabel 'training time (s, log scale)'
 set ylabel 'test error (%, log scale)'
 set xtics auto
 set autoscale
 set logscale xy
+unset key
+set autoscale yfix
+set offsets 0, 0, graph 0.05, graph 0.05
+set ytics (0.3, 0.4, 0.5, 0.7, 1, 1.5, 2, 3, 4, 5, 7, 10, 15, 20, 30, 40, 50, 70, 100)
 plot 'curves.csv' using (column(2) > 0 ? column(2) : NaN):(100 - column(3)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#000000' title 'BP', \
      'curves.csv' using (column(5) > 0 ? column(5) : NaN):(100 - column(6)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#1f77b4' title 'FA', \
      'curves.csv' using (column(8) > 0 ? column(8) : NaN):(100 - column(9)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#17becf' title 'KP', \
@@ -31,7 +35,9 @@ set ylabel 'angle (degrees)'
 set xtics 1
 set xrange [0.8:4.2]
 set yrange [-3:100]
-set key outside right top
+set offsets 0, 0, 0, 0
+set ytics auto
+set key outside right top font ',8'
 plot 'curves.csv' using ($1+1):4 with linespoints lw 2 pt 7 lc rgb '#000000' title 'BP', \
      'curves.csv' using ($1+1):7 with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'FA', \
      'curves.csv' using ($1+1):10 with linespoints lw 2 pt 7 lc rgb '#17becf' title 'KP', \
@@ -46,13 +52,16 @@ plot 'curves.csv' using ($1+1):4 with linespoints lw 2 pt 7 lc rgb '#000000' tit
      'curves.csv' using ($1+1):37 with linespoints lw 2 pt 7 lc rgb '#393b79' title 'DFC'
 set xrange [*:*]
 set yrange [*:*]
-set key inside bottom right
 set title 'MLP F-MNIST: test error against training time (seed 1)'
 set xlabel 'training time (s, log scale)'
 set ylabel 'test error (%, log scale)'
 set xtics auto
 set autoscale
 set logscale xy
+unset key
+set autoscale yfix
+set offsets 0, 0, graph 0.05, graph 0.05
+set ytics (0.3, 0.4, 0.5, 0.7, 1, 1.5, 2, 3, 4, 5, 7, 10, 15, 20, 30, 40, 50, 70, 100)
 plot 'curves.csv' using (column(38) > 0 ? column(38) : NaN):(100 - column(39)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#000000' title 'BP', \
      'curves.csv' using (column(41) > 0 ? column(41) : NaN):(100 - column(42)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#1f77b4' title 'FA', \
      'curves.csv' using (column(44) > 0 ? column(44) : NaN):(100 - column(45)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#17becf' title 'KP', \
@@ -72,7 +81,9 @@ set ylabel 'angle (degrees)'
 set xtics 1
 set xrange [0.8:4.2]
 set yrange [-3:100]
-set key outside right top
+set offsets 0, 0, 0, 0
+set ytics auto
+set key outside right top font ',8'
 plot 'curves.csv' using ($1+1):40 with linespoints lw 2 pt 7 lc rgb '#000000' title 'BP', \
      'curves.csv' using ($1+1):43 with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'FA', \
      'curves.csv' using ($1+1):46 with linespoints lw 2 pt 7 lc rgb '#17becf' title 'KP', \
@@ -87,13 +98,16 @@ plot 'curves.csv' using ($1+1):40 with linespoints lw 2 pt 7 lc rgb '#000000' ti
      'curves.csv' using ($1+1):73 with linespoints lw 2 pt 7 lc rgb '#393b79' title 'DFC'
 set xrange [*:*]
 set yrange [*:*]
-set key inside bottom right
 set title 'tower MNIST: test error against training time (seed 1)'
 set xlabel 'training time (s, log scale)'
 set ylabel 'test error (%, log scale)'
 set xtics auto
 set autoscale
 set logscale xy
+unset key
+set autoscale yfix
+set offsets 0, 0, graph 0.05, graph 0.05
+set ytics (0.3, 0.4, 0.5, 0.7, 1, 1.5, 2, 3, 4, 5, 7, 10, 15, 20, 30, 40, 50, 70, 100)
 plot 'curves.csv' using (column(74) > 0 ? column(74) : NaN):(100 - column(75)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#000000' title 'BP', \
      'curves.csv' using (column(77) > 0 ? column(77) : NaN):(100 - column(78)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#d62728' title 'GAIT-prop', \
      'curves.csv' using (column(80) > 0 ? column(80) : NaN):(100 - column(81)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#1f77b4' title 'TP'
@@ -104,19 +118,24 @@ set ylabel 'angle (degrees)'
 set xtics 1
 set xrange [0.8:4.2]
 set yrange [-3:100]
-set key outside right top
+set offsets 0, 0, 0, 0
+set ytics auto
+set key outside right top font ',8'
 plot 'curves.csv' using ($1+1):76 with linespoints lw 2 pt 7 lc rgb '#000000' title 'BP', \
      'curves.csv' using ($1+1):79 with linespoints lw 2 pt 7 lc rgb '#d62728' title 'GAIT-prop', \
      'curves.csv' using ($1+1):82 with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'TP'
 set xrange [*:*]
 set yrange [*:*]
-set key inside bottom right
 set title 'tower F-MNIST: test error against training time (seed 1)'
 set xlabel 'training time (s, log scale)'
 set ylabel 'test error (%, log scale)'
 set xtics auto
 set autoscale
 set logscale xy
+unset key
+set autoscale yfix
+set offsets 0, 0, graph 0.05, graph 0.05
+set ytics (0.3, 0.4, 0.5, 0.7, 1, 1.5, 2, 3, 4, 5, 7, 10, 15, 20, 30, 40, 50, 70, 100)
 plot 'curves.csv' using (column(83) > 0 ? column(83) : NaN):(100 - column(84)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#000000' title 'BP', \
      'curves.csv' using (column(86) > 0 ? column(86) : NaN):(100 - column(87)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#d62728' title 'GAIT-prop', \
      'curves.csv' using (column(89) > 0 ? column(89) : NaN):(100 - column(90)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#1f77b4' title 'TP'
@@ -127,11 +146,12 @@ set ylabel 'angle (degrees)'
 set xtics 1
 set xrange [0.8:4.2]
 set yrange [-3:100]
-set key outside right top
+set offsets 0, 0, 0, 0
+set ytics auto
+set key outside right top font ',8'
 plot 'curves.csv' using ($1+1):85 with linespoints lw 2 pt 7 lc rgb '#000000' title 'BP', \
      'curves.csv' using ($1+1):88 with linespoints lw 2 pt 7 lc rgb '#d62728' title 'GAIT-prop', \
      'curves.csv' using ($1+1):91 with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'TP'
 set xrange [*:*]
 set yrange [*:*]
-set key inside bottom right
 unset multiplot
