@@ -58,7 +58,8 @@ plot 'curves-full.csv' using (column(26) > 0 ? column(26) : NaN):(100 - column(2
      'curves-full.csv' using (column(29) > 0 ? column(29) : NaN):(100 - column(30)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#1f77b4' title 'FA', \
      'curves-full.csv' using (column(32) > 0 ? column(32) : NaN):(100 - column(33)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#17becf' title 'KP', \
      'curves-full.csv' using (column(35) > 0 ? column(35) : NaN):(100 - column(36)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#2ca02c' title 'DFA', \
-     'curves-full.csv' using (column(38) > 0 ? column(38) : NaN):(100 - column(39)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#d62728' title 'LRA-E'
+     'curves-full.csv' using (column(38) > 0 ? column(38) : NaN):(100 - column(39)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#d62728' title 'LRA-E', \
+     'curves-full.csv' using (column(41) > 0 ? column(41) : NaN):(100 - column(42)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#9467bd' title 'Align-prop'
 set title 'MLP F-MNIST: angle of the update to the BP gradient at the end'
 set xlabel 'layer (4 = output)'
 unset logscale xy
@@ -73,7 +74,8 @@ plot 'curves-full.csv' using ($1+1):28 with linespoints lw 2 pt 7 lc rgb '#00000
      'curves-full.csv' using ($1+1):31 with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'FA', \
      'curves-full.csv' using ($1+1):34 with linespoints lw 2 pt 7 lc rgb '#17becf' title 'KP', \
      'curves-full.csv' using ($1+1):37 with linespoints lw 2 pt 7 lc rgb '#2ca02c' title 'DFA', \
-     'curves-full.csv' using ($1+1):40 with linespoints lw 2 pt 7 lc rgb '#d62728' title 'LRA-E'
+     'curves-full.csv' using ($1+1):40 with linespoints lw 2 pt 7 lc rgb '#d62728' title 'LRA-E', \
+     'curves-full.csv' using ($1+1):43 with linespoints lw 2 pt 7 lc rgb '#9467bd' title 'Align-prop'
 set xrange [*:*]
 set yrange [*:*]
 set label 1 'not run' at graph 0.5, 0.5 center
