@@ -514,6 +514,11 @@ public enum Commands {
                    100 * r.smallShapeFractionOfLarge))
       return 0
     }
+    // A missing value is a dash right-aligned to the format's width (the digits after "%").
+    func f(_ x: Double?, _ format: String) -> String {
+      let width = (Int(format.dropFirst().prefix { $0.isNumber }) ?? 1) + (format.hasSuffix("%%") ? 1 : 0)
+      return x.map { String(format: format, $0) } ?? String(repeating: " ", count: max(0, width - 1)) + "—"
+    }
     if o.switches.contains("rules") {
       let precision = try o.choice("precision", Precision.self)!
       Progress.note("bench --rules: an epoch of every rule, 784-256-256-256-10 tanh, batch 128, 55000 random rows, Adam, \(precision.rawValue), \(threads) BLAS thread(s), CPU time")
@@ -523,11 +528,6 @@ public enum Commands {
         struct Out: Codable { var rows: [RuleBenchmark.Row]; var threads: Int; var provenance: Provenance }
         print(try canonicalJSON(Out(rows: rows, threads: threads, provenance: Provenance.current(packageRoot: packageRoot))))
         return 0
-      }
-      // A missing value is a dash right-aligned to the format's width (the digits after "%").
-      func f(_ x: Double?, _ format: String) -> String {
-        let width = (Int(format.dropFirst().prefix { $0.isNumber }) ?? 1) + (format.hasSuffix("%%") ? 1 : 0)
-        return x.map { String(format: format, $0) } ?? String(repeating: " ", count: max(0, width - 1)) + "—"
       }
       print("rule                 network               s/epoch (CPU)  × BP   GEMM bound (s)  of bound  of laid-out bound  GEMM work × BP  ≤ 1.3× BP per unit of work  how")
       for r in rows {
@@ -546,11 +546,10 @@ public enum Commands {
       print("network              rule       ms/batch  gradient  regulariser  Adam  inverses  BP GEMM bound  bound/(grad+Adam)  h per 100 epochs  GFLOP/batch  work × BP  time × BP")
       for r in results {
         let bp = results.first { $0.network == r.network && $0.rule == InvertibleRule.backprop.label }!
-        let ofBound = r.ratioToGemmBound.isNaN ? "—" : String(format: "%.0f%%", 100 * r.ratioToGemmBound)
         print(r.network.padding(toLength: 19, withPad: " ", startingAt: 0) + "  " + r.rule.padding(toLength: 9, withPad: " ", startingAt: 0)
               + String(format: "  %8.1f  %8.1f  %11.1f  %4.1f  %8.1f  %13.1f  %@  %16.1f  %11.3f  %9.2f  %9.2f", r.millisecondsPerBatch,
                      r.ruleGradient, r.regulariser, r.optimiser, r.inverses, r.gemmBoundMilliseconds,
-                     String(repeating: " ", count: max(0, 17 - ofBound.count)) + ofBound, r.hoursPer100Epochs,
+                     f(r.ratioToGemmBound.isNaN ? nil : 100 * r.ratioToGemmBound, "%16.0f%%"), r.hoursPer100Epochs,
                      r.flopsPerBatch / 1e9, r.flopsPerBatch / bp.flopsPerBatch, r.millisecondsPerBatch / bp.millisecondsPerBatch))
       }
       print("GFLOP/batch: the FLOP model of the batch's BLAS-3 and LAPACK calls (products, regulariser where λ ≠ 0, inverses for GAIT-prop and TP).")

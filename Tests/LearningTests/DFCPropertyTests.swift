@@ -23,8 +23,17 @@ final class DFCPropertyTests: XCTestCase {
     ws.computeJacobian(net, at: ws.feedforwardV)
     let j = ws.jacobian(of: 0, width: net.stateWidth)
     for i in 1...net.layerCount {
-      net.setFeedbackWeight(i, Matrix(rows: net.outputWidth, cols: net.sizes[i], storage: (0..<net.outputWidth).flatMap { a in (0..<net.sizes[i]).map { j[a, net.unitOffset(i) + $0] } }))
+      net.setFeedbackWeight(i, block(j, net, i))
     }
+  }
+  /// r_{i−1} of sample b at the feedforward state (r_0 = x).
+  func rate(_ ws: DFCWorkspace<Double>, _ net: DFCNetwork<Double>, _ x: [Double], below i: Int, sample b: Int = 0) -> [Double] {
+    let m = net.sizes[i - 1]
+    return i == 1 ? Array(x[(b * m)..<((b + 1) * m)]) : Array(UnsafeBufferPointer(start: ws.layer(ws.feedforwardR, i - 1) + b * m, count: m))
+  }
+  /// J_i, layer i's columns of a sample's Jacobian (n_L × n_i).
+  func block(_ j: Matrix<Double>, _ net: DFCNetwork<Double>, _ i: Int) -> Matrix<Double> {
+    Matrix(rows: net.outputWidth, cols: net.sizes[i], storage: (0..<net.outputWidth).flatMap { a in (0..<net.sizes[i]).map { j[a, net.unitOffset(i) + $0] } })
   }
   func packed(_ ws: DFCWorkspace<Double>, _ base: UnsafeMutablePointer<Double>, _ net: DFCNetwork<Double>) -> [Double] {
     Array(UnsafeBufferPointer(start: base, count: ws.rows * net.stateWidth))
@@ -359,7 +368,7 @@ final class DFCPropertyTests: XCTestCase {
     var jt = Matrix<Double>(rows: d, cols: net.parameters.count)
     for i in 1...net.layerCount {
       let m = net.sizes[i - 1], n = net.sizes[i]
-      let r = i == 1 ? Array(x[(b * m)..<((b + 1) * m)]) : Array(UnsafeBufferPointer(start: ws.layer(ws.feedforwardR, i - 1) + b * m, count: m))
+      let r = rate(ws, net, x, below: i, sample: b)
       for a in 0..<d {
         for c in 0..<n {
           let jac = j[a, net.unitOffset(i) + c]
@@ -396,9 +405,7 @@ final class DFCPropertyTests: XCTestCase {
         let j = ws.jacobian(of: b, width: net.stateWidth)
         var structured = Matrix<Double>(rows: d, cols: d), weightsOnly = structured
         for i in 1...net.layerCount {
-          let m = net.sizes[i - 1], n = net.sizes[i]
-          let ji = Matrix(rows: d, cols: n, storage: (0..<d).flatMap { a in (0..<n).map { j[a, net.unitOffset(i) + $0] } })
-          let r = i == 1 ? Array(x[(b * m)..<((b + 1) * m)]) : Array(UnsafeBufferPointer(start: ws.layer(ws.feedforwardR, i - 1) + b * m, count: m))
+          let ji = block(j, net, i), r = rate(ws, net, x, below: i, sample: b)
           let norm2 = r.reduce(0) { $0 + $1 * $1 }, jj = matmul(ji, ji, transposeB: .transposed)
           structured = structured + (norm2 + 1) * jj; weightsOnly = weightsOnly + norm2 * jj
         }
@@ -436,8 +443,7 @@ final class DFCPropertyTests: XCTestCase {
       ws.minimumNormReference(net, px.baseAddress!, gamma: 0, into: &g)
       let dv = packed(ws, ws.deltaV, net), j = ws.jacobian(of: 0, width: N)
       let grad = Array(UnsafeBufferPointer(start: ws.lossGradient, count: d))
-      let rates = (1...L).map { i in i == 1 ? x : Array(UnsafeBufferPointer(start: ws.layer(ws.feedforwardR, i - 1), count: net.sizes[i - 1])) }
-      let blocks = (1...L).map { i in Matrix(rows: d, cols: net.sizes[i], storage: (0..<d).flatMap { a in (0..<net.sizes[i]).map { j[a, net.unitOffset(i) + $0] } }) }
+      let rates = (1...L).map { rate(ws, net, x, below: $0) }, blocks = (1...L).map { block(j, net, $0) }
       /// Σ_i J_i ΔW_i r_{i−1} (ΔW_i as r_{i−1}-rows × n_i, so ΔW_i r_{i−1} reads r_{i−1}ᵀΔW_i) and Σ_i ‖r_{i−1}‖²‖ΔW_i‖².
       func apply(_ dw: [Matrix<Double>]) -> (output: [Double], cost: Double) {
         var out = [Double](repeating: 0, count: d), cost = 0.0
@@ -464,7 +470,7 @@ final class DFCPropertyTests: XCTestCase {
       for _ in 0..<20 {
         var dw = (1...L).map { i in rng.normalMatrix(rows: net.sizes[i - 1], cols: net.sizes[i], std: 0.01) as Matrix<Double> }
         let residual = zip(grad, apply(dw).output).map { $0 - $1 }
-        let fix = rankOne(matmul(j, Matrix(rows: d, cols: 1, storage: try jjt.solve(residual)), transposeA: .transposed).storage)
+        let fix = rankOne(matmul(j, Matrix(rows: d, cols: 1, storage: jjt.solve(residual)), transposeA: .transposed).storage)
         for i in 0..<L { dw[i] = dw[i] + fix[i] }
         let alternative = apply(dw)
         XCTAssertLessThan(relativeError(alternative.output, grad), 1e-9, "the alternative is feasible")
@@ -493,7 +499,7 @@ final class DFCPropertyTests: XCTestCase {
         var total = 0.0
         for i in 1...L {
           let m = net.sizes[i - 1], n = net.sizes[i], o = net.unitOffset(i)
-          let r = i == 1 ? x : Array(UnsafeBufferPointer(start: ws.layer(ws.feedforwardR, i - 1), count: m))
+          let r = rate(ws, net, x, below: i)
           let etaI = eta / r.reduce(0) { $0 + $1 * $1 }
           for k in 0..<m { for c in 0..<n { total += etaI * r[k] * dv[o + c] * -grad[net.weightOffset[i - 1] + k * n + c] } }
         }
@@ -544,7 +550,7 @@ final class DFCPropertyTests: XCTestCase {
     // Fig. 3's α and τ at dt 1e-3: with k_p = 1.5 A_PI is stable, with k_p = 0 (integral control alone) it is not.
     for kp in [0.0, 1.5] {
       let s = ControllerSettings(alpha: 0.0015, kp: kp, dt: 1e-3, steps: 24_001, tau: 0.2)
-      try x.withUnsafeBufferPointer { px in
+      x.withUnsafeBufferPointer { px in
         ws.forward(net, px.baseAddress!, rows: 1)
         y.withUnsafeBufferPointer { _ = ws.setOutputTarget(net, y: $0.baseAddress!, loss: .meanSquaredError, lambda: 0.01) }
         let lambda = ws.lambdaMax(net, at: ws.feedforwardV, alpha: s.alpha, kp: kp, tau: s.resolvedTau)[0].proportionalIntegral
