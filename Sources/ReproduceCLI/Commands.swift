@@ -439,6 +439,10 @@ public enum Commands {
     let root = outputRoot(o)
     let w = try Report.write(root: root, scales: scales)
     print("report: \(w.url.path): \(w.tables) tables, \(w.figures) figures, \(w.problems.count) files skipped")
+    if w.tables + w.figures == 0 {
+      let scaleNames = scales.map(\.rawValue).sorted().joined(separator: ",")
+      Progress.note("report: warning: no \(scaleNames) table or figure files under \(root.path)/Results and \(root.path)/Figures; the page is empty (run a reproduction into that root first, or drop --out to report the repository's)")
+    }
     guard o.switches.contains("check") else { return 0 }
     let shot = w.url.deletingLastPathComponent().appendingPathComponent("index.png")
     let c = try Report.checkInBrowser(w.url, screenshot: shot)
