@@ -52,7 +52,7 @@ public struct Progress: Sendable {
     let eta = progressed > 0 && seconds > 0 ? seconds * (total - done) / progressed : .nan
     let line = String(format: "%@ %5.1f%%  elapsed %@  ETA %@  %@", label, 100 * done / max(total, 1e-12),
                       Progress.format(seconds: elapsed), Progress.format(seconds: eta), detail())
-    FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + line + (interactive ? "" : "\n")).utf8))
+    Progress.write(((interactive ? "\r\u{1B}[K" : "") + line + (interactive ? "" : "\n")))
   }
 
   /// The line of a finished epoch: printed always, on a terminal, to a file or a pipe.
@@ -66,12 +66,22 @@ public struct Progress: Sendable {
     let eta = done > firstEpoch! ? trained * Double(total - done) / Double(done - firstEpoch!) : .nan
     let line = "\(label): epoch \(done)/\(total)  elapsed \(Progress.format(seconds: elapsed))  ETA \(Progress.format(seconds: eta))  \(detail)"
     lastLine = now
-    FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + line + "\n").utf8))
+    Progress.write((interactive ? "\r\u{1B}[K" : "") + line + "\n")
   }
 
-  public static func note(_ s: String) {
-    FileHandle.standardError.write(Data((s + "\n").utf8))
+  public static func note(_ s: String) { write(s + "\n") }
+
+  /// A line held back until this process prints its first note or progress line (an artefact's cost estimate), so
+  /// that a run refused for its options prints its error alone.
+  nonisolated(unsafe) public static var preamble: String?
+
+  static func write(_ s: String) {
+    if let p = preamble { preamble = nil; FileHandle.standardError.write(Data((p + "\n").utf8)) }
+    if !s.isEmpty { FileHandle.standardError.write(Data(s.utf8)) }
   }
+
+  /// Prints the held line now (before worker processes, whose lines would otherwise come first).
+  public static func releasePreamble() { write("") }
 }
 
 /// "1 epoch", "2 epochs": a count with its noun.

@@ -49,6 +49,7 @@ public enum JobPool {
       for i in todo { records[i] = try request(i).execute(); finish() }
       return records.map { $0! }
     }
+    Progress.releasePreamble()
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reproduce-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }

@@ -240,7 +240,7 @@ public enum Commands {
     for a in try chosen(paper, selection) {
       guard let run = a.run else { missing.append("\(a.kind.rawValue) \(a.id)"); continue }
       let context = try artefactContext(a, o)
-      Progress.note("\(paper.id) \(a.kind.rawValue) \(a.id) at scale \(context.scale.rawValue): estimated \(a.cost[context.scale] ?? "unknown")")
+      Progress.preamble = "\(paper.id) \(a.kind.rawValue) \(a.id) at scale \(context.scale.rawValue): estimated \(a.cost[context.scale] ?? "unknown")"
       for url in try run(context) { Progress.note("wrote \(url.path)") }
     }
     if !missing.isEmpty {
