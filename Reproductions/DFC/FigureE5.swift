@@ -54,7 +54,9 @@ enum DFCFigureE5 {
   static func pipelineExperiment(_ r: Row, _ p: Pipeline, _ options: PaperOptions = PaperOptions()) -> DFCExperiment {
     var e = DFCTable1.experiment(r, p.column)
     DFCTable1Artefact.applyCostOptions(&e, r, options)
-    e.name = "dfc-e5-\(p.rawValue)-\(r.rawValue)"
+    // DFA has no feedback to train or fix: a fixed pipeline's DFA is its trained twin's run (same config, same seed),
+    // named as there so that it is trained once.
+    e.name = "dfc-e5-\(r == .dfa ? p.column.rawValue : p.rawValue)-\(r.rawValue)"
     e.logInterval = 50
     e.referenceDamping = 1
     var pipeline = e
