@@ -100,12 +100,17 @@ final class DFCTable1Tests: XCTestCase {
     }
     // Everything else is the released Table 1 config, logged.
     for p in [P.mnist, .fmnist, .mnistFixed, .fmnistFixed] {
-      for r in p.methods where !cases.contains(where: { $0.0 == r && $0.1 == p }) {
+      for r in p.methods where !cases.contains(where: { $0.0 == r && $0.1 == p }) && !(p.fixed && r == .dfa) {
         XCTAssertEqual(DFCFigureE5.pipelineExperiment(r, p), expected(r, p, { _ in }).0, "\(p.rawValue) \(r.rawValue)")
       }
       XCTAssertEqual(p.methods.filter(\.trainedFeedback).count, p.fixed ? 0 : 3)
       XCTAssertTrue(p.methods.contains(.dfa))
     }
+    // A fixed pipeline's DFA is its trained twin's run (one cache entry); its DFC-SSA (fixed) is its own.
+    XCTAssertEqual(DFCFigureE5.pipelineExperiment(.dfa, .mnistFixed), DFCFigureE5.pipelineExperiment(.dfa, .mnist))
+    XCTAssertEqual(DFCFigureE5.pipelineExperiment(.dfa, .fmnistFixed), DFCFigureE5.pipelineExperiment(.dfa, .fmnist))
+    XCTAssertNotEqual(DFCFigureE5.pipelineExperiment(.dfa, .mnistFixed), DFCFigureE5.pipelineExperiment(.dfa, .fmnist))
+    XCTAssertEqual(DFCFigureE5.pipelineExperiment(.dfcSSAFixed, .mnistFixed).name, "dfc-e5-mnist_fixed-dfc-ssa-fixed")
     // Q6's fix, `--e5-config table1`: Table 1's configs with the same logging, cached under their own name.
     var table1 = PaperOptions(); table1.e5Table1Configs = true
     var want = DFCTable1.experiment(.dfc, .mnist)
