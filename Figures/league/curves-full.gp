@@ -59,7 +59,9 @@ plot 'curves-full.csv' using (column(26) > 0 ? column(26) : NaN):(100 - column(2
      'curves-full.csv' using (column(32) > 0 ? column(32) : NaN):(100 - column(33)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#17becf' title 'KP', \
      'curves-full.csv' using (column(35) > 0 ? column(35) : NaN):(100 - column(36)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#2ca02c' title 'DFA', \
      'curves-full.csv' using (column(38) > 0 ? column(38) : NaN):(100 - column(39)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#d62728' title 'LRA-E', \
-     'curves-full.csv' using (column(41) > 0 ? column(41) : NaN):(100 - column(42)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#9467bd' title 'Align-prop'
+     'curves-full.csv' using (column(41) > 0 ? column(41) : NaN):(100 - column(42)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#9467bd' title 'Align-prop', \
+     'curves-full.csv' using (column(44) > 0 ? column(44) : NaN):(100 - column(45)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#e377c2' title 'Align-ada', \
+     'curves-full.csv' using (column(47) > 0 ? column(47) : NaN):(100 - column(48)) with linespoints lw 2 pt 7 ps 0.5 lc rgb '#ff7f0e' title 'Align-zero'
 set title 'MLP F-MNIST: angle of the update to the BP gradient at the end'
 set xlabel 'layer (4 = output)'
 unset logscale xy
@@ -75,7 +77,9 @@ plot 'curves-full.csv' using ($1+1):28 with linespoints lw 2 pt 7 lc rgb '#00000
      'curves-full.csv' using ($1+1):34 with linespoints lw 2 pt 7 lc rgb '#17becf' title 'KP', \
      'curves-full.csv' using ($1+1):37 with linespoints lw 2 pt 7 lc rgb '#2ca02c' title 'DFA', \
      'curves-full.csv' using ($1+1):40 with linespoints lw 2 pt 7 lc rgb '#d62728' title 'LRA-E', \
-     'curves-full.csv' using ($1+1):43 with linespoints lw 2 pt 7 lc rgb '#9467bd' title 'Align-prop'
+     'curves-full.csv' using ($1+1):43 with linespoints lw 2 pt 7 lc rgb '#9467bd' title 'Align-prop', \
+     'curves-full.csv' using ($1+1):46 with linespoints lw 2 pt 7 lc rgb '#e377c2' title 'Align-ada', \
+     'curves-full.csv' using ($1+1):49 with linespoints lw 2 pt 7 lc rgb '#ff7f0e' title 'Align-zero'
 set xrange [*:*]
 set yrange [*:*]
 set label 1 'not run' at graph 0.5, 0.5 center
