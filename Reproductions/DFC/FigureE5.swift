@@ -203,7 +203,7 @@ enum DFCFigureE5 {
       panel("layer \(l): ∠(ΔW, MN, γ = 1) [°]", "mn\(l)", methods, yrange: "0:*")
       panel("layer \(l): ∠(ΔW, DFC-SSA) [°]", "ssa\(l)", methods.filter(\.simulated), yrange: "0:*")
     }
-    panel("Condition 2 (trained K: per epoch, after its first feedback step; fixed K: per log)", "cond2", methods.filter { $0 != .dfa })
+    panel("Condition 2 (trained K: per epoch; fixed K: per log)", "cond2", methods.filter { $0 != .dfa })
     script += "set logscale y\nset format y '%.0e'\n"
     panel("minibatch loss", "loss", methods)
     script += "unset logscale y\nset format y '% h'\n"
