@@ -130,7 +130,7 @@ plot 'figE5_fmnist.csv' using 1:90 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#
      '' using 1:75 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#2ca02c' title 'DFC-SS', \
      '' using 1:25 with linespoints pt 7 ps 0.4 lw 1.5 dt 2 lc rgb '#4169E1' title 'DFC (fixed)', \
      '' using 1:40 with linespoints pt 7 ps 0.4 lw 1.5 dt 2 lc rgb '#2ca02c' title 'DFC-SS (fixed)'
-set title 'Condition 2 (trained: after the first feedback step of each epoch)'
+set title 'Condition 2 (trained K: per epoch; fixed K: per log)'
 set autoscale y
 set xrange [0:233]
 set format x '% h'

@@ -90,7 +90,7 @@ set format x '% h'
 set label 1 'no data' at graph 0.4,0.5
 plot -1 notitle
 unset label 1
-set title 'Condition 2 (trained: after the first feedback step of each epoch)'
+set title 'Condition 2 (trained K: per epoch; fixed K: per log)'
 set autoscale y
 set xrange [0:42570]
 set format x '%.0s%c'

@@ -11,6 +11,7 @@ set xlabel 'training minibatch' offset 0,0.5
 set title 'layer 1: ∠(ΔW, BP) [°]'
 set yrange [0:*]
 set xrange [0:233]
+set format x '% h'
 set key at screen 0.995,0.5 right center vertical font ',10'
 plot 'figE5_mnist.csv' using 1:76 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4169E1' title 'DFC', \
      '' using 1:61 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#2ca02c' title 'DFC-SS', \
@@ -23,6 +24,7 @@ unset key
 set title 'layer 1: ∠(ΔW, MN, γ = 1) [°]'
 set yrange [0:*]
 set xrange [0:233]
+set format x '% h'
 plot 'figE5_mnist.csv' using 1:83 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4169E1' title 'DFC', \
      '' using 1:68 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#2ca02c' title 'DFC-SS', \
      '' using 1:57 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#8a2be2' title 'DFC-SSA', \
@@ -33,6 +35,7 @@ plot 'figE5_mnist.csv' using 1:83 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4
 set title 'layer 1: ∠(ΔW, DFC-SSA) [°]'
 set yrange [0:*]
 set xrange [0:7]
+set format x '% h'
 plot 'figE5_mnist.csv' using 1:87 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4169E1' title 'DFC', \
      '' using 1:72 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#2ca02c' title 'DFC-SS', \
      '' using 1:22 with linespoints pt 7 ps 0.4 lw 1.5 dt 2 lc rgb '#4169E1' title 'DFC (fixed)', \
@@ -40,6 +43,7 @@ plot 'figE5_mnist.csv' using 1:87 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4
 set title 'layer 2: ∠(ΔW, BP) [°]'
 set yrange [0:*]
 set xrange [0:233]
+set format x '% h'
 plot 'figE5_mnist.csv' using 1:77 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4169E1' title 'DFC', \
      '' using 1:62 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#2ca02c' title 'DFC-SS', \
      '' using 1:52 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#8a2be2' title 'DFC-SSA', \
@@ -50,6 +54,7 @@ plot 'figE5_mnist.csv' using 1:77 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4
 set title 'layer 2: ∠(ΔW, MN, γ = 1) [°]'
 set yrange [0:*]
 set xrange [0:233]
+set format x '% h'
 plot 'figE5_mnist.csv' using 1:84 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4169E1' title 'DFC', \
      '' using 1:69 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#2ca02c' title 'DFC-SS', \
      '' using 1:58 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#8a2be2' title 'DFC-SSA', \
@@ -60,6 +65,7 @@ plot 'figE5_mnist.csv' using 1:84 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4
 set title 'layer 2: ∠(ΔW, DFC-SSA) [°]'
 set yrange [0:*]
 set xrange [0:7]
+set format x '% h'
 plot 'figE5_mnist.csv' using 1:88 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4169E1' title 'DFC', \
      '' using 1:73 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#2ca02c' title 'DFC-SS', \
      '' using 1:23 with linespoints pt 7 ps 0.4 lw 1.5 dt 2 lc rgb '#4169E1' title 'DFC (fixed)', \
@@ -67,6 +73,7 @@ plot 'figE5_mnist.csv' using 1:88 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4
 set title 'layer 3: ∠(ΔW, BP) [°]'
 set yrange [0:*]
 set xrange [0:233]
+set format x '% h'
 plot 'figE5_mnist.csv' using 1:78 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4169E1' title 'DFC', \
      '' using 1:63 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#2ca02c' title 'DFC-SS', \
      '' using 1:53 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#8a2be2' title 'DFC-SSA', \
@@ -77,6 +84,7 @@ plot 'figE5_mnist.csv' using 1:78 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4
 set title 'layer 3: ∠(ΔW, MN, γ = 1) [°]'
 set yrange [0:*]
 set xrange [0:233]
+set format x '% h'
 plot 'figE5_mnist.csv' using 1:85 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4169E1' title 'DFC', \
      '' using 1:70 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#2ca02c' title 'DFC-SS', \
      '' using 1:59 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#8a2be2' title 'DFC-SSA', \
@@ -87,6 +95,7 @@ plot 'figE5_mnist.csv' using 1:85 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4
 set title 'layer 3: ∠(ΔW, DFC-SSA) [°]'
 set yrange [0:*]
 set xrange [0:7]
+set format x '% h'
 plot 'figE5_mnist.csv' using 1:89 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4169E1' title 'DFC', \
      '' using 1:74 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#2ca02c' title 'DFC-SS', \
      '' using 1:24 with linespoints pt 7 ps 0.4 lw 1.5 dt 2 lc rgb '#4169E1' title 'DFC (fixed)', \
@@ -94,6 +103,7 @@ plot 'figE5_mnist.csv' using 1:89 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4
 set title 'layer 4: ∠(ΔW, BP) [°]'
 set yrange [0:*]
 set xrange [0:233]
+set format x '% h'
 plot 'figE5_mnist.csv' using 1:79 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4169E1' title 'DFC', \
      '' using 1:64 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#2ca02c' title 'DFC-SS', \
      '' using 1:54 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#8a2be2' title 'DFC-SSA', \
@@ -104,6 +114,7 @@ plot 'figE5_mnist.csv' using 1:79 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4
 set title 'layer 4: ∠(ΔW, MN, γ = 1) [°]'
 set yrange [0:*]
 set xrange [0:233]
+set format x '% h'
 plot 'figE5_mnist.csv' using 1:86 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4169E1' title 'DFC', \
      '' using 1:71 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#2ca02c' title 'DFC-SS', \
      '' using 1:60 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#8a2be2' title 'DFC-SSA', \
@@ -114,13 +125,15 @@ plot 'figE5_mnist.csv' using 1:86 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4
 set title 'layer 4: ∠(ΔW, DFC-SSA) [°]'
 set yrange [0:*]
 set xrange [0:7]
+set format x '% h'
 plot 'figE5_mnist.csv' using 1:90 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4169E1' title 'DFC', \
      '' using 1:75 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#2ca02c' title 'DFC-SS', \
      '' using 1:25 with linespoints pt 7 ps 0.4 lw 1.5 dt 2 lc rgb '#4169E1' title 'DFC (fixed)', \
      '' using 1:40 with linespoints pt 7 ps 0.4 lw 1.5 dt 2 lc rgb '#2ca02c' title 'DFC-SS (fixed)'
-set title 'Condition 2 (trained: after the first feedback step of each epoch)'
+set title 'Condition 2 (trained K: per epoch; fixed K: per log)'
 set autoscale y
 set xrange [0:233]
+set format x '% h'
 plot 'figE5_mnist.csv' using 1:80 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4169E1' title 'DFC', \
      '' using 1:65 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#2ca02c' title 'DFC-SS', \
      '' using 1:55 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#8a2be2' title 'DFC-SSA', \
@@ -128,9 +141,11 @@ plot 'figE5_mnist.csv' using 1:80 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4
      '' using 1:30 with linespoints pt 7 ps 0.4 lw 1.5 dt 2 lc rgb '#2ca02c' title 'DFC-SS (fixed)', \
      '' using 1:45 with linespoints pt 7 ps 0.4 lw 1.5 dt 2 lc rgb '#8a2be2' title 'DFC-SSA (fixed)'
 set logscale y
+set format y '%.0e'
 set title 'minibatch loss'
 set autoscale y
 set xrange [0:233]
+set format x '% h'
 plot 'figE5_mnist.csv' using 1:82 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4169E1' title 'DFC', \
      '' using 1:67 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#2ca02c' title 'DFC-SS', \
      '' using 1:56 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#8a2be2' title 'DFC-SSA', \
@@ -139,9 +154,11 @@ plot 'figE5_mnist.csv' using 1:82 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4
      '' using 1:46 with linespoints pt 7 ps 0.4 lw 1.5 dt 2 lc rgb '#8a2be2' title 'DFC-SSA (fixed)', \
      '' using 1:6 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#d62728' title 'DFA'
 unset logscale y
+set format y '% h'
 set title 'converged fraction'
 set yrange [0:1.05]
 set xrange [0:7]
+set format x '% h'
 plot 'figE5_mnist.csv' using 1:81 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#4169E1' title 'DFC', \
      '' using 1:66 with linespoints pt 7 ps 0.4 lw 1.5 lc rgb '#2ca02c' title 'DFC-SS', \
      '' using 1:16 with linespoints pt 7 ps 0.4 lw 1.5 dt 2 lc rgb '#4169E1' title 'DFC (fixed)', \
