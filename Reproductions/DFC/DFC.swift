@@ -31,6 +31,6 @@ public let dfc = Paper(
              cost: [.smoke: "about 30 s (1 epoch per run)", .quick: "about 5–10 min (25 epochs per run)", .full: "as quick"],
              run: { try DFCFigureC2C3.run($0) }),
     Artefact(.figure, "e5", title: "alignment of DFC, its variants and DFA per layer with BP, MN and DFC-SSA, App. E.5, Figs. S5–S12 (--pipeline mnist|fmnist, full also mnist_fixed|fmnist_fixed; smoke and quick from the Table 1 runs)",
-             cost: [.smoke: "shares the Table 1 smoke runs", .quick: "shares the Table 1 quick runs", .full: "the E.5 pipeline's own runs: DFA and DFC-SSA train here (hours); DFC and DFC-SS print their projected cost (cluster: --rows all --slurm DIR)"],
+             cost: [.smoke: "shares the Table 1 smoke runs", .quick: "shares the Table 1 quick runs", .full: "the E.5 pipeline's own runs: DFA (about 20 min; a fixed pipeline reuses its trained twin's) and DFC-SSA (trained about 2.6 CPU-h, fixed about 25 min; measured) train here; DFC and DFC-SS print their projected cost (cluster: --rows all --slurm DIR)"],
              run: { try DFCFigureE5.run($0) }),
   ])
