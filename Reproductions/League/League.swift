@@ -150,10 +150,11 @@ enum LeagueTable {
   static func label(_ d: DatasetName) -> String { d == .mnist ? "MNIST" : "F-MNIST" }
 
   /// One rule on one data set at its chosen learning rate; `missing` when it is not chosen (--rules, --dataset)
-  /// and the cache lacks some of its runs: (cached, needed).
+  /// and the cache lacks some of its runs: (cached, needed, and the seconds the runs still to train would take on one
+  /// core of this machine, projected from the rule's runs at the smaller scale when they are cached).
   struct Entry {
     var rule: LeagueRule, lr: Double, runs: [RunRecord]
-    var missing: (cached: Int, needed: Int)? = nil
+    var missing: (cached: Int, needed: Int, projectedSeconds: Double?)? = nil
     var finished: [RunRecord] { runs.filter { $0.diverged == nil } }
     var testAccuracies: [Double] { finished.compactMap { LeagueTable.testAccuracy($0).map { 100 * $0 } } }
     var mean: Double? { testAccuracies.isEmpty ? nil : testAccuracies.reduce(0, +) / Double(testAccuracies.count) }
@@ -227,7 +228,7 @@ enum LeagueTable {
       (askedRules?.contains(r.option) ?? true) && (context.options.datasets?.contains(d) ?? true)
     }
     var runs = Runs(seeds: LeagueProtocol.seeds(scale, context.seedCount), rates: LeagueProtocol.learningRates(scale))
-    var keys: [String] = [], cells: [Cell] = [], byKey: [String: [RunRecord]] = [:], missing: [String: (Int, Int)] = [:]
+    var keys: [String] = [], cells: [Cell] = [], byKey: [String: [RunRecord]] = [:], missing: [String: (Int, Int, Double?)] = [:]
     for section in LeagueSection.allCases { for d in LeagueProtocol.datasets { for r in section.rules {
       let these = runs.rates.flatMap { lr in runs.seeds.map { ("\(section)|\(d.rawValue)|\(r.slug)|\(lr)", LeagueProtocol.cell(r, d, lr: lr, scale: scale, seed: $0)) } }
       if selected(r, d) {
@@ -236,7 +237,10 @@ enum LeagueTable {
       }
       let cached = try these.compactMap { k, c in try JobPool.cachedRecord(c, in: context.runCache("league")).map { (k, $0) } }
       if cached.count == these.count { for (k, record) in cached { byKey[k, default: []].append(record) } }
-      else { missing["\(section)|\(d.rawValue)|\(r.slug)"] = (cached.count, these.count) }
+      else {
+        let perRun = scale == .full ? try projectedSeconds(r, d, cache: context.runCache("league")) : nil
+        missing["\(section)|\(d.rawValue)|\(r.slug)"] = (cached.count, these.count, perRun.map { $0 * Double(these.count - cached.count) })
+      }
     } } }
     let (records, wall) = try context.runs(cells, paper: "league")
     runs.wallSeconds = wall
@@ -251,6 +255,23 @@ enum LeagueTable {
       runs.all[table] = section.rules.flatMap { r in runs.rates.flatMap { byKey["\(section)|\(d.rawValue)|\(r.slug)|\($0)"] ?? [] } }
     } }
     return runs
+  }
+
+  /// The CPU time of one full-scale run of `r` on `d`, projected from its quick runs in the cache (mean over the quick
+  /// grid's rates): the wall time outside its epochs (feedback pre-training, evaluation) as measured, plus the full
+  /// scale's epochs at the quick run's mean wall time per epoch, scaled by the quick run's CPU over wall time (the
+  /// quick runs shared the machine). Nil when no quick run is cached.
+  static func projectedSeconds(_ r: LeagueRule, _ d: DatasetName, cache: URL) throws -> Double? {
+    let quick = try LeagueProtocol.learningRates(.quick).compactMap { lr in
+      try JobPool.cachedRecord(LeagueProtocol.cell(r, d, lr: lr, scale: .quick, seed: 1), in: cache)
+    }
+    let full = Double(LeagueProtocol.epochs(.full)), short = Double(LeagueProtocol.epochs(.quick))
+    let each = quick.map { q -> Double in
+      let inEpochs = q.epochs.map(\.seconds).reduce(0, +)
+      let wall = inEpochs > 0 ? q.wallSeconds - inEpochs + full / short * inEpochs : q.wallSeconds * full / short
+      return wall * min(1, q.cpuSeconds / q.wallSeconds)
+    }
+    return each.isEmpty ? nil : each.reduce(0, +) / Double(each.count)
   }
 
   static func run(_ context: ArtefactContext) throws -> [URL] {
@@ -297,7 +318,11 @@ enum LeagueTable {
     var rows: [TableRow] = []
     for e in entries {
       let m = e.rule.label, diverged = e.runs.count - e.finished.count
-      let notRun = e.missing.map { "\($0.cached) of \($0.needed) runs cached (\(plural(rates.count, "rate")) × \(plural(seeds.count, "seed"))); --rules \(e.rule.option) trains them here, --slurm DIR on a cluster" }
+      let notRun = e.missing.map { m in
+        "\(m.cached) of \(m.needed) runs cached (\(plural(rates.count, "rate")) × \(plural(seeds.count, "seed")))"
+          + (m.projectedSeconds.map { "; the rest ≈ \(Progress.format(seconds: $0)) of CPU here, projected from its quick runs" } ?? "")
+          + "; --rules \(e.rule.option) trains them here, --slurm DIR on a cluster"
+      }
       func row(_ column: String, _ values: [Double], note: String? = nil) {
         rows.append(TableRow(method: m, column: column, reference: nil, values: values, tolerance: 0, note: note ?? notRun))
       }

@@ -114,4 +114,28 @@ final class LeagueTests: XCTestCase {
     t = try mnistTable(ArtefactContext(scale: .quick, seedCount: nil, outputRoot: out, packageRoot: out, data: DataLocations(root: out), json: true, options: none))
     XCTAssertEqual(cell(t, "BP", "test accuracy (%)")?.reproduced?.mean ?? .nan, 98, accuracy: 1e-9)
   }
+
+  /// A rule not run at full scale prints the CPU time its runs would take, projected from its quick runs: the wall time
+  /// outside the epochs as measured, the epochs scaled from 5 to 50, all of it scaled by the run's CPU over wall time.
+  /// The control: with no quick run cached there is no projection (nothing guessed).
+  func testTheFullCostOfARuleNotRunIsProjectedFromItsQuickRuns() throws {
+    let cache = FileManager.default.temporaryDirectory.appendingPathComponent("league-projection-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: cache) }
+    try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+    let rule = LeagueRule.dfc(.dfcSSA)
+    XCTAssertNil(try LeagueTable.projectedSeconds(rule, .mnist, cache: cache), "nothing cached: no projection")
+    // Two quick rates: 5 epochs of 10 s and 20 s each, 30 s outside them, CPU half and all of the wall time.
+    let rates = LeagueProtocol.learningRates(.quick)
+    for (lr, (perEpoch, cpuFraction)) in zip(rates.prefix(2), [(10.0, 0.5), (20.0, 1.0)]) {
+      let cell = LeagueProtocol.cell(rule, .mnist, lr: lr, scale: .quick, seed: 1)
+      var record = run(validation: 0.9, test: 0.9)
+      record.experiment = cell.name; record.key = cell.key
+      record.epochs = (1...5).map { EpochRecord(epoch: $0, trainLoss: 0.1, validationLoss: 0.1, validationAccuracy: 0.9, testLoss: 0.1, testAccuracy: 0.9, seconds: perEpoch) }
+      record.wallSeconds = 30 + 5 * perEpoch; record.cpuSeconds = cpuFraction * record.wallSeconds
+      try canonicalJSON(record).write(to: JobPool.cacheURL(cell, in: cache), atomically: true, encoding: .utf8)
+    }
+    // (30 + 50·10)·0.5 = 265 and (30 + 50·20)·1 = 1030: mean 647.5 s per full run.
+    XCTAssertEqual(try LeagueTable.projectedSeconds(rule, .mnist, cache: cache) ?? .nan, 647.5, accuracy: 1e-9)
+    XCTAssertNil(try LeagueTable.projectedSeconds(rule, .fashionMNIST, cache: cache), "another data set's runs are not used")
+  }
 }
