@@ -80,6 +80,15 @@ enum DFCFigureE5 {
   /// DFC-SS are cluster work (`--rows all --slurm DIR`), drawn when their records are in the run cache.
   static func affordable(_ r: Row) -> Bool { [.dfa, .dfcSSA, .dfcSSAFixed].contains(r) }
 
+  /// Check E5.1 from the mean network angles to MN (nil: not run): every trained-feedback variant's below every other
+  /// method's. False as soon as one trained variant's angle is not below one other's (a missing run cannot rescue an
+  /// "every"; Table 1's orderings decide the same way), true when every angle is there and the ordering holds, nil
+  /// otherwise.
+  static func everyTrainedCloser(trained: [Double?], others: [Double?]) -> Bool? {
+    if let worst = trained.compactMap({ $0 }).max(), let best = others.compactMap({ $0 }).min(), worst >= best { return false }
+    return !trained.isEmpty && !trained.contains(nil) && !others.contains(nil) ? true : nil
+  }
+
   static func run(_ context: ArtefactContext) throws -> [URL] {
     let p = try pipeline(context.options.pipeline, context.scale), c = p.column, full = context.scale == .full
     let rowsAsked = try DFCTable1Artefact.parseSelection(context.options.tableRows, "rows", Row.self)
@@ -155,8 +164,8 @@ enum DFCFigureE5 {
     // A full-scale pipeline holds trained or fixed variants, not both: there E5.1 compares the trained ones with DFA
     // (mnist, fmnist) and is not decided by a fixed pipeline (compare its figure with the trained pipeline's).
     let trained = methods.filter(\.trainedFeedback).map { ($0, meanMN($0)) }, others = methods.filter { !$0.trainedFeedback }.map { ($0, meanMN($0)) }
-    let worstTrained = trained.compactMap(\.1).max(), bestOther = others.compactMap(\.1).min()
     let diverged = runs.values.filter { $0.diverged != nil }.map(\.experiment).sorted()
+    let closer = everyTrainedCloser(trained: trained.map(\.1), others: others.map(\.1))
     let decided = !trained.isEmpty && trained.allSatisfy { $0.1 != nil } && others.allSatisfy { $0.1 != nil }
     let scaleNote: String
     switch context.scale {
@@ -166,8 +175,8 @@ enum DFCFigureE5 {
     }
     let checks = [
       Check(name: "E5.1 every trained-feedback variant aligns with MN better than DFA and every fixed variant (mean network angle over logged minibatches)",
-            holds: decided && context.scale != .smoke ? worstTrained! < bestOther! : nil,
-            detail: (trained + others).map { "\($0.0.label) \(f($0.1))" }.joined(separator: ", ") + scaleNote),
+            holds: context.scale == .smoke ? nil : closer,
+            detail: (trained + others).map { "\($0.0.label) \(f($0.1))" }.joined(separator: ", ") + (closer == false && !decided ? " (fails whatever the missing runs give)" : "") + scaleNote),
       Check(name: "every run finished", holds: !diverged.isEmpty ? false : missing.isEmpty ? true : nil,
             detail: (diverged.isEmpty ? "\(runs.count) runs" : "diverged: " + diverged.joined(separator: ", "))
               + (missing.isEmpty ? "" : "; " + missing.joined(separator: "; "))),

@@ -223,4 +223,17 @@ final class DFCTable1Tests: XCTestCase {
     let note = DFCTable1Artefact.costOptionsNote(o)
     for part in ["--sim-early-exit 1e-08", "--sim-extrapolate", "--precision float", "--ssa-solver krylov"] { XCTAssertTrue(note.contains(part), note) }
   }
+
+  /// E5.1 (every trained-feedback variant closer to MN than every other method) is three-valued: decided false by one
+  /// counter-example whatever is missing, true only with every angle there, undecided otherwise.
+  func testE51FailsOnOneCounterExampleAndHoldsOnlyWhenComplete() {
+    let closer = DFCFigureE5.everyTrainedCloser
+    XCTAssertEqual(closer([40, 45, 46], [50]), true)
+    XCTAssertEqual(closer([40, 45, 52], [50]), false, "one trained variant farther than DFA")
+    XCTAssertEqual(closer([nil, nil, 59.3], [49]), false, "refuted although DFC and DFC-SS are missing")
+    // Control: the same missing runs with the known variant closer leave it undecided.
+    XCTAssertNil(closer([nil, nil, 46.1], [51.9]))
+    XCTAssertNil(closer([40], [nil]))
+    XCTAssertNil(closer([], [50]), "no trained variant: nothing to decide")
+  }
 }
